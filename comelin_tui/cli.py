@@ -1,0 +1,113 @@
+"""Command line: argparse subcommands, one clear line per error, exit codes.
+
+Each subcommand lives in its own ``commands/`` module with ``add_parser`` and
+``run`` and is imported only when used, so ``comelin-tui check`` never pays
+for Textual and ``--version`` pays for nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from . import __version__, i18n
+from .errors import ComelinError
+from .i18n import t
+
+# name -> module under comelin_tui.commands
+COMMANDS = {
+    "show": "show",
+    "password": "password",
+    "check": "check",
+    "discover": "discover",
+}
+
+i18n.register({
+    "cli.description": {
+        "fr": "Configure et vérifie le courriel sortant de l'entreprise pour Comelin.",
+        "en": "Set up and prove the company's outgoing email for Comelin.",
+    },
+    "cli.config_help": {
+        "fr": "fichier de réglages (par défaut : $COMELIN_TUI_CONFIG ou le dossier de configuration)",
+        "en": "settings file (default: $COMELIN_TUI_CONFIG or the user config folder)",
+    },
+    "cli.lang_help": {
+        "fr": "langue de l'interface (par défaut : celle du système)",
+        "en": "interface language (default: the system's)",
+    },
+    "cli.demo_help": {
+        "fr": "essayer l'assistant avec un serveur de démonstration local, sans toucher aux vrais réglages",
+        "en": "try the wizard against a local demo server, leaving the real settings alone",
+    },
+    "cli.commands_title": {"fr": "commandes", "en": "commands"},
+    "cli.error": {"fr": "erreur : {message}", "en": "error: {message}"},
+    "cli.interrupted": {"fr": "interrompu", "en": "interrupted"},
+    "cli.unexpected": {
+        "fr": "erreur inattendue ({kind}) : {message}. Relancez avec COMELIN_TUI_DEBUG=1 pour les détails.",
+        "en": "unexpected error ({kind}): {message}. Run again with COMELIN_TUI_DEBUG=1 for details.",
+    },
+})
+
+
+def _pre_language(argv: list[str]) -> None:
+    """Apply --lang before building the parser, so --help is in that language."""
+    for i, arg in enumerate(argv):
+        value = None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        if value:
+            try:
+                i18n.set_language(value)
+            except ValueError:
+                pass  # argparse reports the bad choice
+            return
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="comelin-tui", description=t("cli.description"))
+    parser.add_argument("--version", action="version", version=f"comelin-tui {__version__}")
+    add_common_arguments(parser)
+    parser.add_argument("--demo", action="store_true", help=t("cli.demo_help"))
+    sub = parser.add_subparsers(dest="command", title=t("cli.commands_title"))
+    for name, module in COMMANDS.items():
+        importlib.import_module(f".commands.{module}", __package__).add_parser(sub, name)
+    return parser
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options every subcommand accepts too (``comelin-tui show --config X``)."""
+    parser.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                        help=t("cli.config_help"))
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS,
+                        help=t("cli.lang_help"))
+
+
+def run(argv: list[str]) -> int:
+    import os
+
+    _pre_language(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.config = getattr(args, "config", None)
+    args.lang = getattr(args, "lang", None)
+    try:
+        if args.command is None:
+            from .commands import wizard
+
+            return wizard.run(args)
+        module = importlib.import_module(f".commands.{COMMANDS[args.command]}", __package__)
+        return int(module.run(args))
+    except ComelinError as error:
+        print(t("cli.error", message=error.message()), file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print(t("cli.interrupted"), file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the edge: never a traceback
+        if os.environ.get("COMELIN_TUI_DEBUG"):
+            raise
+        print(t("cli.unexpected", kind=type(error).__name__, message=error), file=sys.stderr)
+        return 3
