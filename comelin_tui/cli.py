@@ -106,7 +106,7 @@ def run(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print(t("cli.interrupted"), file=sys.stderr)
         return 130
-    except Exception as error:  # noqa: BLE001 - the edge: never a traceback
+    except Exception as error:  # the edge: never a traceback
         if os.environ.get("COMELIN_TUI_DEBUG"):
             raise
         print(t("cli.unexpected", kind=type(error).__name__, message=error), file=sys.stderr)

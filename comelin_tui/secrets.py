@@ -1,0 +1,663 @@
+"""Where the SMTP password and the OAuth token cache are kept: never in the config file.
+
+Three stores share one interface, :class:`SecretStore`:
+
+- :class:`KeyringSecretStore`: the OS keyring (Windows Credential Manager, macOS
+  Keychain, Secret Service, KWallet). Entries use the service ``"comelin-tui"`` and
+  the account ``"<name>@<namespace>"``, where the namespace is a short hash of the
+  resolved config path (:func:`config_namespace`), so the demo settings and the real
+  ones never share a secret.
+- :class:`FileSecretStore`: a JSON file next to the config (``config.toml`` ->
+  ``config.secrets``), owner-only (0600), written atomically, refused when other
+  users can read it (as ssh does with private keys).
+- :class:`EnvSecretStore`: ``COMELIN_SMTP_PASSWORD`` for automation, read-only.
+
+Headless POS boxes have no keyring daemon: :func:`open_secret_store` picks the
+keyring only when a real round trip works within a few seconds, otherwise the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any, ClassVar, Literal, TypeVar
+
+from . import i18n
+from .errors import ComelinError
+from .i18n import t
+
+SMTP_PASSWORD = "smtp-password"
+OAUTH_TOKEN_CACHE = "oauth-token-cache"
+ENV_PASSWORD = "COMELIN_SMTP_PASSWORD"
+SERVICE = "comelin-tui"
+
+StoreKind = Literal["keyring", "file", "env"]
+Backend = Literal["keyring", "file"]
+
+PROBE_TIMEOUT = 3.0
+OPERATION_TIMEOUT = 10.0
+# Windows Credential Manager takes at most 2,560 bytes per entry, stored as UTF-16:
+# 1,000 UTF-16 code units (2,000 bytes) leaves room and keeps every backend happy.
+CHUNK_SIZE = 1000
+_HEADER_PREFIX = "comelin-tui-chunks:v1:"
+# keyrings.alt (plain-text or password-prompting files) and keyrings.cryptfile ask
+# for a master password with getpass on the terminal: see _acceptable_backend.
+_PROMPTING_MODULES = ("keyrings.alt", "keyrings.cryptfile")
+
+_T = TypeVar("_T")
+
+i18n.register({
+    "secrets.env_read_only": {
+        "fr": "Le mot de passe SMTP vient de la variable d'environnement {var} : il ne peut pas "
+              "être modifié ni effacé ici. Changez ou retirez plutôt la variable.",
+        "en": "The SMTP password comes from the environment variable {var}: it cannot be "
+              "changed or deleted here. Change or unset the variable instead.",
+    },
+    "secrets.keyring_missing": {
+        "fr": "Aucun trousseau de clés utilisable sur cet ordinateur. Choisissez plutôt le "
+              "fichier protégé à côté des réglages pour conserver le secret.",
+        "en": "No usable system keyring on this computer. Choose the protected file next to "
+              "the settings to keep the secret instead.",
+    },
+    "secrets.keyring_locked": {
+        "fr": "Le trousseau de clés du système est verrouillé ({detail}). Déverrouillez-le "
+              "(ouvrez la session de bureau ou déverrouillez le trousseau), ou choisissez le "
+              "fichier protégé à côté des réglages.",
+        "en": "The system keyring is locked ({detail}). Unlock it (open the desktop session or "
+              "unlock the keyring), or choose the protected file next to the settings.",
+    },
+    "secrets.keyring_timeout": {
+        "fr": "Le trousseau de clés du système n'a pas répondu en {seconds} secondes (il est "
+              "peut-être verrouillé ou attend une confirmation). Déverrouillez-le, ou choisissez "
+              "le fichier protégé à côté des réglages.",
+        "en": "The system keyring did not answer within {seconds} seconds (it may be locked or "
+              "waiting for a confirmation). Unlock it, or choose the protected file next to "
+              "the settings.",
+    },
+    "secrets.keyring_failed": {
+        "fr": "Le trousseau de clés du système a signalé une erreur ({kind} : {detail}). "
+              "Réessayez, ou choisissez le fichier protégé à côté des réglages.",
+        "en": "The system keyring reported an error ({kind}: {detail}). Try again, or choose "
+              "the protected file next to the settings.",
+    },
+    "secrets.keyring_incomplete": {
+        "fr": "Le secret « {name} » est incomplet dans le trousseau de clés (une partie manque "
+              "ou ne correspond pas). Enregistrez-le de nouveau.",
+        "en": "The secret \"{name}\" is incomplete in the keyring (a part is missing or does "
+              "not match). Save it again.",
+    },
+    "secrets.not_saved": {
+        "fr": "Le secret n'a peut-être pas été enregistré : {reason}",
+        "en": "The secret may not have been saved: {reason}",
+    },
+    "secrets.file_unsafe": {
+        "fr": "Le fichier de secrets {path} est accessible à d'autres utilisateurs (permissions "
+              "{mode}) : il est refusé, comme ssh le fait pour les clés privées. Corrigez avec : "
+              "chmod 600 {path}",
+        "en": "The secret file {path} is accessible to other users (permissions {mode}): it is "
+              "refused, as ssh does with private keys. Fix it with: chmod 600 {path}",
+    },
+    "secrets.file_unreadable": {
+        "fr": "Impossible de lire le fichier de secrets {path} : {detail}.",
+        "en": "Cannot read the secret file {path}: {detail}.",
+    },
+    "secrets.file_corrupt": {
+        "fr": "Le fichier de secrets {path} est endommagé ({detail}) ; il n'a pas été modifié. "
+              "Corrigez-le ou supprimez-le, puis enregistrez de nouveau le mot de passe.",
+        "en": "The secret file {path} is damaged ({detail}); it was left untouched. Fix or "
+              "delete it, then save the password again.",
+    },
+    "secrets.file_write_failed": {
+        "fr": "Impossible d'écrire le fichier de secrets {path} : {detail}.",
+        "en": "Cannot write the secret file {path}: {detail}.",
+    },
+    "secrets.migrate_read_only": {
+        "fr": "Impossible de déplacer un secret vers ou depuis la variable d'environnement {var}.",
+        "en": "A secret cannot be moved to or from the environment variable {var}.",
+    },
+    "secrets.migrate_mismatch": {
+        "fr": "La copie du secret « {name} » ne se relit pas correctement ; l'original est "
+              "conservé à son ancien emplacement.",
+        "en": "The copy of the secret \"{name}\" does not read back correctly; the original is "
+              "kept where it was.",
+    },
+    "secrets.migrate_old_copy": {
+        "fr": "Le secret « {name} » a été copié, mais l'ancienne copie n'a pas pu être effacée "
+              "({reason}). Effacez-la vous-même : {where}",
+        "en": "The secret \"{name}\" was copied, but the old copy could not be deleted "
+              "({reason}). Delete it yourself: {where}",
+    },
+    "secrets.describe_keyring": {
+        "fr": "Conservé dans le trousseau de clés du système ({backend}), service « comelin-tui »"
+              ", comptes « <nom>@{namespace} » (propres à ce fichier de réglages). Les valeurs "
+              "de plus de 1 000 caractères (comme le jeton de connexion Microsoft 365) sont "
+              "découpées en plusieurs entrées (<nom>#1, #2…), car le Gestionnaire "
+              "d'identification de Windows accepte au plus 2 560 octets par entrée.",
+        "en": "Kept in the system keyring ({backend}), service \"comelin-tui\", accounts "
+              "\"<name>@{namespace}\" (specific to this settings file). Values longer than "
+              "1,000 characters (such as the Microsoft 365 sign-in token) are split into "
+              "several entries (<name>#1, #2...) because Windows Credential Manager accepts at "
+              "most 2,560 bytes per entry.",
+    },
+    "secrets.describe_file": {
+        "fr": "Conservé dans le fichier {path}, lisible seulement par votre compte (permissions "
+              "0600). Il n'est pas chiffré : un administrateur de cet ordinateur peut le lire.",
+        "en": "Kept in the file {path}, readable only by your account (permissions 0600). It "
+              "is not encrypted: an administrator of this computer can read it.",
+    },
+    "secrets.describe_file_windows": {
+        "fr": "Conservé dans le fichier {path}, dans votre profil utilisateur Windows, dont les "
+              "droits d'accès le réservent à votre compte. Il n'est pas chiffré : un "
+              "administrateur de cet ordinateur peut le lire.",
+        "en": "Kept in the file {path}, inside your Windows user profile, whose access rights "
+              "reserve it to your account. It is not encrypted: an administrator of this "
+              "computer can read it.",
+    },
+    "secrets.describe_env": {
+        "fr": "Lu dans la variable d'environnement {var} (lecture seule ; on la change là où "
+              "elle est définie).",
+        "en": "Read from the environment variable {var} (read-only; change it where it is set).",
+    },
+})
+
+
+class SecretError(ComelinError):
+    """A secret could not be read, saved or deleted; the message says what to do.
+
+    A parameter may be a callable taking the language (e.g. another error's
+    ``message``), so a wrapped reason is shown in the same language as the rest.
+    """
+
+    def message(self, lang: str | None = None) -> str:
+        params = {key: value(lang) if callable(value) else value
+                  for key, value in self.params.items()}
+        return t(self.key, lang, **params)
+
+
+class SecretNotSaved(SecretError):
+    """Saving failed: the caller still holds the value and must not drop it."""
+
+    def __init__(self, cause: SecretError) -> None:
+        self.cause = cause
+        super().__init__("secrets.not_saved", reason=cause.message)
+
+
+class SecretStore(ABC):
+    """Get, set and delete named secrets, and say where and how they are protected."""
+
+    kind: ClassVar[StoreKind]
+    read_only: ClassVar[bool] = False
+
+    @abstractmethod
+    def get(self, name: str) -> str | None:
+        """The secret, or None when it is not stored."""
+
+    @abstractmethod
+    def set(self, name: str, value: str) -> None:
+        """Store the secret (replacing any previous value)."""
+
+    @abstractmethod
+    def delete(self, name: str) -> None:
+        """Remove the secret; removing an absent secret is not an error."""
+
+    @abstractmethod
+    def describe(self, lang: str | None = None) -> str:
+        """Where the secrets are and how they are protected, in *lang*."""
+
+
+# -- keyring -------------------------------------------------------------------------------
+
+class _Timeout(Exception):
+    pass
+
+
+class _NoUsableKeyring(Exception):
+    pass
+
+
+def _call_with_timeout(work: Callable[[], _T], timeout: float) -> _T:
+    """Run *work* in a daemon thread; raise _Timeout if it has not finished in time.
+
+    A keyring call can block forever (a D-Bus daemon that never answers, a locked
+    collection waiting for an unlock dialog nobody sees over SSH). Python cannot kill
+    a thread, so a stuck call is abandoned: the thread is a daemon and never keeps
+    the program from exiting.
+    """
+    done = threading.Event()
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as error:  # noqa: BLE001 - handed back to the caller
+            outcome["error"] = error
+        finally:
+            done.set()
+
+    threading.Thread(target=target, name="comelin-keyring", daemon=True).start()
+    if not done.wait(timeout):
+        raise _Timeout
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def _acceptable_backend(backend: Any) -> bool:
+    """Whether *backend* is a real keyring that will not prompt on the terminal.
+
+    ``fail`` and ``null`` store nothing. keyring marks the backends it does not
+    recommend with a priority below 1; among them keyrings.alt's encrypted file and
+    keyrings.cryptfile ask for a master password with getpass. Inside a TUI that
+    prompt would draw over the screen and wait for input nobody can give. We cannot
+    take the terminal away from one thread (getpass opens /dev/tty itself, not
+    stdin), so the only safe course is never to call such a backend: it is treated
+    as absent and the protected file is used instead.
+    """
+    from keyring.backends import fail, null
+
+    if isinstance(backend, fail.Keyring | null.Keyring):
+        return False
+    if type(backend).__module__.startswith(_PROMPTING_MODULES):
+        return False
+    try:
+        return float(backend.priority) >= 1
+    except Exception:  # noqa: BLE001 - a backend that cannot tell is not viable
+        return False
+
+
+def _usable_backend() -> Any | None:
+    """The configured keyring backend, or None when there is none worth using."""
+    import keyring
+    from keyring.backends import chainer
+
+    backend = keyring.get_keyring()
+    if isinstance(backend, chainer.ChainerBackend):
+        # The chainer reads from every backend in turn (one of them may prompt):
+        # talk directly to the best acceptable one instead. No backends = absent.
+        return next((b for b in backend.backends if _acceptable_backend(b)), None)
+    return backend if _acceptable_backend(backend) else None
+
+
+def keyring_usable(timeout: float = PROBE_TIMEOUT) -> bool:
+    """Whether the OS keyring stores, returns and deletes a probe value within *timeout*."""
+    import keyring  # noqa: F401 - imported here, not in the thread (import lock)
+
+    def probe() -> bool:
+        backend = _usable_backend()
+        if backend is None:
+            return False
+        # A unique account: two probes at once never see each other's value.
+        account = f"probe-{uuid.uuid4().hex}"
+        value = uuid.uuid4().hex
+        backend.set_password(SERVICE, account, value)
+        try:
+            if backend.get_password(SERVICE, account) != value:
+                return False
+        finally:
+            backend.delete_password(SERVICE, account)
+        return backend.get_password(SERVICE, account) is None
+
+    try:
+        return bool(_call_with_timeout(probe, timeout))
+    except Exception:  # noqa: BLE001 - any failure means "use the file"
+        return False
+
+
+def config_namespace(config_path: Path) -> str:
+    """Short hash of the resolved config path: keeps keyring entries of two configs apart."""
+    resolved = os.path.normcase(str(Path(config_path).expanduser().resolve()))
+    return hashlib.sha256(os.fsencode(resolved)).hexdigest()[:12]
+
+
+def _utf16_units(char: str) -> int:
+    return 2 if ord(char) > 0xFFFF else 1
+
+
+def _needs_chunks(value: str) -> bool:
+    # A short value that looks like our header is chunked too, so it is never misread.
+    return sum(map(_utf16_units, value)) > CHUNK_SIZE or value.startswith(_HEADER_PREFIX)
+
+
+def _split(value: str) -> list[str]:
+    chunks: list[str] = []
+    start = units = 0
+    for index, char in enumerate(value):
+        width = _utf16_units(char)
+        if units + width > CHUNK_SIZE:
+            chunks.append(value[start:index])
+            start, units = index, 0
+        units += width
+    chunks.append(value[start:])
+    return chunks
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _parse_header(value: str | None) -> tuple[int, str] | None:
+    """(chunk count, digest) when *value* is a chunk header, else None."""
+    if value is None or not value.startswith(_HEADER_PREFIX):
+        return None
+    count, _, digest = value[len(_HEADER_PREFIX):].partition(":")
+    return (int(count), digest) if count.isdigit() else None
+
+
+def _keyring_error(error: BaseException) -> SecretError:
+    """A user-facing SecretError for anything a keyring backend raised."""
+    from keyring.errors import KeyringLocked, NoKeyringError
+
+    detail = str(error).strip().splitlines()[0][:200] if str(error).strip() else "-"
+    if isinstance(error, _NoUsableKeyring | NoKeyringError):
+        return SecretError("secrets.keyring_missing")
+    # D-Bus backends report a locked collection with their own exception types.
+    if isinstance(error, KeyringLocked) or "locked" in f"{type(error).__name__} {detail}".lower():
+        return SecretError("secrets.keyring_locked", detail=detail)
+    return SecretError("secrets.keyring_failed", kind=type(error).__name__, detail=detail)
+
+
+class KeyringSecretStore(SecretStore):
+    """Secrets in the OS keyring, under service ``comelin-tui``, account ``<name>@<namespace>``.
+
+    Values over 1,000 UTF-16 code units are stored as ``<name>#1..n`` plus a header
+    entry under ``<name>`` giving the count and a digest. Every call runs in a thread
+    bounded by *timeout*; failures become :class:`SecretError`.
+    """
+
+    kind = "keyring"
+
+    def __init__(self, namespace: str, *, timeout: float = OPERATION_TIMEOUT,
+                 backend: Any | None = None) -> None:
+        self.namespace = namespace
+        self.timeout = timeout
+        self._backend = backend
+
+    def account(self, name: str, part: int | None = None) -> str:
+        """The keyring account (username) that holds *name*, or its chunk *part*."""
+        return f"{name}@{self.namespace}" if part is None else f"{name}#{part}@{self.namespace}"
+
+    def _call(self, action: Callable[[Any], _T]) -> _T:
+        import keyring  # noqa: F401 - imported here, not in the thread (import lock)
+
+        def work() -> _T:
+            if self._backend is None:
+                self._backend = _usable_backend()
+                if self._backend is None:
+                    raise _NoUsableKeyring
+            return action(self._backend)
+
+        try:
+            return _call_with_timeout(work, self.timeout)
+        except _Timeout:
+            raise SecretError("secrets.keyring_timeout", seconds=f"{self.timeout:g}") from None
+        except SecretError:
+            raise
+        except Exception as error:  # D-Bus, OS and keyring errors alike
+            raise _keyring_error(error) from error
+
+    def _forget(self, backend: Any, account: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        try:
+            backend.delete_password(SERVICE, account)
+        except PasswordDeleteError:
+            pass  # already absent
+
+    def _chunk_count(self, backend: Any, name: str) -> int:
+        header = _parse_header(backend.get_password(SERVICE, self.account(name)))
+        return header[0] if header else 0
+
+    def get(self, name: str) -> str | None:
+        def action(backend: Any) -> str | None:
+            head = backend.get_password(SERVICE, self.account(name))
+            header = _parse_header(head)
+            if header is None:
+                return head
+            count, digest = header
+            parts = [backend.get_password(SERVICE, self.account(name, i))
+                     for i in range(1, count + 1)]
+            if any(part is None for part in parts) or _digest("".join(parts)) != digest:
+                raise SecretError("secrets.keyring_incomplete", name=name)
+            return "".join(parts)
+
+        return self._call(action)
+
+    def set(self, name: str, value: str) -> None:
+        def action(backend: Any) -> None:
+            old_count = self._chunk_count(backend, name)
+            new_count = 0
+            if _needs_chunks(value):
+                chunks = _split(value)
+                # Chunks first, header last: an interrupted write leaves a header whose
+                # digest no longer matches, which get() reports instead of mixing values.
+                for part, chunk in enumerate(chunks, start=1):
+                    backend.set_password(SERVICE, self.account(name, part), chunk)
+                new_count = len(chunks)
+                header = f"{_HEADER_PREFIX}{new_count}:{_digest(value)}"
+                backend.set_password(SERVICE, self.account(name), header)
+            else:
+                backend.set_password(SERVICE, self.account(name), value)
+            for part in range(new_count + 1, old_count + 1):
+                self._forget(backend, self.account(name, part))
+
+        try:
+            self._call(action)
+        except SecretError as error:
+            raise SecretNotSaved(error) from error
+
+    def delete(self, name: str) -> None:
+        def action(backend: Any) -> None:
+            count = self._chunk_count(backend, name)
+            self._forget(backend, self.account(name))
+            for part in range(1, count + 1):
+                self._forget(backend, self.account(name, part))
+
+        self._call(action)
+
+    def describe(self, lang: str | None = None) -> str:
+        backend = self._backend
+        if backend is None:
+            try:
+                backend = self._call(lambda found: found)
+            except SecretError:
+                pass  # describe() never fails: the label is just unknown
+        label = getattr(backend, "name", None) or "?"
+        return t("secrets.describe_keyring", lang, backend=label, namespace=self.namespace)
+
+
+# -- protected file -------------------------------------------------------------------------
+
+def secret_file_path(config_path: Path) -> Path:
+    """The secret file next to the config: ``config.toml`` -> ``config.secrets``."""
+    config_path = Path(config_path)
+    if config_path.suffix == ".secrets":
+        return config_path.with_name(config_path.name + ".secrets")
+    return config_path.with_suffix(".secrets")
+
+
+class FileSecretStore(SecretStore):
+    """Secrets in a JSON file (name -> value), mode 0600, refused if others can read it.
+
+    On Windows POSIX modes do not apply and the check is skipped: the file lives in
+    the user's profile, whose ACL already reserves it to that account.
+    """
+
+    kind = "file"
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def _read(self) -> dict[str, str]:
+        try:
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        except FileNotFoundError:
+            return {}
+        except OSError as error:
+            raise SecretError("secrets.file_unreadable", path=self.path,
+                              detail=error.strerror or error) from None
+        with os.fdopen(fd, "rb") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if os.name == "posix" and mode & 0o077:
+                raise SecretError("secrets.file_unsafe", path=self.path, mode=f"{mode & 0o777:04o}")
+            raw = handle.read()
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise SecretError("secrets.file_corrupt", path=self.path, detail=error) from None
+        if not isinstance(data, dict) or not all(
+            isinstance(key, str) and isinstance(value, str) for key, value in data.items()
+        ):
+            raise SecretError("secrets.file_corrupt", path=self.path,
+                              detail="not a JSON object of text values")
+        return data
+
+    def _write(self, data: Mapping[str, str]) -> None:
+        """Atomic replace: a 0600 temp file in the same folder, fsync, rename, fsync folder."""
+        folder = self.path.parent
+        temp = folder / f".{self.path.name}.{uuid.uuid4().hex[:12]}.tmp"
+        payload = (json.dumps(dict(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # Created 0600 from the start (O_EXCL): the secret is never readable by others,
+            # not even for the instant between create and chmod.
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            fd = os.open(temp, flags, 0o600)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    if os.name == "posix":
+                        os.fchmod(handle.fileno(), 0o600)  # whatever the umask removed
+                    handle.write(payload.encode("utf-8"))
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(temp, self.path)
+            except BaseException:
+                temp.unlink(missing_ok=True)
+                raise
+            if os.name == "posix":
+                dir_fd = os.open(folder, os.O_RDONLY)
+                try:
+                    os.fsync(dir_fd)
+                finally:
+                    os.close(dir_fd)
+        except OSError as error:
+            raise SecretError("secrets.file_write_failed", path=self.path,
+                              detail=error.strerror or error) from None
+
+    def get(self, name: str) -> str | None:
+        return self._read().get(name)
+
+    def set(self, name: str, value: str) -> None:
+        try:
+            # Read first: a damaged or unsafe file is reported, never overwritten
+            # (it may hold the other secret).
+            data = self._read()
+            data[name] = value
+            self._write(data)
+        except SecretError as error:
+            raise SecretNotSaved(error) from error
+
+    def delete(self, name: str) -> None:
+        data = self._read()
+        if name not in data:
+            return
+        del data[name]
+        if data:
+            self._write(data)
+        else:
+            try:
+                self.path.unlink(missing_ok=True)
+            except OSError as error:
+                raise SecretError("secrets.file_write_failed", path=self.path,
+                                  detail=error.strerror or error) from None
+
+    def describe(self, lang: str | None = None) -> str:
+        key = "secrets.describe_file" if os.name == "posix" else "secrets.describe_file_windows"
+        return t(key, lang, path=self.path)
+
+
+# -- environment -----------------------------------------------------------------------------
+
+class EnvSecretStore(SecretStore):
+    """``COMELIN_SMTP_PASSWORD`` as the SMTP password (read-only; empty counts as unset)."""
+
+    kind = "env"
+    read_only = True
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        self._environ = os.environ if environ is None else environ
+
+    def get(self, name: str) -> str | None:
+        return (self._environ.get(ENV_PASSWORD) or None) if name == SMTP_PASSWORD else None
+
+    def set(self, name: str, value: str) -> None:
+        raise SecretError("secrets.env_read_only", var=ENV_PASSWORD)
+
+    def delete(self, name: str) -> None:
+        raise SecretError("secrets.env_read_only", var=ENV_PASSWORD)
+
+    def describe(self, lang: str | None = None) -> str:
+        return t("secrets.describe_env", lang, var=ENV_PASSWORD)
+
+
+# -- choosing and switching ------------------------------------------------------------------
+
+def open_secret_store(config_path: Path, backend: Backend | None = None) -> SecretStore:
+    """The store for this config: *backend* if given, else keyring if usable, else file.
+
+    With no recorded backend, an existing secret file wins over the keyring, so a
+    secret saved earlier is never silently left behind.
+    """
+    file_path = secret_file_path(config_path)
+    if backend is None:
+        backend = "file" if file_path.exists() or not keyring_usable() else "keyring"
+    if backend == "keyring":
+        return KeyringSecretStore(config_namespace(config_path))
+    if backend == "file":
+        return FileSecretStore(file_path)
+    raise ValueError(f"unknown secret backend: {backend!r}")
+
+
+def smtp_password_store(config_path: Path, backend: Backend | None = None) -> SecretStore:
+    """Where the SMTP password is read from: the environment when set, else the store."""
+    env = EnvSecretStore()
+    if env.get(SMTP_PASSWORD) is not None:
+        return env
+    return open_secret_store(config_path, backend)
+
+
+def smtp_password(config_path: Path, backend: Backend | None = None) -> str | None:
+    """The SMTP password: ``COMELIN_SMTP_PASSWORD`` first (keyring not even imported)."""
+    return smtp_password_store(config_path, backend).get(SMTP_PASSWORD)
+
+
+def migrate_secret(name: str, from_store: SecretStore, to_store: SecretStore) -> bool:
+    """Copy *name* to *to_store*, check it reads back, then delete it from *from_store*.
+
+    Returns False when there was nothing to move. On failure the original stays.
+    """
+    if from_store.read_only or to_store.read_only:
+        raise SecretError("secrets.migrate_read_only", var=ENV_PASSWORD)
+    value = from_store.get(name)
+    if value is None:
+        return False
+    to_store.set(name, value)
+    if to_store.get(name) != value:
+        raise SecretError("secrets.migrate_mismatch", name=name)
+    try:
+        from_store.delete(name)
+    except SecretError as error:
+        raise SecretError("secrets.migrate_old_copy", name=name, reason=error.message,
+                          where=from_store.describe) from error
+    return True
+
+
+def migrate_secrets(from_store: SecretStore, to_store: SecretStore,
+                    names: Iterable[str] = (SMTP_PASSWORD, OAUTH_TOKEN_CACHE)) -> list[str]:
+    """Move every secret in *names* (default: all of ours); returns the names moved."""
+    return [name for name in names if migrate_secret(name, from_store, to_store)]
