@@ -1,0 +1,172 @@
+"""What a valid configuration still lacks, and what in it looks wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+
+from .config_models import Config
+from .config_validate import email_to_ascii
+from .i18n import register, t
+
+__all__ = ["ConfigWarning", "config_warnings", "field_label", "missing_fields"]
+
+register({
+    # Warnings: the setting may work, but probably will not.
+    "config.warn.port465_starttls": {
+        "fr": "Le port 465 utilise d'habitude le chiffrement SSL/TLS dès la connexion, pas STARTTLS.",
+        "en": "Port 465 normally uses SSL/TLS from the start, not STARTTLS.",
+    },
+    "config.warn.port465_starttls.hint": {
+        "fr": "Choisissez « SSL/TLS » avec le port 465, ou gardez STARTTLS avec le port 587.",
+        "en": "Choose “SSL/TLS” with port 465, or keep STARTTLS with port 587.",
+    },
+    "config.warn.port587_implicit": {
+        "fr": "Le port 587 utilise d'habitude STARTTLS, pas SSL/TLS dès la connexion.",
+        "en": "Port 587 normally uses STARTTLS, not SSL/TLS from the start.",
+    },
+    "config.warn.port587_implicit.hint": {
+        "fr": "Choisissez STARTTLS avec le port 587, ou gardez SSL/TLS avec le port 465.",
+        "en": "Choose STARTTLS with port 587, or keep SSL/TLS with port 465.",
+    },
+    "config.warn.port25": {
+        "fr": "Le port 25 sert entre serveurs; beaucoup de fournisseurs Internet le bloquent "
+              "pour l'envoi depuis un commerce.",
+        "en": "Port 25 is for server-to-server mail; many Internet providers block it for "
+              "sending from a store.",
+    },
+    "config.warn.port25.hint": {
+        "fr": "Utilisez le port 587 avec STARTTLS, à moins que votre fournisseur indique le port 25.",
+        "en": "Use port 587 with STARTTLS, unless your provider says to use port 25.",
+    },
+    "config.warn.insecure_auth": {
+        "fr": "Sans chiffrement, le mot de passe (ou le jeton OAuth) passerait en clair sur "
+              "le réseau; comelin-tui refusera de l'envoyer.",
+        "en": "Without encryption the password (or OAuth token) would cross the network in "
+              "clear text; comelin-tui will refuse to send it.",
+    },
+    "config.warn.insecure_auth.hint": {
+        "fr": "Choisissez STARTTLS ou SSL/TLS. Seulement pour un relais local de confiance : "
+              "activez « Permettre le mot de passe sans chiffrement ».",
+        "en": "Choose STARTTLS or SSL/TLS. Only for a trusted local relay: turn on "
+              "“Allow password without encryption”.",
+    },
+    "config.warn.insecure_auth_allowed": {
+        "fr": "Le mot de passe (ou le jeton OAuth) passera en clair sur le réseau "
+              "(permis dans les réglages).",
+        "en": "The password (or OAuth token) will cross the network in clear text "
+              "(allowed in the settings).",
+    },
+    "config.warn.insecure_auth_allowed.hint": {
+        "fr": "Acceptable seulement pour un relais sur le même réseau local de confiance; "
+              "sinon, choisissez STARTTLS ou SSL/TLS.",
+        "en": "Acceptable only for a relay on the same trusted local network; otherwise "
+              "choose STARTTLS or SSL/TLS.",
+    },
+    "config.warn.ca_missing": {
+        "fr": "Le fichier d'autorité de certification {path} est introuvable.",
+        "en": "The certificate authority file {path} cannot be found.",
+    },
+    "config.warn.ca_missing.hint": {
+        "fr": "Vérifiez le chemin, ou videz ce champ si le serveur a un certificat public.",
+        "en": "Check the path, or clear this field if the server has a public certificate.",
+    },
+    "config.warn.from_domain": {
+        "fr": "L'adresse d'expéditeur ({from_domain}) n'est pas du même domaine que le "
+              "courriel de l'entreprise ({company_domain}).",
+        "en": "The sender address ({from_domain}) is not in the same domain as the company "
+              "email ({company_domain}).",
+    },
+    "config.warn.from_domain.hint": {
+        "fr": "Les reçus risquent d'aboutir dans les pourriels ou d'être refusés; utilisez "
+              "une adresse de {company_domain} si possible.",
+        "en": "Receipts may land in spam or be refused; use an address at {company_domain} "
+              "if you can.",
+    },
+    "config.warn.smtputf8": {
+        "fr": "L'adresse d'expéditeur contient des lettres accentuées avant le « @ »; "
+              "plusieurs serveurs la refusent.",
+        "en": "The sender address has accented letters before the “@”; many servers refuse it.",
+    },
+    "config.warn.smtputf8.hint": {
+        "fr": "Si l'envoi échoue, utilisez une adresse sans accents avant le « @ ».",
+        "en": "If sending fails, use an address without accents before the “@”.",
+    },
+})
+
+
+def missing_fields(config: Config) -> list[str]:
+    """Dotted names of the settings still needed before a test send.
+
+    The company name is not among them (nothing is sent without it failing);
+    nor is the password, which lives in the secret store.
+    """
+    missing = []
+    if not config.company.email:
+        missing.append("company.email")
+    if not config.smtp.host:
+        missing.append("smtp.host")
+    if not config.smtp.from_address:
+        missing.append("smtp.from_address")
+    if config.smtp.auth != "none" and not config.smtp.username:
+        missing.append("smtp.username")
+    if config.smtp.auth == "oauth2" and not config.oauth.client_id:
+        missing.append("oauth.client_id")
+    return missing
+
+
+def field_label(name: str, lang: str | None = None) -> str:
+    """How a dotted setting name reads for a person (``smtp.host`` -> "SMTP server")."""
+    key = f"config.label.{name}"
+    label = t(key, lang)
+    return name if label == key else label
+
+
+@dataclass(frozen=True, eq=True)
+class ConfigWarning:
+    """Something that is valid but probably wrong, with a hint how to fix it."""
+
+    field: str
+    key: str
+    params: Mapping[str, object] = dataclass_field(default_factory=dict, hash=False)
+
+    def message(self, lang: str | None = None) -> str:
+        return t(self.key, lang, **self.params)
+
+    def hint(self, lang: str | None = None) -> str:
+        return t(f"{self.key}.hint", lang, **self.params)
+
+
+def _domain(address: str) -> str:
+    return email_to_ascii(address).rpartition("@")[2]
+
+
+def config_warnings(config: Config) -> list[ConfigWarning]:
+    """What looks wrong in valid settings: port/security mismatches, clear-text passwords..."""
+    smtp = config.smtp
+    warnings = []
+    if smtp.port == 465 and smtp.security == "starttls":
+        warnings.append(ConfigWarning("smtp.security", "config.warn.port465_starttls"))
+    if smtp.port == 587 and smtp.security == "implicit_tls":
+        warnings.append(ConfigWarning("smtp.security", "config.warn.port587_implicit"))
+    if smtp.port == 25 and smtp.auth != "none":
+        warnings.append(ConfigWarning("smtp.port", "config.warn.port25"))
+    if smtp.security == "none" and smtp.auth != "none":
+        key = "config.warn.insecure_auth_allowed" if smtp.allow_insecure_auth \
+            else "config.warn.insecure_auth"
+        warnings.append(ConfigWarning("smtp.security", key))
+    if smtp.ca_file is not None and not smtp.ca_file.expanduser().is_file():
+        warnings.append(ConfigWarning("smtp.ca_file", "config.warn.ca_missing",
+                                      {"path": str(smtp.ca_file)}))
+    if smtp.from_address and config.company.email:
+        sender, company = _domain(smtp.from_address), _domain(config.company.email)
+        related = sender == company or sender.endswith("." + company) \
+            or company.endswith("." + sender)
+        if not related:
+            warnings.append(ConfigWarning("smtp.from_address", "config.warn.from_domain", {
+                "from_domain": smtp.from_address.rpartition("@")[2],
+                "company_domain": config.company.email.rpartition("@")[2]}))
+    if smtp.from_address and not smtp.from_address.rpartition("@")[0].isascii():
+        warnings.append(ConfigWarning("smtp.from_address", "config.warn.smtputf8"))
+    return warnings

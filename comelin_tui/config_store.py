@@ -1,0 +1,328 @@
+"""The settings file on disk: errors, TOML parsing with line numbers, atomic writes.
+
+Kept apart from the pydantic models (:mod:`comelin_tui.config`), which use it.
+"""
+
+from __future__ import annotations
+
+import ast
+import glob
+import os
+import re
+import tempfile
+import time
+import tomllib
+from collections.abc import Iterable
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config_validate import FieldError
+from .errors import ComelinError
+from .i18n import t
+
+# A temp file older than this is left over from a crash (a save takes milliseconds).
+STALE_TEMP_SECONDS = 600.0
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a settings file: what, and where (field and/or line)."""
+
+    error: ComelinError
+    field: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def render(self, lang: str | None = None) -> str:
+        message = self.error.message(lang)
+        if self.line is not None and self.field:
+            return t("config.where.line_field", lang, line=self.line, field=self.field,
+                     message=message)
+        if self.line is not None and self.column is not None:
+            return t("config.where.line_column", lang, line=self.line, column=self.column,
+                     message=message)
+        if self.line is not None:
+            return t("config.where.line", lang, line=self.line, message=message)
+        if self.field:
+            return t("config.where.field", lang, field=self.field, message=message)
+        return message
+
+
+class ConfigError(ComelinError):
+    """The settings cannot be read, parsed or validated (or saved).
+
+    ``path`` is the file, ``line`` the first line at fault (None when unknown),
+    ``field`` the first dotted setting at fault, ``problems`` every problem
+    found, each rendered in the language asked for by :meth:`message`.
+    """
+
+    def __init__(self, key: str, /, *, path: Path | None = None, line: int | None = None,
+                 problems: Iterable[Problem] = (), **params: object) -> None:
+        self.path = path
+        self.problems = tuple(problems)
+        self.line = line if line is not None else next(
+            (p.line for p in self.problems if p.line is not None), None)
+        self.field = next((p.field for p in self.problems if p.field), None)
+        super().__init__(key, path=str(path) if path is not None else "", **params)
+
+    def message(self, lang: str | None = None) -> str:
+        params = dict(self.params)
+        if self.problems:
+            params["problems"] = "; ".join(problem.render(lang) for problem in self.problems)
+        return t(self.key, lang, **params)
+
+
+class ConfigNotFound(ConfigError):
+    """There is no settings file yet."""
+
+
+class ConfigTooNew(ConfigError):
+    """The file was written by a newer comelin-tui, in a format this one does not know."""
+
+    def __init__(self, *, path: Path | None, version: int, known: int,
+                 line: int | None = None) -> None:
+        self.version = version
+        self.known = known
+        super().__init__("config.error.too_new", path=path, line=line, version=version,
+                         known=known)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's content; ConfigNotFound if absent, ConfigError if unreadable."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigNotFound("config.error.not_found", path=path) from None
+    except OSError as error:
+        raise ConfigError("config.error.read", path=path,
+                          reason=error.strerror or str(error)) from None
+
+
+def parse_toml(data: bytes, path: Path | None) -> tuple[dict[str, Any], str]:
+    """(parsed TOML, text); ConfigError naming the line and the problem if malformed."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise ConfigError("config.error.syntax", path=path, problems=[
+            Problem(FieldError("config.toml.encoding"), line=line)]) from None
+    text = text.removeprefix("\ufeff")  # the byte order mark Windows Notepad adds
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as error:
+        problem = _toml_problem(error, text)
+    except RecursionError:
+        problem = Problem(FieldError("config.toml.too_deep"))
+    except ValueError as error:  # e.g. an integer longer than Python's digit limit
+        problem = Problem(FieldError("config.toml.other", detail=str(error)[:120]))
+    raise ConfigError("config.error.syntax", path=path, problems=[problem])
+
+
+_POSITION_RE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
+_TOML_MESSAGES: tuple[tuple[str, str], ...] = (
+    ("Invalid value", "config.toml.invalid_value"),
+    ("Expected '=' after a key", "config.toml.expected_equals"),
+    ("Cannot overwrite a value", "config.toml.overwrite"),
+    ("Cannot mutate immutable namespace", "config.toml.overwrite"),
+    ("Cannot redefine namespace", "config.toml.overwrite"),
+    ("Duplicate inline table key", "config.toml.overwrite"),
+    ("Expected ']", "config.toml.expected_bracket"),
+    ("Expected newline or end of document", "config.toml.newline"),
+    ("Invalid statement", "config.toml.invalid_statement"),
+    ("Unterminated string", "config.toml.unterminated"),
+    ("Unclosed array", "config.toml.unclosed"),
+    ("Unclosed inline table", "config.toml.unclosed"),
+    ("Invalid initial character for a key part", "config.toml.bad_key"),
+    ("Unescaped '\\'", "config.toml.bad_escape"),
+    ("Invalid hex value", "config.toml.bad_escape"),
+    ("Escaped character is not a Unicode scalar value", "config.toml.bad_escape"),
+)
+
+
+def _toml_problem(error: tomllib.TOMLDecodeError, text: str) -> Problem:
+    """tomllib's English message turned into a translated problem with line and column."""
+    raw = str(error)
+    line: int | None = getattr(error, "lineno", None)  # Python 3.14+ has attributes
+    column: int | None = getattr(error, "colno", None)
+    match = _POSITION_RE.search(raw)
+    if match and line is None:
+        if match.group(1):
+            line, column = int(match.group(1)), int(match.group(2))
+        else:
+            line = len(text.rstrip("\n").split("\n"))
+    detail = getattr(error, "msg", None) or _POSITION_RE.sub("", raw)
+    if detail.startswith("Cannot declare "):
+        names = re.findall(r"'((?:[^'\\]|\\.)*)'", detail)
+        fault: ComelinError = FieldError("config.toml.declare_twice", name=f"[{'.'.join(names)}]")
+    elif detail.startswith(("Illegal character", "Found invalid character")):
+        fault = FieldError("config.toml.illegal_char", char=_char_code(detail))
+    else:
+        key = next((k for prefix, k in _TOML_MESSAGES if detail.startswith(prefix)), None)
+        fault = FieldError(key) if key else FieldError("config.toml.other", detail=detail[:120])
+    return Problem(fault, line=line, column=column)
+
+
+def _char_code(detail: str) -> str:
+    try:
+        char = ast.literal_eval(detail.split(" ", 2)[2])
+    except (ValueError, SyntaxError, IndexError):
+        return detail
+    if isinstance(char, str) and len(char) == 1:
+        return f"U+{ord(char):04X}"
+    return detail
+
+
+def key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """Line number of each key and table header in a TOML text (best effort).
+
+    tomllib gives no positions for values, so errors found later by validation
+    are located by scanning the text: table headers set the current table,
+    ``name = value`` lines name a key in it. Keys are parsed with tomllib
+    itself, so quoted and dotted keys work.
+    """
+    found: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    in_multiline: str | None = None
+    for number, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip()
+        if in_multiline:
+            if line.count(in_multiline) % 2 == 1:
+                in_multiline = None
+            continue
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            header = _parse_key_path(line)
+            if header is not None:
+                table = header
+                found.setdefault(table, number)
+            continue
+        key_text, rest = _split_key(line)
+        if key_text is None:
+            continue
+        path = _parse_key_path(f"{key_text} = 0")
+        if path:
+            found.setdefault(table + path, number)
+        for delimiter in ('"""', "'''"):
+            if rest.count(delimiter) % 2 == 1:
+                in_multiline = delimiter
+                break
+    return found
+
+
+def _split_key(line: str) -> tuple[str | None, str]:
+    """(key text, rest after '=') of a ``key = value`` line; quotes respected."""
+    quote: str | None = None
+    for index, char in enumerate(line):
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in "\"'":
+            quote = char
+        elif char == "=":
+            return line[:index], line[index + 1:]
+    return None, ""
+
+
+def _parse_key_path(snippet: str) -> tuple[str, ...] | None:
+    try:
+        parsed: Any = tomllib.loads(snippet)
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return None
+    path: list[str] = []
+    while isinstance(parsed, dict) and len(parsed) == 1:
+        name, parsed = next(iter(parsed.items()))
+        path.append(name)
+    return tuple(path) or None
+
+
+def line_of(lines: dict[tuple[str, ...], int], loc: Iterable[object]) -> int | None:
+    """The line of the longest known prefix of *loc* (a key path)."""
+    path = tuple(str(part) for part in loc)
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return None
+
+
+# --- writing -------------------------------------------------------------------
+
+
+def backup_path(path: Path) -> Path:
+    """Where the previous version of *path* is kept."""
+    return path.with_name(path.name + ".bak")
+
+
+def ensure_folder(folder: Path) -> None:
+    """Create the settings folder (0700) if missing; an existing folder is left as it is."""
+    if folder.is_dir():
+        return
+    # Only the last folder gets 0700: parents such as ~/.config are not ours to restrict.
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace *path* by *data*: after a crash, the file holds the old or the new data.
+
+    The temp file is in the same folder (a rename is atomic only within one file
+    system), created with mode 0600 so the content is never readable by others,
+    even briefly; it is fsynced before the rename, and the folder after it, so the
+    rename itself survives a power cut.
+
+    On Windows, POSIX file modes do not apply: the file lives in the user's
+    profile, whose ACL keeps other users out; ``os.replace`` replaces an existing
+    file there too.
+    """
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), 0o600)  # exactly 0600 whatever the umask
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(OSError):
+            tmp.unlink()
+        raise
+    fsync_folder(path.parent)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in *folder* durable (POSIX)."""
+    if os.name == "nt":
+        # Windows cannot open a folder for fsync; NTFS journals the rename itself.
+        return
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems (network shares) refuse fsync on folders
+    finally:
+        os.close(fd)
+
+
+def keep_copy(path: Path, data: bytes, label: str) -> Path:
+    """Save *data* next to *path* as ``<name>.<label>-<timestamp>`` (never overwriting one)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    candidate = path.with_name(f"{path.name}.{label}-{stamp}")
+    counter = 1
+    while candidate.exists():
+        counter += 1
+        candidate = path.with_name(f"{path.name}.{label}-{stamp}-{counter}")
+    atomic_write(candidate, data)
+    return candidate
+
+
+def remove_stale_temps(path: Path, max_age: float = STALE_TEMP_SECONDS) -> None:
+    """Delete temp files that a crash during an earlier save left next to *path*."""
+    now = time.time()
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with suppress(OSError):
+            if now - leftover.lstat().st_mtime > max_age:
+                leftover.unlink()
