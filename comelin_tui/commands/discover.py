@@ -1,16 +1,193 @@
-"""`comelin-tui discover` (placeholder until implemented)."""
+"""`comelin-tui discover EMAIL`: what the DNS says about an address's mail settings.
+
+Prints the provider and server discovery found (and how sure it is), then
+the advisory deliverability checks (MX, SPF, DKIM, DMARC) for that
+provider. ``--json`` prints the same as one JSON object. Exit codes: 0 found
+and nothing to fix, 1 nothing found or an advisory warning, 3 bad input.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
+import sys
+from typing import Any
+
+from .. import i18n
+from ..i18n import t
+
+DEFAULT_LIFETIME = 3.0
+DEFAULT_PROBE_TIMEOUT = 5.0
+
+i18n.register({
+    "discover.help": {
+        "fr": "trouver les réglages d'envoi d'une adresse (MX, SRV, sondage) et vérifier SPF, "
+              "DKIM et DMARC",
+        "en": "find an address's sending settings (MX, SRV, probing) and check SPF, DKIM and "
+              "DMARC",
+    },
+    "discover.email_help": {
+        "fr": "l'adresse courriel de l'entreprise (ou son domaine)",
+        "en": "the company's email address (or its domain)",
+    },
+    "discover.json_help": {"fr": "résultat en JSON", "en": "print the result as JSON"},
+    "discover.dns_server_help": {
+        "fr": "serveur DNS à interroger au lieu de celui du système",
+        "en": "DNS server to ask instead of the system's",
+    },
+    "discover.no_probe_help": {
+        "fr": "ne pas sonder smtp.<domaine> et mail.<domaine> quand le DNS ne dit rien",
+        "en": "do not probe smtp.<domain> and mail.<domain> when DNS says nothing",
+    },
+    "discover.timeout_help": {
+        "fr": "délai en secondes des recherches DNS et du sondage (DNS : 3, sondage : 5 par "
+              "défaut)",
+        "en": "time limit in seconds for DNS lookups and probing (default DNS 3, probing 5)",
+    },
+    "discover.domain": {"fr": "Domaine : {domain}", "en": "Domain: {domain}"},
+    "discover.mx": {"fr": "MX : {hosts}", "en": "MX: {hosts}"},
+    "discover.mx_none": {"fr": "MX : aucun ({status})", "en": "MX: none ({status})"},
+    "discover.provider": {"fr": "Fournisseur : {name} ({id})", "en": "Provider: {name} ({id})"},
+    "discover.server": {
+        "fr": "Serveur : {host}, port {port} ({security})",
+        "en": "Server: {host} port {port} ({security})",
+    },
+    "discover.how": {
+        "fr": "Trouvé par : {source}, confiance {confidence}",
+        "en": "Found by: {source}, confidence {confidence}",
+    },
+    "discover.source.domain": {"fr": "domaine connu", "en": "known domain"},
+    "discover.source.mx": {"fr": "MX", "en": "MX"},
+    "discover.source.srv": {"fr": "enregistrement SRV", "en": "SRV record"},
+    "discover.source.probe": {"fr": "sondage", "en": "probing"},
+    "discover.confidence.high": {"fr": "élevée", "en": "high"},
+    "discover.confidence.medium": {"fr": "moyenne", "en": "medium"},
+    "discover.confidence.low": {"fr": "faible", "en": "low"},
+    "discover.reason": {"fr": "Pourquoi : {reason}", "en": "Why: {reason}"},
+    "discover.warning": {"fr": "Attention : {message}", "en": "Warning: {message}"},
+    "discover.note": {"fr": "Note : {message}", "en": "Note: {message}"},
+    "discover.deliverability": {
+        "fr": "Délivrabilité (à titre indicatif) :",
+        "en": "Deliverability (advisory):",
+    },
+    "discover.deliverability_skipped": {
+        "fr": "Délivrabilité : non vérifiée, le DNS ne répond pas.",
+        "en": "Deliverability: not checked, DNS is not answering.",
+    },
+})
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
     from ..cli import add_common_arguments
 
-    add_common_arguments(sub.add_parser(name))
+    parser = sub.add_parser(name, help=t("discover.help"), description=t("discover.help"))
+    add_common_arguments(parser)
+    parser.add_argument("email", metavar="EMAIL", help=t("discover.email_help"))
+    parser.add_argument("--json", action="store_true", help=t("discover.json_help"))
+    parser.add_argument("--dns-server", metavar="IP[:PORT]", default=None,
+                        help=t("discover.dns_server_help"))
+    parser.add_argument("--no-probe", action="store_true", help=t("discover.no_probe_help"))
+    # Checked in run(), so a bad value is exit 3 with a translated message.
+    parser.add_argument("--timeout", metavar="S", default=None, help=t("discover.timeout_help"))
+
+
+def _configured_dns_server(args: argparse.Namespace) -> str | None:
+    """The DNS server saved in the settings, if any (discovery works without settings)."""
+    try:
+        from ..config import load_config
+        from ..paths import config_path
+
+        path = config_path(getattr(args, "config", None))
+        if not path.exists():
+            return None
+        return load_config(path).dns_server or None
+    except Exception:  # noqa: BLE001 - a broken settings file is `show`'s business, not ours
+        return None
 
 
 def run(args: argparse.Namespace) -> int:
-    print("not implemented yet")
-    return 3
+    from ..discovery import check_lifetime, normalise_domain, parse_nameserver
+
+    lang = i18n.get_language()
+    # Bad input is reported before any lookup (DiscoveryError -> exit 3).
+    normalise_domain(args.email)
+    if args.timeout is not None:
+        lifetime = probe_timeout = check_lifetime(args.timeout)
+    else:
+        lifetime, probe_timeout = DEFAULT_LIFETIME, DEFAULT_PROBE_TIMEOUT
+    nameserver = args.dns_server or _configured_dns_server(args)
+    if nameserver:
+        parse_nameserver(nameserver)
+
+    result, steps = asyncio.run(_gather(args.email, nameserver, lifetime, probe_timeout,
+                                        probe=not args.no_probe))
+    status = _status(result, steps)
+    if args.json:
+        data = {"status": status, **result.to_json(lang),
+                "deliverability": [step.to_json() for step in steps]}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        _print_text(result, steps, lang)
+    return 0 if status == "ok" else 1
+
+
+async def _gather(email: str, nameserver: str | None, lifetime: float, probe_timeout: float,
+                  *, probe: bool) -> tuple[Any, list[Any]]:
+    from ..discovery import deliverability_steps, discover
+
+    result = await discover(email, nameserver=nameserver, lifetime=lifetime, probe=probe,
+                            probe_timeout=probe_timeout)
+    if result.mx.status in ("timeout", "no_resolver"):
+        # The DNS is not answering: the four checks would only wait out the lifetime again.
+        return result, []
+    steps = await deliverability_steps(result.domain_ascii, result.provider_id,
+                                       nameserver=nameserver, lifetime=lifetime,
+                                       smtp_host=result.host)
+    return result, steps
+
+
+def _status(result: Any, steps: list[Any]) -> str:
+    """ok only when something was found, with no warning and every check run and clean."""
+    from ..diagnostics.model import StepStatus, worst_status
+
+    own: StepStatus = "ok" if result.found and not result.warnings and steps else "warn"
+    return worst_status([own, *(step.status for step in steps)])
+
+
+def _print_text(result: Any, steps: list[Any], lang: str) -> None:
+    from ..diagnostics import render
+    from ..discovery.messages import security_label
+
+    color = render.use_color(sys.stdout)
+    lines = [t("discover.domain", lang, domain=result.domain)]
+    if result.mx.hosts:
+        lines.append(t("discover.mx", lang, hosts=", ".join(
+            f"{host} ({pref})" for pref, host in result.mx.records if host)))
+    else:
+        lines.append(t("discover.mx_none", lang, status=result.mx.status))
+    if result.found:
+        if result.provider_id:
+            lines.append(t("discover.provider", lang, name=result.provider_name(lang),
+                           id=result.provider_id))
+        if result.host:
+            lines.append(t("discover.server", lang, host=result.host, port=result.port,
+                           security=security_label(result.security, lang)))
+        lines.append(t("discover.how", lang, source=t(f"discover.source.{result.source}", lang),
+                       confidence=t(f"discover.confidence.{result.confidence}", lang)))
+        lines.append(t("discover.reason", lang, reason=result.reason(lang)))
+    else:
+        lines.append(render.paint(result.reason(lang), "warn", color))
+    lines += [render.paint(t("discover.warning", lang, message=w.message(lang)), "warn", color)
+              for w in result.warnings]
+    lines += [t("discover.note", lang, message=n.message(lang)) for n in result.notes]
+    lines.append("")
+    if not steps:
+        lines.append(t("discover.deliverability_skipped", lang))
+    else:
+        lines.append(t("discover.deliverability", lang))
+        for step in steps:
+            lines.append(render.format_step(step, lang, color=color))
+            if step.diagnosis is not None and step.status == "warn":
+                lines += ["    " + line for line in render.format_diagnosis(step.diagnosis, lang)]
+    print("\n".join(lines))

@@ -1,0 +1,237 @@
+"""Settings discovery: from a company address to a likely SMTP server.
+
+All DNS lookups run in parallel within one short lifetime; the result is
+advisory. Order of trust: a public mailbox domain the catalogue knows
+(gmail.com...), then an MX pointing to a provider of the catalogue (its first
+preset), then RFC 8314/6186 SRV records, then probing ``smtp.<d>`` and
+``mail.<d>`` with EHLO + QUIT on the ranked port/security list.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .. import i18n
+from ..i18n import LocalText, t
+from .dns import UNAVAILABLE_STATUSES, DnsClient, Lookup, check_lifetime, normalise_domain
+from .messages import Note, local, security_label
+from .results import DiscoveryResult, MxResult, ProbeFinding, SrvFinding, mx_result
+
+# RFC 8314 (implicit TLS) is preferred over RFC 6186 (STARTTLS), as msmtp does.
+SRV_SERVICES: tuple[tuple[str, str], ...] = (
+    ("_submissions._tcp", "implicit_tls"),
+    ("_submission._tcp", "starttls"),
+)
+PROBE_HOST_PREFIXES: tuple[str, ...] = ("smtp", "mail")
+
+
+async def lookup_mx(domain: str, *, nameserver: str | None = None,
+                    lifetime: float = 3.0) -> MxResult:
+    """The MX hosts of a domain (or of an address's domain) and the provider they point to.
+
+    Never raises for DNS faults (see ``MxResult.status``); raises
+    ``DiscoveryError`` for an unusable domain or DNS server address.
+    """
+    _unicode, ascii_domain = normalise_domain(domain)
+    client = DnsClient(nameserver, check_lifetime(lifetime))
+    return mx_result(ascii_domain, await client.query(ascii_domain, "MX"))
+
+
+def _in_domain(host: str, domain: str) -> bool:
+    return host == domain or host.endswith("." + domain)
+
+
+def _srv_finding(name: str, security: str, lookup: Lookup, domain: str) -> SrvFinding:
+    if not lookup.ok:
+        return SrvFinding(name, security, lookup)
+    ordered = sorted(lookup.records, key=lambda r: (r.priority, -r.weight))
+    usable = [r for r in ordered if r.target and r.port]
+    if not usable:
+        # RFC 2782/6186: a lone "." target says the service is deliberately absent.
+        return SrvFinding(name, security, lookup, not_offered=True)
+    record = usable[0]
+    return SrvFinding(name, security, lookup, record,
+                      outside_domain=not _in_domain(record.target, domain))
+
+
+def _preset_server(provider: Any, domain: str, mx_hosts: Sequence[str]) -> tuple[str, int, str]:
+    """Host/port/security of a provider's first preset, filled in for this domain."""
+    from ..providers import expand_host
+
+    preset = provider.default_preset
+    return expand_host(preset, domain, mx_hosts), preset.port, preset.security
+
+
+async def discover(
+    email_or_domain: str,
+    *,
+    nameserver: str | None = None,
+    lifetime: float = 3.0,
+    probe: bool = True,
+    probe_timeout: float = 5.0,
+    candidates: Sequence[Any] | None = None,
+    ca_file: Path | None = None,
+) -> DiscoveryResult:
+    """Find the likely SMTP settings for an address's domain (advisory, never blocks).
+
+    DNS lookups (MX, both SRV names, and the addresses of the probe hosts) run
+    in parallel within ``lifetime`` seconds; probing, only when MX and SRV
+    said nothing, takes at most ``probe_timeout`` more. ``candidates``
+    (default: the probe module's ranked list) and ``ca_file`` exist for tests
+    and private CAs. Raises ``DiscoveryError`` only for bad input.
+    """
+    unicode_domain, domain = normalise_domain(email_or_domain)
+    client = DnsClient(nameserver, check_lifetime(lifetime))
+    queries: list[tuple[str, str]] = [(domain, "MX")]
+    queries += [(f"{prefix}.{domain}", "SRV") for prefix, _sec in SRV_SERVICES]
+    probe_hosts = [f"{prefix}.{domain}" for prefix in PROBE_HOST_PREFIXES]
+    if probe:
+        queries += [(host, rdtype) for host in probe_hosts for rdtype in ("A", "AAAA")]
+    answers = await asyncio.gather(*(client.query(name, rdtype) for name, rdtype in queries))
+    by_query = {(a.name, a.rdtype): a for a in answers}
+
+    result = DiscoveryResult(unicode_domain, domain, mx_result(domain, by_query[(domain, "MX")]))
+    result.lookups = {a.key: a.status for a in answers}
+    mx_text = LocalText(fr=result.mx.message("fr"), en=result.mx.message("en"))
+    if result.mx.status != "ok" or result.mx.null_mx:
+        result.warnings.append(Note(_mx_code(result.mx.status), mx_text))
+    elif result.mx.detection is None:
+        result.notes.append(Note("discovery.mx_unknown", mx_text))
+    for prefix, security in SRV_SERVICES:
+        name = f"{prefix}.{domain}"
+        result.srv.append(_srv_finding(name, security, by_query[(name, "SRV")], domain))
+
+    if _use_public_domain(result) or _use_mx(result):
+        return result
+    if _use_srv(result):
+        return result
+    if probe:
+        addresses = {host: [r for rt in ("A", "AAAA") for r in by_query[(host, rt)].records]
+                     for host in probe_hosts}
+        await _use_probe(result, addresses, nameserver is not None,
+                         candidates, probe_timeout, ca_file)
+    return result
+
+
+def _mx_code(status: str) -> str:
+    if status == "nxdomain":
+        return "dns.not_found"
+    if status in UNAVAILABLE_STATUSES:
+        return "dns.unavailable"
+    return "dns.mx_missing"
+
+
+def _use_public_domain(result: DiscoveryResult) -> bool:
+    from ..providers import detect_by_domain
+
+    provider = detect_by_domain(result.domain_ascii)
+    if provider is None:
+        return False
+    result.provider_id = provider.id
+    result.host, result.port, result.security = _preset_server(
+        provider, result.domain_ascii, result.mx.hosts)
+    result.source, result.confidence = "domain", "high"
+    result.reason_text = local("discovery.reason_domain", domain=result.domain,
+                               provider=provider.name)
+    return True
+
+
+def _use_mx(result: DiscoveryResult) -> bool:
+    detection = result.mx.detection
+    if detection is None:
+        return False
+    provider = detection.provider
+    result.provider_id = provider.id
+    result.host, result.port, result.security = _preset_server(
+        provider, result.domain_ascii, result.mx.hosts)
+    result.source, result.confidence = "mx", "high"
+    result.reason_text = LocalText(fr=detection.reason("fr"), en=detection.reason("en"))
+    return True
+
+
+def _use_srv(result: DiscoveryResult) -> bool:
+    for finding in result.srv:
+        if finding.not_offered:
+            result.notes.append(Note("discovery.srv_not_offered",
+                                     local("discovery.srv_not_offered", record=finding.name)))
+    chosen = next((f for f in result.srv if f.record is not None), None)
+    if chosen is None or chosen.record is None:
+        return False
+    record = chosen.record
+    result.host, result.port, result.security = record.target, record.port, chosen.security
+    result.source = "srv"
+    result.confidence = "medium" if chosen.outside_domain else "high"
+    result.reason_text = _security_text("discovery.reason_srv", chosen.security,
+                                        record=chosen.name, host=record.target, port=record.port)
+    if chosen.outside_domain:
+        result.warnings.append(Note("discovery.srv_outside", local(
+            "discovery.srv_outside", record=chosen.name, host=record.target,
+            domain=result.domain)))
+    return True
+
+
+def _security_text(key: str, security: str, **params: Any) -> LocalText:
+    return LocalText(**{lang: t(key, lang, security=security_label(security, lang), **params)
+                        for lang in i18n.LANGUAGES})
+
+
+async def _use_probe(
+    result: DiscoveryResult,
+    addresses: dict[str, list[str]],
+    own_nameserver: bool,
+    candidates: Sequence[Any] | None,
+    timeout: float,
+    ca_file: Path | None,
+) -> None:
+    """Probe the candidate hosts that exist, in parallel; keep the best answer."""
+    from ..diagnostics.probe import DEFAULT_CANDIDATES, probe_candidates
+
+    ranked = list(candidates if candidates is not None else DEFAULT_CANDIDATES)
+    hosts = [host for host, found in addresses.items() if found]
+    if not hosts or not ranked:
+        return
+
+    async def probe_host(host: str) -> list[Any]:
+        # With a DNS server of our own the system resolver may not know the
+        # name: connect to the address that server gave (TLS still checks the name).
+        address = addresses[host][0] if own_nameserver else None
+        try:
+            return list(await probe_candidates(host, ranked, timeout=timeout,
+                                               ca_file=ca_file, address=address))
+        except Exception:  # noqa: BLE001 - advisory: a failed probe finds nothing
+            return []
+
+    outcomes = await asyncio.gather(*(probe_host(host) for host in hosts))
+    best: tuple[int, int, ProbeFinding] | None = None
+    for host_rank, (host, outcome) in enumerate(zip(hosts, outcomes, strict=True)):
+        for probe_result in outcome:
+            candidate = probe_result.candidate
+            finding = ProbeFinding(host, candidate.port, candidate.security,
+                                   bool(probe_result.ok), str(probe_result.detail or ""),
+                                   int(probe_result.duration_ms or 0))
+            result.probes.append(finding)
+            rank = _candidate_rank(ranked, candidate)
+            # The ranked port/security list first, then smtp.<d> before mail.<d>.
+            if finding.ok and (best is None or (rank, host_rank) < best[:2]):
+                best = (rank, host_rank, finding)
+    if best is None:
+        return
+    finding = best[2]
+    result.host, result.port, result.security = finding.host, finding.port, finding.security
+    result.source = "probe"
+    result.confidence = "low" if finding.port == 25 else "medium"
+    result.reason_text = _security_text("discovery.reason_probe", finding.security,
+                                        host=finding.host, port=finding.port)
+    if finding.port == 25:
+        result.warnings.append(Note("discovery.probe_port25", local("discovery.probe_port25")))
+
+
+def _candidate_rank(ranked: list[Any], candidate: Any) -> int:
+    for index, item in enumerate(ranked):
+        if (item.port, item.security) == (candidate.port, candidate.security):
+            return index
+    return len(ranked)
+
