@@ -198,11 +198,11 @@ DEFAULT_HINTS: dict[str, LocalText] = {
         en="Outgoing (SMTP) server, e.g. smtp.yourdomain.com",
     ),
     "port": LocalText(
-        fr="587 = STARTTLS ; 465 = TLS direct",
+        fr="587 = STARTTLS ; 465 = SSL/TLS implicite",
         en="587 = STARTTLS; 465 = implicit TLS",
     ),
     "security": LocalText(
-        fr="STARTTLS sur 587, TLS direct sur 465 ; jamais sans chiffrement",
+        fr="STARTTLS sur 587, SSL/TLS implicite sur 465 ; jamais sans chiffrement",
         en="STARTTLS on 587, implicit TLS on 465; never unencrypted",
     ),
     "username": LocalText(
