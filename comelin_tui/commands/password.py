@@ -1,16 +1,118 @@
-"""`comelin-tui password` (placeholder until implemented)."""
+"""``comelin-tui password``: change the stored SMTP password (never as an argument)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+
+from .. import i18n
+from ..errors import ComelinError
+from ..i18n import t
+
+i18n.register({
+    "password.help": {
+        "fr": "changer le mot de passe enregistré (demandé sans écho, ou lu sur l'entrée standard)",
+        "en": "change the stored password (asked without echo, or read from standard input)",
+    },
+    "password.stdin_help": {
+        "fr": "lire le mot de passe sur une ligne de l'entrée standard (scripts)",
+        "en": "read the password from one line of standard input (scripts)",
+    },
+    "password.store_help": {
+        "fr": "où le garder : trousseau du système (keyring) ou fichier protégé (file)",
+        "en": "where to keep it: the system keyring (keyring) or a protected file (file)",
+    },
+    "password.prompt": {"fr": "Nouveau mot de passe : ", "en": "New password: "},
+    "password.again": {"fr": "Encore une fois : ", "en": "Once more: "},
+    "password.mismatch": {
+        "fr": "les deux saisies diffèrent ; rien n'a été changé",
+        "en": "the two entries differ; nothing was changed",
+    },
+    "password.empty": {
+        "fr": "mot de passe vide ; rien n'a été changé",
+        "en": "empty password; nothing was changed",
+    },
+    "password.no_tty": {
+        "fr": "aucun terminal pour demander le mot de passe : utilisez --stdin",
+        "en": "no terminal to ask for the password: use --stdin",
+    },
+    "password.not_needed": {
+        "fr": "ces réglages n'utilisent pas de mot de passe (authentification : {auth})",
+        "en": "these settings use no password (authentication: {auth})",
+    },
+    "password.saved": {"fr": "Mot de passe enregistré. {where}", "en": "Password saved. {where}"},
+    "password.spaces_removed": {
+        "fr": "Les espaces du mot de passe d'application ont été retirés.",
+        "en": "The spaces in the app password were removed.",
+    },
+    "password.env_wins": {
+        "fr": "Attention : {var} est défini et remplace le mot de passe enregistré tant qu'il l'est.",
+        "en": "Note: {var} is set and overrides the stored password while it is.",
+    },
+    "password.moved": {
+        "fr": "Secrets déplacés vers le nouvel emplacement : {names}.",
+        "en": "Secrets moved to the new place: {names}.",
+    },
+})
+
+
+class PasswordInputError(ComelinError):
+    exit_code = 2
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
     from ..cli import add_common_arguments
 
-    add_common_arguments(sub.add_parser(name))
+    parser = sub.add_parser(name, help=t("password.help"), description=t("password.help"))
+    add_common_arguments(parser)
+    parser.add_argument("--stdin", action="store_true", help=t("password.stdin_help"))
+    parser.add_argument("--store", choices=("keyring", "file"), help=t("password.store_help"))
+
+
+def read_password(use_stdin: bool) -> str:
+    """One password from stdin (``--stdin``) or asked twice without echo on the terminal."""
+    if use_stdin:
+        value = sys.stdin.readline().rstrip("\r\n")
+    else:
+        import getpass
+
+        if not sys.stdin.isatty():
+            raise PasswordInputError("password.no_tty")
+        value = getpass.getpass(t("password.prompt"))
+        if getpass.getpass(t("password.again")) != value:
+            raise PasswordInputError("password.mismatch")
+    if not value.strip():
+        raise PasswordInputError("password.empty")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
-    print("not implemented yet")
-    return 3
+    import os
+
+    from ..config import load_config, save_config
+    from ..paths import config_path
+    from ..providers import get_provider
+    from ..secrets import ENV_PASSWORD, SMTP_PASSWORD, migrate_secrets, open_secret_store
+
+    path = config_path(args.config)
+    config = load_config(path)
+    if config.smtp.auth != "password":
+        raise PasswordInputError("password.not_needed", auth=config.smtp.auth)
+    value = read_password(args.stdin)
+    if get_provider(config.provider).strip_spaces_in_password and " " in value.strip():
+        value = "".join(value.split())
+        print(t("password.spaces_removed"))
+
+    wanted = args.store or config.secret_backend
+    store = open_secret_store(path, wanted)
+    if args.store and config.secret_backend and args.store != config.secret_backend:
+        moved = migrate_secrets(open_secret_store(path, config.secret_backend), store)
+        if moved:
+            print(t("password.moved", names=", ".join(moved)))
+    store.set(SMTP_PASSWORD, value)
+    if config.secret_backend != store.kind:
+        save_config(config.model_copy(update={"secret_backend": store.kind}), path)
+    print(t("password.saved", where=store.describe()))
+    if os.environ.get(ENV_PASSWORD):
+        print(t("password.env_wins", var=ENV_PASSWORD), file=sys.stderr)
+    return 0

@@ -1,16 +1,123 @@
-"""`comelin-tui show` (placeholder until implemented)."""
+"""``comelin-tui show``: the saved settings, the secret masked, and where it lives."""
 
 from __future__ import annotations
 
 import argparse
+import json
+from typing import Any
+
+from .. import i18n
+from ..i18n import t
+
+i18n.register({
+    "show.help": {"fr": "afficher les réglages enregistrés (mot de passe masqué)",
+                  "en": "show the saved settings (password masked)"},
+    "show.json_help": {"fr": "sortie JSON pour les scripts", "en": "JSON output for scripts"},
+    "show.file": {"fr": "Fichier de réglages", "en": "Settings file"},
+    "show.provider": {"fr": "Fournisseur", "en": "Provider"},
+    "show.company": {"fr": "Entreprise", "en": "Company"},
+    "show.server": {"fr": "Serveur", "en": "Server"},
+    "show.auth": {"fr": "Authentification", "en": "Authentication"},
+    "show.username": {"fr": "Nom d'utilisateur", "en": "Username"},
+    "show.from": {"fr": "Expéditeur", "en": "Sender"},
+    "show.reply_to": {"fr": "Répondre à", "en": "Reply-To"},
+    "show.timeout": {"fr": "Délai d'attente", "en": "Timeout"},
+    "show.ca_file": {"fr": "Fichier d'AC", "en": "CA file"},
+    "show.pinned": {"fr": "Certificat épinglé", "en": "Pinned certificate"},
+    "show.password": {"fr": "Mot de passe", "en": "Password"},
+    "show.oauth": {"fr": "Connexion Microsoft", "en": "Microsoft sign-in"},
+    "show.secret_where": {"fr": "Conservé", "en": "Kept"},
+    "show.set": {"fr": "******** (enregistré)", "en": "******** (saved)"},
+    "show.not_set": {"fr": "(aucun)", "en": "(none)"},
+    "show.token_cache": {
+        "fr": "jetons enregistrés ({size} octets)",
+        "en": "tokens saved ({size} bytes)",
+    },
+    "show.warnings": {"fr": "Avertissements", "en": "Warnings"},
+    "show.seconds": {"fr": "{value} s", "en": "{value} s"},
+    "show.security.starttls": {"fr": "STARTTLS (explicite)", "en": "STARTTLS (explicit)"},
+    "show.security.implicit_tls": {"fr": "SSL/TLS implicite", "en": "implicit SSL/TLS"},
+    "show.security.none": {"fr": "aucun chiffrement", "en": "no encryption"},
+    "show.auth.password": {"fr": "mot de passe", "en": "password"},
+    "show.auth.oauth2": {"fr": "connexion Microsoft (OAuth2)", "en": "Microsoft sign-in (OAuth2)"},
+    "show.auth.none": {"fr": "aucune (relais)", "en": "none (relay)"},
+    "show.reminder": {
+        "fr": "Rappel : si le mot de passe change chez le fournisseur, changez-le ici aussi "
+              "(comelin-tui password).",
+        "en": "Reminder: if the password changes at the provider, change it here too "
+              "(comelin-tui password).",
+    },
+})
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
     from ..cli import add_common_arguments
 
-    add_common_arguments(sub.add_parser(name))
+    parser = sub.add_parser(name, help=t("show.help"), description=t("show.help"))
+    add_common_arguments(parser)
+    parser.add_argument("--json", action="store_true", help=t("show.json_help"))
 
 
 def run(args: argparse.Namespace) -> int:
-    print("not implemented yet")
-    return 3
+    from ..config import config_warnings, load_config
+    from ..paths import config_path
+    from ..providers import get_provider
+    from ..secrets import OAUTH_TOKEN_CACHE, SMTP_PASSWORD, open_secret_store, smtp_password_store
+
+    path = config_path(args.config)
+    config = load_config(path)
+    smtp = config.smtp
+    if smtp.auth == "oauth2":
+        store = open_secret_store(path, config.secret_backend)
+        secret = store.get(OAUTH_TOKEN_CACHE)
+        secret_text = (t("show.token_cache", size=len(secret.encode()))
+                       if secret else t("show.not_set"))
+        secret_label = t("show.oauth")
+    else:
+        store = smtp_password_store(path, config.secret_backend)
+        secret = store.get(SMTP_PASSWORD) if smtp.auth == "password" else None
+        secret_text = t("show.set") if secret else t("show.not_set")
+        secret_label = t("show.password")
+    warnings = [f"{w.message()} {w.hint()}".strip() for w in config_warnings(config)]
+
+    if getattr(args, "json", False):
+        data: dict[str, Any] = {
+            "config_file": str(path),
+            "settings": config.model_dump(mode="json"),
+            "secret": {"saved": bool(secret), "kind": store.kind, "where": store.describe()},
+            "warnings": warnings,
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+
+    company = " ".join(filter(None, [config.company.name,
+                                     f"<{config.company.email}>" if config.company.email else ""]))
+    rows = [
+        (t("show.file"), str(path)),
+        (t("show.company"), company or t("show.not_set")),
+        (t("show.provider"), get_provider(config.provider).display_name()),
+        (t("show.server"), f"{smtp.host or '?'}:{smtp.port}, {t(f'show.security.{smtp.security}')}"),
+        (t("show.auth"), t(f"show.auth.{smtp.auth}")),
+        (t("show.username"), smtp.username or t("show.not_set")),
+        (t("show.from"), smtp.from_address or t("show.not_set")),
+    ]
+    if smtp.reply_to:
+        rows.append((t("show.reply_to"), smtp.reply_to))
+    rows.append((t("show.timeout"), t("show.seconds", value=f"{smtp.timeout:g}")))
+    if smtp.ca_file:
+        rows.append((t("show.ca_file"), str(smtp.ca_file)))
+    if smtp.pinned_fingerprint:
+        rows.append((t("show.pinned"), smtp.pinned_fingerprint))
+    if smtp.auth != "none":
+        rows.append((secret_label, secret_text))
+        rows.append((t("show.secret_where"), store.describe()))
+    width = max(len(label) for label, _ in rows) + 2
+    for label, value in rows:
+        print(f"{label + ':':<{width}}{value}")
+    if warnings:
+        print(f"\n{t('show.warnings')}:")
+        for warning in warnings:
+            print(f"  - {warning}")
+    if smtp.auth == "password":
+        print(f"\n{t('show.reminder')}")
+    return 0
