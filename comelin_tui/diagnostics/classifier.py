@@ -1,0 +1,308 @@
+"""Name a failure: what one step saw (exception, reply) becomes a contract diagnosis code
+with a summary (what happened) and a hint (what to do) in French or English.
+
+Order of evidence, as the contract says: the exception type, the reply code,
+the enhanced status code, then the reply's words; provider rules refine the
+hint. ``classify`` never raises: whatever it is given, it returns a Diagnosis.
+
+Facts the engine may put in ``Evidence.facts`` (all optional):
+``host``, ``port``, ``security``, ``timeout``, ``username``, ``from_address``,
+``to_address``, ``size_limit``, ``message_size``, ``mechanisms`` (offered AUTH
+mechanisms), ``cert_names`` / ``tls_sans``, ``not_after``, ``not_before``,
+``auth_mechanism`` ("XOAUTH2"...) or ``auth_kind`` ("oauth2"), and the
+refinements ``protocol_error`` (bool), ``received_tls_bytes``,
+``probe_implicit_tls_ok``, ``received_plaintext``, ``probe_plaintext_ok``
+(the security mode is wrong, and which way).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..i18n import LANGUAGES, catalogue, get_language
+from .diagnosis_messages import DIAGNOSIS_CODES
+from .exception_rules import ReplyError, exception_verdict
+from .model import Diagnosis, StepId
+from .reply_rules import (
+    MAX_REPLY_CHARS,
+    Verdict,
+    enhanced_status,
+    family_of_provider,
+    reply_code_in,
+    reply_verdict,
+)
+
+__all__ = ["DIAGNOSIS_CODES", "Evidence", "classify", "diagnosis", "enhanced_status"]
+
+_CODES = frozenset(DIAGNOSIS_CODES)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one step saw when it failed."""
+
+    step: StepId
+    exception: BaseException | None = None
+    code: int | None = None
+    message: str = ""  # the server's reply text (all lines), never our own commands
+    provider_id: str | None = None
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+
+def classify(evidence: Evidence, lang: str | None = None) -> Diagnosis:
+    """The diagnosis (code, summary, hint in *lang*) for what a failed step saw; never raises."""
+    try:
+        verdict, reply = _verdict(evidence)
+    except Exception:  # noqa: BLE001 - a classifier bug must never hide the failure
+        verdict, reply = Verdict("unknown"), _describe_exception(evidence.exception)
+    try:
+        facts = evidence.facts if isinstance(evidence.facts, Mapping) else {}
+        params = {**_params_from(facts), **_params_from(verdict.params)}
+        if reply:
+            params.setdefault("reply", reply)
+        return _render(verdict, _provider_id(evidence.provider_id), lang, params)
+    except Exception:  # noqa: BLE001 - same: always a diagnosis
+        return _render(Verdict("unknown"), None, lang, {"reply": _safe_text(reply, 300)})
+
+
+def diagnosis(
+    code: str,
+    lang: str | None = None,
+    *,
+    provider_id: str | None = None,
+    variant: str | None = None,
+    **params: Any,
+) -> Diagnosis:
+    """The diagnosis for a decision the engine made itself (e.g. "tls.starttls_unavailable").
+
+    *params* fill the texts (host, port, security, limit, field, detail...);
+    *variant* picks a refined text when one exists. Unknown codes raise ValueError.
+    """
+    if code not in _CODES:
+        raise ValueError(f"not a diagnosis code of the contract: {code!r}")
+    family = family_of_provider(provider_id)
+    return _render(Verdict(code, variant, family), provider_id, lang, _params_from(params))
+
+
+# --- deciding ------------------------------------------------------------------------------
+
+
+def _verdict(evidence: Evidence) -> tuple[Verdict, str]:
+    """The verdict and the server's reply (cleaned) to show with it."""
+    facts = evidence.facts if isinstance(evidence.facts, Mapping) else {}
+    step = str(evidence.step)
+    code = evidence.code if isinstance(evidence.code, int) else None
+    message = evidence.message if isinstance(evidence.message, str) else ""
+    if facts.get("protocol_error"):
+        return Verdict("smtp.protocol_error"), _clean_reply(code, message)
+    exc = evidence.exception
+    if isinstance(exc, BaseException):
+        found = exception_verdict(exc, step, facts)
+        if isinstance(found, Verdict):
+            return found, _clean_reply(code, message) or _describe_exception(exc)
+        if isinstance(found, ReplyError):
+            # The exception's own reply is authoritative (a caller may pass str(exc) too).
+            code, message = found.code, found.message or message
+            if found.step == "rcpt_to" or (found.step == "banner" and step in ("connect", "tls")):
+                step = found.step
+        elif code is None and not message.strip():
+            return Verdict("unknown", "error"), _describe_exception(exc)
+    if code is None and not message.strip():
+        return Verdict("unknown"), ""
+    verdict = reply_verdict(step, code, message, facts)
+    if code is None:
+        code = reply_code_in(message)
+    if isinstance(exc, BaseException) and code is None and verdict.code == "unknown":
+        # The text was the exception's own (the engine passes str(exc)), not a server reply.
+        return Verdict("unknown", "error"), _describe_exception(exc)
+    return verdict, _clean_reply(code, message)
+
+
+# --- texts --------------------------------------------------------------------------------
+
+_PARAM_SOURCES: dict[str, tuple[str, ...]] = {
+    "host": ("host",),
+    "port": ("port",),
+    "security": ("security",),
+    "suggested_port": ("suggested_port",),
+    "suggested_security": ("suggested_security",),
+    "timeout": ("timeout",),
+    "username": ("username",),
+    "sender": ("sender", "from_address"),
+    "recipient": ("recipient", "to_address"),
+    "limit": ("limit", "size_limit"),
+    "size": ("size", "message_size"),
+    "field": ("field",),
+    "detail": ("detail",),
+    "mechanisms": ("mechanisms", "auth_mechanisms", "offered"),
+    "cert_names": ("cert_names", "tls_sans", "sans"),
+    "not_after": ("not_after", "tls_not_after"),
+    "not_before": ("not_before", "tls_not_before"),
+    "status": ("status",),
+    "reply": ("reply",),
+}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]+")
+_CLIENT_LINE = re.compile(
+    r"^\s*(?:->|c:|>>)|^\s*auth\s+(?:plain|login|xoauth2|oauthbearer|cram-md5|ntlm|gssapi)\b",
+    re.IGNORECASE,
+)
+_OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def _safe_text(value: object, limit: int = 200) -> str:
+    """One printable line: no terminal escapes or control characters, bounded length."""
+    text = str(value)
+    text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates from the wire
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _params_from(source: Mapping[str, Any]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for name, keys in _PARAM_SOURCES.items():
+        for key in keys:
+            value = source.get(key)
+            if value is None or isinstance(value, bool) or value == "":
+                continue
+            if isinstance(value, (list, tuple, set, frozenset)):
+                value = ", ".join(str(item) for item in value)
+            elif isinstance(value, float):
+                value = f"{value:g}"
+            text = _safe_text(value, 300 if name == "reply" else 200)
+            if text:
+                params[name] = text
+                break
+    return params
+
+
+def _clean_reply(code: int | None, message: str) -> str:
+    """The server's reply on one line, without per-line codes or anything we sent."""
+    lines = []
+    for line in (message or "")[:MAX_REPLY_CHARS].splitlines():
+        if _CLIENT_LINE.match(line):
+            continue  # our own commands (AUTH and its arguments) never reach a message
+        line = re.sub(r"^\s*\d{3}(?:[ -]|$)", "", line).strip()
+        if line:
+            lines.append(line)
+    text = " ".join(lines)
+    if code is not None:
+        text = f"{code} {text}".strip()
+    return _safe_text(text, 300)
+
+
+def _describe_exception(exc: BaseException | None) -> str:
+    if exc is None:
+        return ""
+    name = type(exc).__name__
+    if isinstance(exc, UnicodeError):
+        return name  # its text quotes the offending characters, which may be a secret's
+    try:
+        text = str(exc)
+    except Exception:  # noqa: BLE001 - a broken __str__ still gets its type name shown
+        text = ""
+    return _safe_text(f"{name}: {text}" if text else name, 300)
+
+
+def _lang(lang: str | None) -> str:
+    code = (lang or "").strip().lower()[:2]
+    return code if code in LANGUAGES else get_language()
+
+
+def _text(key: str, lang: str) -> str | None:
+    texts = catalogue().get(key)
+    if texts is None:
+        return None
+    return texts.get(lang) or texts.get("en")
+
+
+def _format(template: str, params: Mapping[str, str], lang: str) -> str:
+    """Fill a template: optional [segments] only when all their fields are known."""
+
+    def fill(text: str) -> str:
+        return _FIELD.sub(lambda m: params.get(m.group(1)) or _fallback(m.group(1), lang), text)
+
+    def segment(match: re.Match[str]) -> str:
+        names = _FIELD.findall(match.group(1))
+        return fill(match.group(1)) if all(params.get(n) for n in names) else ""
+
+    return fill(_OPTIONAL.sub(segment, template)).strip()
+
+
+def _fallback(name: str, lang: str) -> str:
+    return _text(f"diagnosis.param.{name}", lang) or "?"
+
+
+def _security_names(params: dict[str, str], lang: str) -> None:
+    for name in ("security", "suggested_security"):
+        if value := params.get(name):
+            params[name] = _text(f"diagnosis.security.{value}", lang) or value
+
+
+def _render(
+    verdict: Verdict, provider_id: str | None, lang: str | None, params: dict[str, str]
+) -> Diagnosis:
+    code = verdict.code if verdict.code in _CODES else "unknown"
+    language = _lang(lang)
+    params = dict(params)
+    _security_names(params, language)
+    if verdict.variant is None and params.get("suggested_port") and params.get("suggested_security"):
+        verdict = Verdict(code, "suggested", verdict.family, verdict.params)
+    summary_key = f"diagnosis.{code}.summary"
+    if verdict.variant and _text(f"{summary_key}.{verdict.variant}", language):
+        summary_key = f"{summary_key}.{verdict.variant}"
+    summary = _format(_text(summary_key, language) or code, params, language)
+    return Diagnosis(code=code, summary=summary, hint=_hint(code, verdict, provider_id, language,
+                                                            params))
+
+
+def _hint(
+    code: str, verdict: Verdict, provider_id: str | None, lang: str, params: Mapping[str, str]
+) -> str:
+    """Most specific first: the situation, then the provider, then the generic hint."""
+    base = f"diagnosis.{code}.hint"
+    if verdict.variant and (text := _text(f"{base}.{verdict.variant}", lang)):
+        return _format(text, params, lang)
+    id_family = family_of_provider(provider_id)
+    reply_family = verdict.family
+    # The reply names another provider than the settings (a 5.7.139 from "custom"):
+    # the reply wins, and the catalogue's hints for the configured provider do not apply.
+    if reply_family and reply_family != id_family:
+        if text := _text(f"{base}.{reply_family}", lang):
+            return _format(text, params, lang)
+    elif provider_id and (text := _catalogue_hint(provider_id, code, lang)):
+        return _safe_text(text, 600)  # the catalogue's prose, shown as written
+    family = reply_family or id_family
+    if family and (text := _text(f"{base}.{family}", lang)):
+        return _format(text, params, lang)
+    return _format(_text(base, lang) or "", params, lang)
+
+
+def _catalogue_hint(provider_id: str, code: str, lang: str) -> str | None:
+    """The provider catalogue's own hint for *code*, if the catalogue is installed."""
+    try:
+        from comelin_tui.providers import get_provider
+    except ImportError:
+        return None
+    try:
+        hints = getattr(get_provider(provider_id), "diagnosis_hints", None) or {}
+        text = hints.get(code)
+        if text is None:
+            return None
+        if hasattr(text, "get_text"):
+            return str(text.get_text(lang)) or None
+        if isinstance(text, Mapping):
+            return str(text.get(lang) or text.get("en") or "") or None
+        return str(text) or None
+    except Exception:  # noqa: BLE001 - a catalogue problem must not hide the diagnosis
+        return None
+
+
+def _provider_id(value: object) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return unicodedata.normalize("NFKC", value.strip())

@@ -1,0 +1,650 @@
+"""French and English text for every diagnosis code (summary: what happened; hint: what to do).
+
+Keys: ``diagnosis.<code>.summary`` and ``diagnosis.<code>.hint``, plus optional
+refinements ``diagnosis.<code>.summary.<variant>`` / ``diagnosis.<code>.hint.<variant>``
+where the variant is a situation (``starttls_first``, ``port25``...) or a
+provider family (``google``, ``microsoft``).
+
+Templates use ``{name}`` placeholders and optional segments in square brackets:
+``"Le serveur[ {host}] a refusé la connexion[ sur le port {port}]."`` keeps a
+segment only when every placeholder inside it has a value, so a text reads well
+with or without the details (the classifier's formatter does this; plain
+:func:`comelin_tui.i18n.t` shows the brackets as they are).
+"""
+
+from __future__ import annotations
+
+from ..i18n import register
+
+# Every code of the diagnostics contract, in the contract's order.
+DIAGNOSIS_CODES: tuple[str, ...] = (
+    "config.invalid",
+    "dns.not_found",
+    "dns.unavailable",
+    "connect.refused",
+    "connect.timeout",
+    "connect.unreachable",
+    "tls.wrong_mode",
+    "tls.untrusted",
+    "tls.hostname_mismatch",
+    "tls.expired",
+    "tls.protocol",
+    "tls.starttls_unavailable",
+    "smtp.banner_timeout",
+    "smtp.service_unavailable",
+    "smtp.protocol_error",
+    "smtp.disconnected",
+    "auth.unavailable",
+    "auth.insecure_refused",
+    "auth.invalid_credentials",
+    "auth.app_password_required",
+    "auth.smtp_auth_disabled",
+    "auth.basic_auth_retired",
+    "auth.mechanism_unsupported",
+    "auth.oauth_failed",
+    "auth.rate_limited",
+    "sender.not_authenticated",
+    "sender.send_as_denied",
+    "sender.rejected",
+    "recipient.rejected",
+    "relay.denied",
+    "message.too_large",
+    "quota.exceeded",
+    "rate.limited",
+    "mailbox.full",
+    "unknown",
+)
+
+
+def _m(fr: str, en: str) -> dict[str, str]:
+    return {"fr": fr, "en": en}
+
+
+_TEXTS: dict[str, dict[str, str]] = {
+    # --- configuration and name resolution -------------------------------------------------
+    "config.invalid.summary": _m(
+        "Les paramètres sont incomplets ou invalides[ ({field})][ : {detail}].",
+        "The settings are incomplete or invalid[ ({field})][: {detail}].",
+    ),
+    "config.invalid.hint": _m(
+        "Ouvrez les paramètres, corrigez le champ indiqué, puis refaites le test.",
+        "Open the settings, fix the field shown, then run the test again.",
+    ),
+    "dns.not_found.summary": _m(
+        "Le nom du serveur[ {host}] n'existe pas dans le DNS.",
+        "The server name[ {host}] does not exist in DNS.",
+    ),
+    "dns.not_found.hint": _m(
+        "Vérifiez l'orthographe du nom du serveur (par exemple smtp.gmail.com ou "
+        "smtp.office365.com); s'il est exact, le DNS du domaine est mal configuré.",
+        "Check the spelling of the server name (for example smtp.gmail.com or "
+        "smtp.office365.com); if it is right, the domain's DNS is misconfigured.",
+    ),
+    "dns.unavailable.summary": _m(
+        "Impossible de résoudre le nom[ {host}] : aucun serveur DNS n'a répondu.",
+        "The name[ {host}] could not be looked up: no DNS server answered.",
+    ),
+    "dns.unavailable.hint": _m(
+        "Vérifiez la connexion réseau et les réglages DNS de cet ordinateur "
+        "(/etc/resolv.conf, routeur), puis réessayez dans un instant.",
+        "Check this computer's network connection and DNS settings (/etc/resolv.conf, "
+        "router), then try again in a moment.",
+    ),
+    # --- TCP connection ------------------------------------------------------------------
+    "connect.refused.summary": _m(
+        "Le serveur[ {host}] a refusé la connexion[ sur le port {port}].",
+        "The server[ {host}] refused the connection[ on port {port}].",
+    ),
+    "connect.refused.hint": _m(
+        "Aucun service n'écoute sur ce port : vérifiez le numéro de port (587 pour "
+        "STARTTLS, 465 pour TLS implicite) et qu'aucun pare-feu ne le rejette.",
+        "Nothing is listening on this port: check the port number (587 for STARTTLS, "
+        "465 for implicit TLS) and that no firewall rejects it.",
+    ),
+    "connect.timeout.summary": _m(
+        "Aucune réponse du serveur[ {host}][ sur le port {port}][ en {timeout} s].",
+        "No answer from the server[ {host}][ on port {port}][ within {timeout} s].",
+    ),
+    "connect.timeout.hint": _m(
+        "Un pare-feu bloque probablement la connexion : vérifiez le pare-feu et le "
+        "routeur du magasin, ou essayez le port 587 ou 465.",
+        "A firewall is probably dropping the connection: check the store's firewall "
+        "and router, or try port 587 or 465.",
+    ),
+    "connect.timeout.hint.port25": _m(
+        "Beaucoup de fournisseurs d'accès Internet bloquent le port 25 : utilisez "
+        "plutôt le port 587 (STARTTLS) ou 465 (TLS implicite).",
+        "Many Internet providers block port 25: use port 587 (STARTTLS) or 465 "
+        "(implicit TLS) instead.",
+    ),
+    "connect.unreachable.summary": _m(
+        "Aucune route réseau ne mène au serveur[ {host}].",
+        "There is no network route to the server[ {host}].",
+    ),
+    "connect.unreachable.hint": _m(
+        "Vérifiez la connexion Internet et la passerelle par défaut de cet "
+        "ordinateur; une adresse IPv6 sans connectivité IPv6 cause aussi ce problème.",
+        "Check this computer's Internet connection and default gateway; an IPv6 "
+        "address without IPv6 connectivity also causes this.",
+    ),
+    # --- TLS -----------------------------------------------------------------------------
+    "tls.wrong_mode.summary": _m(
+        "Le mode de sécurité[ {security}] ne correspond pas à ce que le serveur "
+        "attend[ sur le port {port}].",
+        "The security mode[ {security}] does not match what the server expects"
+        "[ on port {port}].",
+    ),
+    "tls.wrong_mode.hint": _m(
+        "Utilisez STARTTLS avec le port 587, ou le TLS implicite (SSL/TLS) avec le "
+        "port 465.",
+        "Use STARTTLS with port 587, or implicit TLS (SSL/TLS) with port 465.",
+    ),
+    "tls.wrong_mode.hint.suggested": _m(
+        "Le serveur répond en {suggested_security} sur le port {suggested_port} : "
+        "choisissez ce réglage.",
+        "The server answers with {suggested_security} on port {suggested_port}: "
+        "choose that setting.",
+    ),
+    "tls.wrong_mode.hint.implicit_on_plain": _m(
+        "Ce port attend STARTTLS (ou du SMTP en clair) : choisissez la sécurité "
+        "STARTTLS, ou utilisez le port 465 pour le TLS implicite.",
+        "This port expects STARTTLS (or plain SMTP): set the security to STARTTLS, "
+        "or use port 465 for implicit TLS.",
+    ),
+    "tls.wrong_mode.hint.plain_on_implicit": _m(
+        "Ce port attend le TLS implicite (SSL/TLS) : choisissez la sécurité TLS "
+        "implicite, ou utilisez le port 587 avec STARTTLS.",
+        "This port expects implicit TLS (SSL/TLS): set the security to implicit TLS, "
+        "or use port 587 with STARTTLS.",
+    ),
+    "tls.untrusted.summary": _m(
+        "Le certificat du serveur n'est pas reconnu (autosigné, autorité inconnue "
+        "ou chaîne incomplète).",
+        "The server's certificate is not trusted (self-signed, unknown authority or "
+        "incomplete chain).",
+    ),
+    "tls.untrusted.hint": _m(
+        "Utilisez le nom de serveur officiel du fournisseur; pour un serveur interne, "
+        "indiquez le certificat de son autorité (fichier CA) dans les paramètres, ou "
+        "demandez à son administrateur d'installer la chaîne complète.",
+        "Use the provider's official server name; for an in-house server, set its "
+        "authority's certificate as the CA file in the settings, or ask its "
+        "administrator to install the full certificate chain.",
+    ),
+    "tls.hostname_mismatch.summary": _m(
+        "Le certificat du serveur ne couvre pas le nom utilisé pour le joindre"
+        "[ ({host})][; il est émis pour {cert_names}].",
+        "The server's certificate does not cover the name used to reach it"
+        "[ ({host})][; it is issued for {cert_names}].",
+    ),
+    "tls.hostname_mismatch.hint": _m(
+        "Entrez le nom du serveur exactement comme le certificat l'indique (par "
+        "exemple smtp.office365.com plutôt qu'une adresse IP ou un alias).",
+        "Enter the server name exactly as the certificate shows it (for example "
+        "smtp.office365.com rather than an IP address or an alias).",
+    ),
+    "tls.expired.summary": _m(
+        "Le certificat du serveur est expiré[ (valide jusqu'au {not_after})].",
+        "The server's certificate has expired[ (valid until {not_after})].",
+    ),
+    "tls.expired.summary.not_yet_valid": _m(
+        "Le certificat du serveur n'est pas encore valide[ (valide à partir du "
+        "{not_before})].",
+        "The server's certificate is not valid yet[ (valid from {not_before})].",
+    ),
+    "tls.expired.hint": _m(
+        "Vérifiez d'abord la date et l'heure de cet ordinateur (une horloge déréglée "
+        "cause ce problème); si elles sont justes, l'administrateur du serveur doit "
+        "renouveler le certificat.",
+        "Check this computer's date and time first (a wrong clock causes this); if "
+        "they are right, the server's administrator must renew the certificate.",
+    ),
+    "tls.protocol.summary": _m(
+        "Le serveur et cet ordinateur n'ont aucune version de TLS ou aucun "
+        "chiffrement en commun.",
+        "The server and this computer share no TLS version or cipher.",
+    ),
+    "tls.protocol.hint": _m(
+        "Le serveur est sans doute trop ancien (TLS 1.0 ou 1.1 seulement) ou "
+        "l'OpenSSL de ce système est désuet : mettez le système à jour, ou demandez "
+        "à l'administrateur du serveur d'activer TLS 1.2 ou plus récent.",
+        "The server is probably too old (TLS 1.0 or 1.1 only) or this system's "
+        "OpenSSL is outdated: update the system, or ask the server's administrator "
+        "to enable TLS 1.2 or later.",
+    ),
+    "tls.starttls_unavailable.summary": _m(
+        "Le serveur[ {host}] n'offre pas STARTTLS[ sur le port {port}]; la connexion "
+        "ne peut donc pas être chiffrée.",
+        "The server[ {host}] does not offer STARTTLS[ on port {port}], so the "
+        "connection cannot be encrypted.",
+    ),
+    "tls.starttls_unavailable.hint": _m(
+        "Essayez le port 465 avec le TLS implicite ou le port 587 avec STARTTLS; le "
+        "mot de passe n'est jamais envoyé sans chiffrement. Un pare-feu ou un "
+        "antivirus qui filtre le SMTP peut aussi masquer STARTTLS.",
+        "Try port 465 with implicit TLS or port 587 with STARTTLS; the password is "
+        "never sent unencrypted. A firewall or antivirus that filters SMTP can also "
+        "hide STARTTLS.",
+    ),
+    # --- SMTP session ----------------------------------------------------------------------
+    "smtp.banner_timeout.summary": _m(
+        "La connexion s'est ouverte, mais le serveur n'a rien envoyé[ en {timeout} s].",
+        "The connection opened but the server sent nothing[ within {timeout} s].",
+    ),
+    "smtp.banner_timeout.hint": _m(
+        "Ce port attend probablement le TLS implicite (SSL/TLS, habituellement le "
+        "port 465) : changez le réglage de sécurité; sinon, le serveur est surchargé "
+        "ou un pare-feu filtrant retient la connexion.",
+        "This port probably expects implicit TLS (SSL/TLS, usually port 465): change "
+        "the security setting; otherwise the server is overloaded or a filtering "
+        "firewall is holding the connection.",
+    ),
+    "smtp.banner_timeout.hint.tls_silent": _m(
+        "Le serveur n'a pas répondu à la négociation TLS : vérifiez que ce port "
+        "utilise bien le TLS implicite (465), sinon choisissez STARTTLS avec le "
+        "port 587.",
+        "The server did not answer the TLS handshake: check that this port really "
+        "uses implicit TLS (465), otherwise choose STARTTLS with port 587.",
+    ),
+    "smtp.service_unavailable.summary": _m(
+        "Le serveur refuse le service pour le moment[ : {reply}].",
+        "The server is refusing service right now[: {reply}].",
+    ),
+    "smtp.service_unavailable.hint": _m(
+        "Réessayez plus tard; si le problème persiste, l'adresse IP publique du "
+        "magasin est peut-être bloquée : communiquez avec le fournisseur.",
+        "Try again later; if it persists, the store's public IP address may be "
+        "blocked: contact the provider.",
+    ),
+    "smtp.service_unavailable.hint.blocklist": _m(
+        "L'adresse IP publique du magasin figure sur une liste de blocage : "
+        "envoyez par le serveur de votre fournisseur (port 587 avec "
+        "authentification) ou demandez le retrait de l'adresse de la liste.",
+        "The store's public IP address is on a blocklist: send through your "
+        "provider's server (port 587 with login) or ask for the address to be "
+        "removed from the list.",
+    ),
+    "smtp.protocol_error.summary": _m(
+        "La réponse du serveur n'est pas du SMTP valide (données illisibles ou ligne "
+        "trop longue).",
+        "The server's answer is not valid SMTP (garbage or an over-long line).",
+    ),
+    "smtp.protocol_error.hint": _m(
+        "Vérifiez le serveur et le port : ce n'est probablement pas un serveur de "
+        "courriel (serveur Web ou autre service), ou un proxy ou un antivirus "
+        "interfère.",
+        "Check the server and port: this is probably not a mail server (a web "
+        "server or another service), or a proxy or antivirus is interfering.",
+    ),
+    "smtp.disconnected.summary": _m(
+        "Le serveur a fermé la connexion de façon inattendue.",
+        "The server closed the connection unexpectedly.",
+    ),
+    "smtp.disconnected.hint": _m(
+        "Réessayez; si le problème se répète, vérifiez la sécurité choisie pour ce "
+        "port (465 : TLS implicite, 587 : STARTTLS) et si un pare-feu ou un "
+        "antivirus coupe les connexions SMTP.",
+        "Try again; if it happens again, check the security chosen for this port "
+        "(465: implicit TLS, 587: STARTTLS) and whether a firewall or antivirus cuts "
+        "SMTP connections.",
+    ),
+    # --- authentication -------------------------------------------------------------------
+    "auth.unavailable.summary": _m(
+        "Le serveur n'offre pas l'authentification (SMTP AUTH) sur cette connexion.",
+        "The server does not offer login (SMTP AUTH) on this connection.",
+    ),
+    "auth.unavailable.hint": _m(
+        "La plupart des serveurs n'offrent l'authentification qu'après STARTTLS : "
+        "utilisez le port 587 avec STARTTLS ou le 465 avec TLS implicite. Un "
+        "serveur relais autorisé par adresse IP n'exige aucune authentification.",
+        "Most servers offer login only after STARTTLS: use port 587 with STARTTLS or "
+        "465 with implicit TLS. A relay server that trusts the store's IP address "
+        "needs no login.",
+    ),
+    "auth.unavailable.hint.starttls_first": _m(
+        "Le serveur exige le chiffrement avant l'authentification : choisissez "
+        "STARTTLS (port 587) ou le TLS implicite (port 465).",
+        "The server requires encryption before login: choose STARTTLS (port 587) or "
+        "implicit TLS (port 465).",
+    ),
+    "auth.insecure_refused.summary": _m(
+        "Le mot de passe n'a pas été envoyé, car la connexion n'est pas chiffrée.",
+        "The password was not sent because the connection is not encrypted.",
+    ),
+    "auth.insecure_refused.hint": _m(
+        "Utilisez STARTTLS (port 587) ou le TLS implicite (port 465). Seulement sur "
+        "un réseau local de confiance, autorisez l'authentification non chiffrée "
+        "dans les paramètres avancés.",
+        "Use STARTTLS (port 587) or implicit TLS (port 465). Only on a trusted local "
+        "network, allow unencrypted login in the advanced settings.",
+    ),
+    "auth.invalid_credentials.summary": _m(
+        "Le serveur a refusé le nom d'utilisateur ou le mot de passe[ de {username}].",
+        "The server rejected the username or password[ for {username}].",
+    ),
+    "auth.invalid_credentials.hint": _m(
+        "Entrez de nouveau le mot de passe (attention au verrouillage des majuscules "
+        "et aux espaces) et vérifiez que le nom d'utilisateur est l'adresse "
+        "courriel complète si le fournisseur l'exige.",
+        "Enter the password again (watch Caps Lock and spaces) and check that the "
+        "username is the full email address if the provider expects it.",
+    ),
+    "auth.invalid_credentials.hint.google": _m(
+        "Google n'accepte plus le mot de passe du compte ici : créez un mot de passe "
+        "d'application (Compte Google > Sécurité > Validation en deux étapes > "
+        "Mots de passe des applications) et entrez ses 16 lettres sans espaces.",
+        "Google no longer accepts the account password here: create an app password "
+        "(Google Account > Security > 2-Step Verification > App passwords) and enter "
+        "its 16 letters without spaces.",
+    ),
+    "auth.invalid_credentials.hint.microsoft": _m(
+        "Utilisez le nom de connexion (UPN) de la boîte aux lettres, pas un alias, "
+        "avec son mot de passe actuel; si le compte utilise l'authentification "
+        "multifacteur, passez à OAuth.",
+        "Use the mailbox's sign-in name (UPN), not an alias, with its current "
+        "password; if the account uses multifactor authentication, switch to OAuth.",
+    ),
+    "auth.app_password_required.summary": _m(
+        "Le compte exige un mot de passe d'application pour ce type de connexion.",
+        "The account requires an app password for this kind of login.",
+    ),
+    "auth.app_password_required.hint": _m(
+        "Activez la validation en deux étapes du compte, créez un mot de passe "
+        "d'application (Compte Google > Sécurité > Mots de passe des applications) "
+        "et entrez ses 16 lettres sans espaces au lieu du mot de passe habituel.",
+        "Turn on 2-Step Verification for the account, create an app password "
+        "(Google Account > Security > App passwords) and enter its 16 letters "
+        "without spaces instead of the usual password.",
+    ),
+    "auth.smtp_auth_disabled.summary": _m(
+        "Microsoft 365 refuse l'authentification SMTP (SMTP AUTH) pour cette boîte "
+        "aux lettres ou cette organisation.",
+        "Microsoft 365 refuses SMTP login (SMTP AUTH) for this mailbox or "
+        "organization.",
+    ),
+    "auth.smtp_auth_disabled.hint": _m(
+        "Dans le centre d'administration Exchange, ouvrez la boîte aux lettres > "
+        "Gérer les applications de messagerie et cochez « SMTP authentifié »; "
+        "vérifiez aussi que SMTP AUTH est permis pour l'organisation et que les "
+        "paramètres de sécurité par défaut sont désactivés.",
+        "In the Exchange admin center, open the mailbox > Manage email apps and "
+        "check Authenticated SMTP; also make sure SMTP AUTH is allowed for the "
+        "organization and Security defaults are turned off.",
+    ),
+    "auth.smtp_auth_disabled.hint.tenant": _m(
+        "SMTP AUTH est désactivé pour toute l'organisation : un administrateur doit "
+        "l'activer (Set-TransportConfig -SmtpClientAuthenticationDisabled $false), "
+        "puis cocher « SMTP authentifié » pour cette boîte aux lettres.",
+        "SMTP AUTH is turned off for the whole organization: an admin must turn it "
+        "on (Set-TransportConfig -SmtpClientAuthenticationDisabled $false), then "
+        "check Authenticated SMTP for this mailbox.",
+    ),
+    "auth.smtp_auth_disabled.hint.mailbox": _m(
+        "Dans le centre d'administration Exchange, ouvrez cette boîte aux lettres > "
+        "Gérer les applications de messagerie et cochez « SMTP authentifié »; le "
+        "changement peut prendre jusqu'à une heure.",
+        "In the Exchange admin center, open this mailbox > Manage email apps and "
+        "check Authenticated SMTP; the change can take up to an hour.",
+    ),
+    "auth.smtp_auth_disabled.hint.security_defaults": _m(
+        "Les paramètres de sécurité par défaut du locataire bloquent SMTP AUTH : un "
+        "administrateur doit les désactiver dans Microsoft Entra ID, ou passez à "
+        "OAuth.",
+        "The tenant's Security defaults block SMTP AUTH: an admin must turn them off "
+        "in Microsoft Entra ID, or switch to OAuth.",
+    ),
+    "auth.smtp_auth_disabled.hint.conditional_access": _m(
+        "Une stratégie d'accès conditionnel bloque cette connexion : un "
+        "administrateur doit exclure ce compte ou l'adresse IP du magasin de la "
+        "stratégie dans Microsoft Entra ID.",
+        "A Conditional Access policy blocks this login: an admin must exclude this "
+        "account or the store's IP address from the policy in Microsoft Entra ID.",
+    ),
+    "auth.basic_auth_retired.summary": _m(
+        "Le serveur n'accepte plus le nom d'utilisateur et le mot de passe "
+        "(authentification de base) pour l'envoi.",
+        "The server no longer accepts a username and password (basic "
+        "authentication) for sending.",
+    ),
+    "auth.basic_auth_retired.hint": _m(
+        "Passez à l'authentification OAuth (connexion Microsoft 365 avec un code "
+        "d'appareil), ou demandez à l'administrateur de réactiver SMTP AUTH de base "
+        "tant que Microsoft le permet; un connecteur relais par adresse IP est "
+        "une autre option.",
+        "Switch to OAuth (Microsoft 365 sign-in with a device code), or ask the "
+        "admin to turn basic SMTP AUTH back on while Microsoft still allows it; a "
+        "connector relay trusted by IP address is another option.",
+    ),
+    "auth.mechanism_unsupported.summary": _m(
+        "Aucune des méthodes d'authentification offertes par le serveur"
+        "[ ({mechanisms})] n'est utilisable.",
+        "None of the login methods the server offers[ ({mechanisms})] can be used.",
+    ),
+    "auth.mechanism_unsupported.hint": _m(
+        "Vérifiez le réglage de sécurité (certaines méthodes n'apparaissent qu'après "
+        "STARTTLS) et le type d'authentification (mot de passe ou OAuth) attendu "
+        "par le fournisseur.",
+        "Check the security setting (some methods appear only after STARTTLS) and "
+        "the kind of login (password or OAuth) the provider expects.",
+    ),
+    "auth.oauth_failed.summary": _m(
+        "Le serveur a refusé le jeton d'accès OAuth[ (statut {status})].",
+        "The server rejected the OAuth access token[ (status {status})].",
+    ),
+    "auth.oauth_failed.hint": _m(
+        "Reconnectez le compte pour obtenir un nouveau jeton; vérifiez que c'est "
+        "bien la boîte d'envoi et que l'application a la permission SMTP.Send "
+        "(Microsoft) ou la portée mail.google.com (Google).",
+        "Sign the account in again to get a new token; check that it is the mailbox "
+        "you send from and that the app has the SMTP.Send permission (Microsoft) or "
+        "the mail.google.com scope (Google).",
+    ),
+    "auth.rate_limited.summary": _m(
+        "Trop de tentatives d'authentification : le serveur refuse temporairement "
+        "les connexions.",
+        "Too many login attempts: the server is refusing logins for a while.",
+    ),
+    "auth.rate_limited.hint": _m(
+        "Attendez de 15 à 30 minutes avant de réessayer, et vérifiez d'abord le mot "
+        "de passe pour éviter le verrouillage du compte.",
+        "Wait 15 to 30 minutes before trying again, and check the password first so "
+        "the account does not get locked.",
+    ),
+    # --- envelope -------------------------------------------------------------------------
+    "sender.not_authenticated.summary": _m(
+        "Le serveur n'accepte pas de courriel de cette connexion sans "
+        "authentification.",
+        "The server does not accept mail from this connection without a login.",
+    ),
+    "sender.not_authenticated.hint": _m(
+        "Choisissez l'authentification par nom d'utilisateur et mot de passe (ou "
+        "OAuth) avec les identifiants de la boîte aux lettres.",
+        "Set the login to username and password (or OAuth) with the mailbox's "
+        "credentials.",
+    ),
+    "sender.not_authenticated.hint.starttls_first": _m(
+        "Le serveur exige le chiffrement avant l'envoi : choisissez STARTTLS (port "
+        "587) ou le TLS implicite (port 465).",
+        "The server requires encryption before sending: choose STARTTLS (port 587) "
+        "or implicit TLS (port 465).",
+    ),
+    "sender.not_authenticated.hint.microsoft": _m(
+        "Microsoft 365 exige une authentification réussie avant l'envoi : "
+        "choisissez mot de passe ou OAuth, et cochez « SMTP authentifié » pour la "
+        "boîte aux lettres.",
+        "Microsoft 365 needs a successful login before sending: choose password or "
+        "OAuth, and check Authenticated SMTP for the mailbox.",
+    ),
+    "sender.send_as_denied.summary": _m(
+        "Le compte n'a pas le droit d'envoyer au nom de l'adresse d'expédition"
+        "[ {sender}].",
+        "The account is not allowed to send as the sender address[ {sender}].",
+    ),
+    "sender.send_as_denied.hint": _m(
+        "Utilisez l'adresse de la boîte aux lettres connectée comme expéditeur, ou "
+        "demandez à un administrateur d'accorder à ce compte la permission "
+        "« Envoyer en tant que » pour cette adresse.",
+        "Use the signed-in mailbox's own address as the sender, or have an admin "
+        "grant this account the Send As permission for that address.",
+    ),
+    "sender.rejected.summary": _m(
+        "Le serveur a refusé l'adresse d'expédition[ {sender}][ : {reply}].",
+        "The server refused the sender address[ {sender}][: {reply}].",
+    ),
+    "sender.rejected.summary.dmarc": _m(
+        "Le message a été refusé, car le domaine de l'expéditeur n'est pas "
+        "authentifié (SPF, DKIM, DMARC).",
+        "The message was refused because the sender's domain is not authenticated "
+        "(SPF, DKIM, DMARC).",
+    ),
+    "sender.rejected.hint": _m(
+        "Utilisez une adresse de la boîte authentifiée ou d'un domaine accepté par "
+        "le serveur, et vérifiez qu'elle ne contient pas de faute de frappe.",
+        "Use an address of the signed-in mailbox or of a domain the server accepts, "
+        "and check it for typos.",
+    ),
+    "sender.rejected.hint.dmarc": _m(
+        "Dans le DNS du domaine, publiez l'inclusion SPF du fournisseur, activez la "
+        "signature DKIM et ajoutez un enregistrement DMARC; envoyez ensuite par le "
+        "serveur du fournisseur.",
+        "In the domain's DNS, publish the provider's SPF include, turn on DKIM "
+        "signing and add a DMARC record; then send through the provider's server.",
+    ),
+    "recipient.rejected.summary": _m(
+        "Le serveur a refusé le destinataire[ {recipient}][ : {reply}].",
+        "The server refused the recipient[ {recipient}][: {reply}].",
+    ),
+    "recipient.rejected.hint": _m(
+        "Vérifiez l'adresse du destinataire du test et essayez une autre adresse "
+        "que vous savez valide.",
+        "Check the test recipient's address and try another address you know "
+        "exists.",
+    ),
+    "relay.denied.summary": _m(
+        "Le serveur refuse de relayer le message vers ce destinataire à partir de "
+        "cette connexion.",
+        "The server refuses to relay the message to this recipient from this "
+        "connection.",
+    ),
+    "relay.denied.hint": _m(
+        "Authentifiez-vous avec le nom d'utilisateur et le mot de passe de la boîte "
+        "(SMTP AUTH), ou demandez à l'administrateur du serveur d'autoriser le "
+        "relais depuis l'adresse IP publique du magasin.",
+        "Log in with the mailbox's username and password (SMTP AUTH), or ask the "
+        "server's administrator to allow relaying from the store's public IP "
+        "address.",
+    ),
+    "relay.denied.hint.microsoft": _m(
+        "Envoyez par smtp.office365.com port 587 avec authentification, ou demandez "
+        "à l'administrateur de créer un connecteur qui reconnaît l'adresse IP "
+        "publique du magasin.",
+        "Send through smtp.office365.com port 587 with a login, or ask the admin to "
+        "create a connector that trusts the store's public IP address.",
+    ),
+    # --- message and limits ---------------------------------------------------------------
+    "message.too_large.summary": _m(
+        "Le message est trop volumineux pour le serveur[ (limite : {limit} octets)].",
+        "The message is too large for the server[ (limit: {limit} bytes)].",
+    ),
+    "message.too_large.hint": _m(
+        "Envoyez des pièces jointes plus petites (PDF ou images réduits) ou "
+        "demandez au fournisseur d'augmenter la limite.",
+        "Send smaller attachments (shrink PDFs or images) or ask the provider to "
+        "raise the limit.",
+    ),
+    "quota.exceeded.summary": _m(
+        "Le compte a atteint sa limite d'envoi.",
+        "The account has reached its sending limit.",
+    ),
+    "quota.exceeded.hint": _m(
+        "Attendez la réinitialisation de la limite (habituellement 24 heures); pour "
+        "de gros volumes, utilisez un service de relais.",
+        "Wait for the limit to reset (usually 24 hours); for large volumes, use a "
+        "relay service.",
+    ),
+    "quota.exceeded.hint.google": _m(
+        "Google Workspace permet environ 2 000 messages par jour par utilisateur : "
+        "attendez 24 heures, ou utilisez le service de relais SMTP "
+        "(smtp-relay.gmail.com) configuré par l'administrateur.",
+        "Google Workspace allows about 2,000 messages per user per day: wait 24 "
+        "hours, or use the SMTP relay service (smtp-relay.gmail.com) set up by the "
+        "admin.",
+    ),
+    "quota.exceeded.hint.microsoft": _m(
+        "Microsoft 365 permet 10 000 destinataires par jour et 30 messages par "
+        "minute par boîte aux lettres : attendez, puis envoyez plus lentement.",
+        "Microsoft 365 allows 10,000 recipients per day and 30 messages per minute "
+        "per mailbox: wait, then send more slowly.",
+    ),
+    "rate.limited.summary": _m(
+        "Le serveur limite temporairement cette connexion (trop de connexions ou de "
+        "messages).",
+        "The server is temporarily limiting this connection (too many connections "
+        "or messages).",
+    ),
+    "rate.limited.hint": _m(
+        "Attendez quelques minutes et réessayez; fermez les autres programmes qui "
+        "envoient avec ce compte au même moment.",
+        "Wait a few minutes and try again; close other programs that send through "
+        "this account at the same time.",
+    ),
+    "mailbox.full.summary": _m(
+        "La boîte aux lettres est pleine.",
+        "The mailbox is full.",
+    ),
+    "mailbox.full.summary.recipient": _m(
+        "La boîte aux lettres du destinataire[ {recipient}] est pleine.",
+        "The recipient's mailbox[ {recipient}] is full.",
+    ),
+    "mailbox.full.hint": _m(
+        "Libérez de l'espace dans la boîte d'envoi (videz les éléments supprimés et "
+        "les anciens éléments envoyés : les copies envoyées comptent dans le quota) "
+        "ou augmentez son quota.",
+        "Free space in the sending mailbox (empty Deleted Items and old Sent Items: "
+        "sent copies count toward the quota) or raise its quota.",
+    ),
+    "mailbox.full.hint.recipient": _m(
+        "Essayez le test avec un autre destinataire; celui-ci doit libérer de "
+        "l'espace.",
+        "Run the test with another recipient; this one must free some space.",
+    ),
+    "unknown.summary": _m(
+        "Le serveur a donné une réponse inattendue : {reply}",
+        "The server gave an unexpected answer: {reply}",
+    ),
+    "unknown.summary.timeout": _m(
+        "Le serveur a cessé de répondre[ après {timeout} s].",
+        "The server stopped answering[ after {timeout} s].",
+    ),
+    "unknown.summary.error": _m(
+        "Le test s'est arrêté sur une erreur inattendue : {reply}",
+        "The test stopped on an unexpected error: {reply}",
+    ),
+    "unknown.hint": _m(
+        "Notez la réponse exacte et communiquez-la au fournisseur de courriel ou à "
+        "l'administrateur du serveur; elle leur indiquera le problème.",
+        "Note the exact answer and pass it on to the mail provider or the server's "
+        "administrator; it tells them what went wrong.",
+    ),
+    "unknown.hint.timeout": _m(
+        "Réessayez; si le problème se répète, le serveur, un pare-feu ou un "
+        "antivirus retient la connexion : communiquez avec le fournisseur.",
+        "Try again; if it happens again, the server, a firewall or an antivirus is "
+        "holding the connection: contact the provider.",
+    ),
+}
+
+# Values shown for parameters the evidence did not provide, and security names.
+_EXTRA: dict[str, dict[str, str]] = {
+    "param.reply": _m("(aucun détail)", "(no details)"),
+    "security.starttls": _m("STARTTLS", "STARTTLS"),
+    "security.implicit_tls": _m("SSL/TLS (implicite)", "SSL/TLS (implicit)"),
+    "security.none": _m("aucune", "none"),
+}
+
+MESSAGES: dict[str, dict[str, str]] = {
+    **{f"diagnosis.{key}": texts for key, texts in _TEXTS.items()},
+    **{f"diagnosis.{key}": texts for key, texts in _EXTRA.items()},
+}
+
+register(MESSAGES)
