@@ -17,6 +17,8 @@ CORE_MODULES = [
     "comelin_tui.sandbox",
     "comelin_tui.attempt_log",
     "comelin_tui.cli",
+    "comelin_tui.oauth",
+    "comelin_tui.oauth_check",
 ]
 
 

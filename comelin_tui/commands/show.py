@@ -29,10 +29,6 @@ i18n.register({
     "show.secret_where": {"fr": "Conservé", "en": "Kept"},
     "show.set": {"fr": "******** (enregistré)", "en": "******** (saved)"},
     "show.not_set": {"fr": "(aucun)", "en": "(none)"},
-    "show.token_cache": {
-        "fr": "jetons enregistrés ({size} octets)",
-        "en": "tokens saved ({size} bytes)",
-    },
     "show.warnings": {"fr": "Avertissements", "en": "Warnings"},
     "show.seconds": {"fr": "{value} s", "en": "{value} s"},
     "show.security.starttls": {"fr": "STARTTLS (explicite)", "en": "STARTTLS (explicit)"},
@@ -68,10 +64,11 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(path)
     smtp = config.smtp
     if smtp.auth == "oauth2":
+        from ..oauth import describe_sign_in
+
         store = open_secret_store(path, config.secret_backend)
         secret = store.get(OAUTH_TOKEN_CACHE)
-        secret_text = (t("show.token_cache", size=len(secret.encode()))
-                       if secret else t("show.not_set"))
+        secret_text = describe_sign_in(store)
         secret_label = t("show.oauth")
     else:
         store = smtp_password_store(path, config.secret_backend)
