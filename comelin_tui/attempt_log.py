@@ -1,0 +1,199 @@
+"""The attempt log: one JSON line per test send, newest last.
+
+Each line says when, which server, the outcome, the diagnosis code, how long
+each step took and the suggested fix. It never holds a secret, a transcript
+or a message: only what the dashboard shows ("last test: ok, 2 minutes ago")
+and what support asks first.
+
+The file lives in the state folder (owner-only: folder 0700, file 0600) and
+stays small: past ~1 MB it is renamed to ``attempts.jsonl.1`` and a new one
+starts, so at most two files exist.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .diagnostics.model import RunResult
+
+MAX_BYTES = 1024 * 1024
+RECORD_VERSION = 1
+
+
+@dataclass(frozen=True)
+class StepTiming:
+    """One step of an attempt: id, status and duration."""
+
+    id: str
+    status: str
+    duration_ms: int
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One line of the attempt log."""
+
+    time: datetime  # aware, UTC
+    status: str  # ok | warn | fail | unknown (could not run)
+    host: str = ""
+    port: int | None = None
+    security: str | None = None
+    code: str | None = None  # diagnosis code, None when all went well
+    steps: tuple[StepTiming, ...] = ()
+    suggestion: dict[str, Any] | None = None
+    duration_ms: int = 0
+    sent: bool = True  # False for --no-send
+    queue_id: str | None = None
+    provider: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": RECORD_VERSION,
+            "time": self.time.astimezone(UTC).isoformat(timespec="seconds")
+            .replace("+00:00", "Z"),
+            "status": self.status,
+            "server": {"host": self.host, "port": self.port, "security": self.security},
+            "diagnosis": self.code,
+            "steps": [
+                {"id": s.id, "status": s.status, "duration_ms": s.duration_ms} for s in self.steps
+            ],
+            "duration_ms": self.duration_ms,
+            "suggestion": self.suggestion,
+            "sent": self.sent,
+            "queue_id": self.queue_id,
+            "provider": self.provider,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> Attempt:
+        """Rebuild a record; ValueError/TypeError/KeyError if the line is not one."""
+        if not isinstance(data, dict):
+            raise TypeError("not an object")
+        when = datetime.fromisoformat(str(data["time"]))
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        server = data.get("server") or {}
+        port = server.get("port")
+        suggestion = data.get("suggestion")
+        return cls(
+            time=when,
+            status=str(data["status"]),
+            host=str(server.get("host") or ""),
+            port=int(port) if port is not None else None,
+            security=server.get("security"),
+            code=data.get("diagnosis"),
+            steps=tuple(
+                StepTiming(str(s["id"]), str(s["status"]), int(s.get("duration_ms", 0)))
+                for s in data.get("steps") or ()
+            ),
+            suggestion=suggestion if isinstance(suggestion, dict) else None,
+            duration_ms=int(data.get("duration_ms") or 0),
+            sent=bool(data.get("sent", True)),
+            queue_id=data.get("queue_id"),
+            provider=data.get("provider"),
+        )
+
+
+def attempt_from_result(result: RunResult, *, now: datetime | None = None) -> Attempt:
+    """The log record for a finished run (no secret, no transcript, no detail text)."""
+    target = result.target
+    return Attempt(
+        time=now or datetime.now(UTC),
+        status=result.status,
+        host=target.host,
+        port=target.port,
+        security=target.security,
+        code=result.diagnosis.code if result.diagnosis else None,
+        steps=tuple(StepTiming(s.id, s.status, s.duration_ms) for s in result.steps),
+        suggestion=result.suggestion.to_json() if result.suggestion else None,
+        duration_ms=sum(s.duration_ms for s in result.steps),
+        sent=target.send,
+        queue_id=result.queue_id,
+        provider=target.provider_id,
+    )
+
+
+def append_attempt(attempt: Attempt | RunResult, path: Path | None = None) -> Path:
+    """Append one record (a RunResult is converted first); returns the log's path."""
+    if isinstance(attempt, RunResult):
+        attempt = attempt_from_result(attempt)
+    log_path = path or paths.attempt_log_path()
+    _make_private_folder(log_path.parent)
+    _rotate_if_large(log_path)
+    line = json.dumps(attempt.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
+    fd = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        # One write of one line: concurrent runs interleave whole lines.
+        os.write(fd, line.encode("utf-8"))
+    finally:
+        os.close(fd)
+    return log_path
+
+
+def read_attempts(path: Path | None = None) -> list[Attempt]:
+    """Every readable record, oldest first (the rotated file first); bad lines skipped."""
+    log_path = path or paths.attempt_log_path()
+    records: list[Attempt] = []
+    for file in (_rotated(log_path), log_path):
+        records.extend(_parse_lines(_read_text(file)))
+    return records
+
+
+def last_attempt(path: Path | None = None) -> Attempt | None:
+    """The newest readable record, or None when there is none yet."""
+    log_path = path or paths.attempt_log_path()
+    for file in (log_path, _rotated(log_path)):
+        lines = _read_text(file).splitlines()
+        for line in reversed(lines):
+            record = _parse_line(line)
+            if record is not None:
+                return record
+    return None
+
+
+def _rotated(path: Path) -> Path:
+    return path.with_name(path.name + ".1")
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8", "replace")
+    except FileNotFoundError:
+        return ""
+
+
+def _parse_lines(text: str) -> list[Attempt]:
+    return [r for r in map(_parse_line, text.splitlines()) if r is not None]
+
+
+def _parse_line(line: str) -> Attempt | None:
+    # A line cut by a crash or a full disk must not hide the good ones.
+    line = line.strip()
+    if not line:
+        return None
+    try:
+        return Attempt.from_json(json.loads(line))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _make_private_folder(folder: Path) -> None:
+    if not folder.is_dir():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # mkdir's mode is filtered by the umask; make sure it is owner-only.
+        folder.chmod(0o700)
+
+
+def _rotate_if_large(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    if size >= MAX_BYTES:
+        os.replace(path, _rotated(path))

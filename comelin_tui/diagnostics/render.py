@@ -1,0 +1,212 @@
+"""Plain-text rendering of a run for the command line (the TUI draws its own).
+
+One line per step: a status tag that reads without colour (``[ ok ]``,
+``[warn]``, ``[FAIL]``, ``[skip]``), the step's name, its time and its detail.
+Colour is only a second cue, in the 16 basic ANSI colours a PuTTY session
+has, and only on a terminal with ``NO_COLOR`` unset.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import IO
+
+from .. import i18n
+from ..i18n import t
+from .model import Diagnosis, RunResult, Step, StepStatus, Suggestion
+
+i18n.register({
+    "render.status.ok": {"fr": "ok", "en": "ok"},
+    "render.status.warn": {"fr": "avert", "en": "warn"},
+    "render.status.fail": {"fr": "ÉCHEC", "en": "FAIL"},
+    "render.status.skipped": {"fr": "sauté", "en": "skip"},
+    "render.status.running": {"fr": "...", "en": "..."},
+    "render.step.resolve": {"fr": "Résolution du nom", "en": "Resolve host name"},
+    "render.step.connect": {"fr": "Connexion TCP", "en": "TCP connection"},
+    "render.step.tls": {"fr": "Chiffrement TLS", "en": "TLS handshake"},
+    "render.step.banner": {"fr": "Accueil du serveur", "en": "Server greeting"},
+    "render.step.ehlo": {"fr": "EHLO", "en": "EHLO"},
+    "render.step.starttls": {"fr": "STARTTLS", "en": "STARTTLS"},
+    "render.step.auth": {"fr": "Authentification", "en": "Authentication"},
+    "render.step.mail_from": {"fr": "Expéditeur (MAIL FROM)", "en": "Sender (MAIL FROM)"},
+    "render.step.rcpt_to": {"fr": "Destinataire (RCPT TO)", "en": "Recipient (RCPT TO)"},
+    "render.step.data": {"fr": "Envoi du message (DATA)", "en": "Message (DATA)"},
+    "render.step.quit": {"fr": "Fin de session (QUIT)", "en": "Close session (QUIT)"},
+    "render.step.mx": {"fr": "Serveurs MX", "en": "MX records"},
+    "render.step.spf": {"fr": "SPF", "en": "SPF"},
+    "render.step.dkim": {"fr": "DKIM", "en": "DKIM"},
+    "render.step.dmarc": {"fr": "DMARC", "en": "DMARC"},
+    "render.ms": {"fr": "{ms} ms", "en": "{ms} ms"},
+    "render.diagnosis": {
+        "fr": "Diagnostic [{code}] : {summary}", "en": "Diagnosis [{code}]: {summary}",
+    },
+    "render.hint": {"fr": "Quoi faire : {hint}", "en": "What to do: {hint}"},
+    "render.security.starttls": {"fr": "STARTTLS", "en": "STARTTLS"},
+    "render.security.implicit_tls": {"fr": "TLS implicite", "en": "implicit TLS"},
+    "render.security.none": {"fr": "sans chiffrement", "en": "no encryption"},
+    "render.suggestion": {
+        "fr": "Suggestion : le port {port} ({security}) répond. {reason}",
+        "en": "Suggestion: port {port} ({security}) works. {reason}",
+    },
+    "render.suggestion_try": {
+        "fr": "Pour l'essayer : comelin-tui check --port {port} --security {security}",
+        "en": "To try it: comelin-tui check --port {port} --security {security}",
+    },
+    "render.result.ok": {
+        "fr": "Résultat : OK. Le serveur a accepté le message d'essai pour {to}.",
+        "en": "Result: OK. The server accepted the test message for {to}.",
+    },
+    "render.result.ok_queue": {
+        "fr": "Résultat : OK. Le serveur a accepté le message d'essai pour {to} "
+              "(numéro de file : {queue_id}).",
+        "en": "Result: OK. The server accepted the test message for {to} (queue id {queue_id}).",
+    },
+    "render.result.ok_no_send": {
+        "fr": "Résultat : OK. Le serveur accepte l'expéditeur et le destinataire "
+              "(rien n'a été envoyé : --no-send).",
+        "en": "Result: OK. The server accepts the sender and the recipient "
+              "(nothing was sent: --no-send).",
+    },
+    "render.result.warn": {
+        "fr": "Résultat : AVERTISSEMENT. Le courriel part, mais un point mérite attention.",
+        "en": "Result: WARNING. Mail goes out, but something needs attention.",
+    },
+    "render.result.fail": {
+        "fr": "Résultat : ÉCHEC. Le message d'essai n'a pas pu être envoyé.",
+        "en": "Result: FAILED. The test message could not be sent.",
+    },
+    "render.result.fail_no_send": {
+        "fr": "Résultat : ÉCHEC. Le serveur refuse la session d'essai.",
+        "en": "Result: FAILED. The server refuses the test session.",
+    },
+    "render.transcript": {
+        "fr": "Échange avec le serveur :", "en": "Conversation with the server:",
+    },
+})
+
+# 16-colour ANSI: what PuTTY and TERM=xterm show reliably.
+_COLOURS: dict[str, str] = {"ok": "32", "warn": "33", "fail": "1;31", "skipped": "", "running": ""}
+_NAME_WIDTH = 24
+
+
+def use_color(stream: IO[str]) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org) or TERM=dumb."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def paint(text: str, status: str, color: bool) -> str:
+    code = _COLOURS.get(status, "")
+    if not color or not code:
+        return text
+    return f"\x1b[{code}m{text}\x1b[0m"
+
+
+def status_tag(status: StepStatus, lang: str | None = None, *, color: bool = False) -> str:
+    """``[ ok ]``, ``[warn]``, ``[FAIL]``, ``[skip]``: same width within a language."""
+    width = max(len(t(f"render.status.{s}", lang)) for s in ("ok", "warn", "fail", "skipped"))
+    label = t(f"render.status.{status}", lang).center(width)
+    return paint(f"[{label}]", status, color)
+
+
+def step_name(step_id: str, lang: str | None = None) -> str:
+    return t(f"render.step.{step_id}", lang)
+
+
+def one_line(text: str) -> str:
+    """Multi-line server replies on one line, so each step stays one line."""
+    return " | ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+def format_step(step: Step, lang: str | None = None, *, color: bool = False) -> str:
+    """One line: tag, name, time, detail."""
+    name = step_name(step.id, lang).ljust(_NAME_WIDTH)
+    quiet = step.status in ("skipped", "running")
+    took = "" if quiet else t("render.ms", lang, ms=step.duration_ms)
+    line = f"{status_tag(step.status, lang, color=color)} {name} {took:>8}"
+    detail = one_line(step.detail)
+    return f"{line}  {detail}".rstrip() if detail else line.rstrip()
+
+
+def format_diagnosis(diagnosis: Diagnosis, lang: str | None = None) -> list[str]:
+    lines = [t("render.diagnosis", lang, code=diagnosis.code, summary=diagnosis.summary)]
+    if diagnosis.hint:
+        lines.append(t("render.hint", lang, hint=diagnosis.hint))
+    return lines
+
+
+def format_suggestion(suggestion: Suggestion, lang: str | None = None) -> list[str]:
+    security = t(f"render.security.{suggestion.security}", lang)
+    return [
+        t("render.suggestion", lang, port=suggestion.port, security=security,
+          reason=suggestion.reason).rstrip(),
+        t("render.suggestion_try", lang, port=suggestion.port, security=suggestion.security),
+    ]
+
+
+def format_outcome(result: RunResult, lang: str | None = None, *, color: bool = False) -> list[str]:
+    """What follows the step lines: result line, diagnosis and hint, suggestion."""
+    status = result.status
+    target = result.target
+    if status == "fail":
+        key = "render.result.fail" if target.send else "render.result.fail_no_send"
+        headline = t(key, lang)
+    elif status == "warn":
+        headline = t("render.result.warn", lang)
+    elif not target.send:
+        headline = t("render.result.ok_no_send", lang)
+    elif result.queue_id:
+        headline = t("render.result.ok_queue", lang, to=target.to_address, queue_id=result.queue_id)
+    else:
+        headline = t("render.result.ok", lang, to=target.to_address)
+    lines = ["", paint(headline, status, color)]
+    shown: set[str] = set()
+    diagnoses = [result.diagnosis] if result.diagnosis else []
+    # Advisory steps (deliverability) carry their own diagnosis when they warn.
+    diagnoses += [s.diagnosis for s in result.steps if s.diagnosis and s.status == "warn"]
+    for diagnosis in diagnoses:
+        if diagnosis is None or diagnosis.code in shown:
+            continue
+        shown.add(diagnosis.code)
+        lines.extend(format_diagnosis(diagnosis, lang))
+    if result.suggestion:
+        lines.extend(format_suggestion(result.suggestion, lang))
+    return lines
+
+
+def format_transcript(lines: list[str], lang: str | None = None) -> list[str]:
+    """The (already redacted) conversation, indented under a title."""
+    return ["", t("render.transcript", lang)] + [f"  {line}" for line in lines]
+
+
+class LivePrinter:
+    """Prints each step as it ends; on a terminal, shows the running step meanwhile.
+
+    A step can take the whole timeout (a firewall dropping packets), so on a
+    terminal the step being tried is shown at once, then overwritten in place
+    (carriage return: no escape sequence needed) by its result.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.color = use_color(stream)
+        isatty = getattr(stream, "isatty", None)
+        self.live = bool(isatty and isatty())
+        self.pending = 0  # width of the "running" line on screen, to blank it
+
+    def __call__(self, step: Step) -> None:
+        line = format_step(step, color=self.color)
+        if step.status == "running":
+            if self.live:
+                plain = format_step(step)
+                self.stream.write(plain)
+                self.stream.flush()
+                self.pending = len(plain)
+            return
+        if self.pending:
+            self.stream.write("\r" + " " * self.pending + "\r")
+            self.pending = 0
+        self.stream.write(line + "\n")
+        self.stream.flush()

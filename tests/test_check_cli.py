@@ -1,0 +1,298 @@
+"""`comelin-tui check` end to end against the sandbox: the real CLI, in-process and as a process."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import types
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from comelin_tui import cli, paths
+from comelin_tui.attempt_log import last_attempt, read_attempts
+from comelin_tui.commands import check
+from comelin_tui.diagnostics.model import SMTP_STEPS, Step
+from comelin_tui.diagnostics.render import LivePrinter, use_color
+from comelin_tui.sandbox import Sandbox
+
+SUBJECT = "Comelin test message"
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox() as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _fresh(sandbox: Sandbox) -> None:
+    sandbox.clear()
+    sandbox.replies.clear()
+
+
+@pytest.fixture
+def saved(sandbox: Sandbox, isolated_environment: Path) -> Path:
+    """Settings for the sandbox saved at the default place, password in the file store."""
+    config_path = paths.config_path()
+    assert str(config_path).startswith(str(isolated_environment))
+    sandbox.demo_config(config_path)
+    sandbox.store_password(config_path, "file")
+    return config_path
+
+
+def comelin(*args: str, input: str | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command in a child process (environment isolated by conftest)."""
+    return subprocess.run(
+        [sys.executable, "-m", "comelin_tui", *args], input=input, capture_output=True,
+        text=True, timeout=60, check=False, env={**os.environ, **(env or {})},
+    )
+
+
+def test_success_end_to_end(saved: Path, sandbox: Sandbox) -> None:
+    done = comelin("check")
+    assert done.returncode == 0, done.stdout + done.stderr
+    [message] = sandbox.mailbox
+    assert message["Subject"] == SUBJECT
+    lines = done.stdout.splitlines()
+    step_lines = [line for line in lines if line.startswith("[")]
+    assert len(step_lines) >= 8  # one per step, printed as each ends
+    assert step_lines[0].startswith("[ ok ]") and "Resolve" in step_lines[0]
+    assert any("Authentication" in line and line.startswith("[ ok ]") for line in step_lines)
+    assert "\x1b[" not in done.stdout  # not a terminal: no colour
+    assert any(line.startswith("Result: OK") for line in lines)
+    assert done.stderr == ""
+    record = last_attempt()
+    assert record is not None and record.status == "ok" and record.port == sandbox.port
+
+
+def test_json_has_the_contract_shape(saved: Path, sandbox: Sandbox,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.run(["check", "--json"])
+    out = capsys.readouterr().out
+    data = json.loads(out)  # one JSON object, nothing else on stdout
+    assert code == 0
+    assert set(data) >= {"status", "server", "steps", "diagnosis", "suggestion", "transcript"}
+    assert data["status"] == "ok"
+    assert data["server"] == {"host": "127.0.0.1", "port": sandbox.port, "security": "starttls"}
+    ids = [step["id"] for step in data["steps"]]
+    assert ids == [i for i in SMTP_STEPS if i in ids]  # contract order
+    assert {"resolve", "connect", "banner", "ehlo", "starttls", "auth", "mail_from", "rcpt_to",
+            "data", "quit"} <= set(ids)
+    for step in data["steps"]:
+        assert step["status"] in ("ok", "warn", "fail", "skipped")
+        assert isinstance(step["duration_ms"], int) and isinstance(step["detail"], str)
+    assert data["diagnosis"] is None and data["suggestion"] is None
+    assert any(line.startswith("-> ") for line in data["transcript"])
+    assert any("AUTH" in line and "********" in line for line in data["transcript"])
+    assert sandbox.mailbox[0]["Subject"] == SUBJECT
+
+
+def test_bad_password_exits_2_with_a_diagnosis(saved: Path, sandbox: Sandbox) -> None:
+    done = comelin("check", "--json", "--no-probe", env={"COMELIN_SMTP_PASSWORD": "wrong-pass"})
+    assert done.returncode == 2, done.stdout + done.stderr
+    data = json.loads(done.stdout)
+    assert data["status"] == "fail"
+    assert data["diagnosis"]["code"] == "auth.invalid_credentials"
+    assert data["diagnosis"]["summary"] and data["diagnosis"]["hint"]
+    auth = next(step for step in data["steps"] if step["id"] == "auth")
+    assert auth["status"] == "fail" and "535" in auth["detail"]
+    assert sandbox.mailbox == []
+    assert last_attempt().code == "auth.invalid_credentials"  # type: ignore[union-attr]
+
+
+def test_bad_password_human_output(saved: Path, capsys: pytest.CaptureFixture[str],
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMELIN_SMTP_PASSWORD", "wrong-pass")
+    assert cli.run(["check", "--no-probe"]) == 2
+    out = capsys.readouterr().out
+    assert "[FAIL] Authentication" in out
+    assert "Diagnosis [auth.invalid_credentials]: " in out
+    assert "What to do: " in out
+    assert "Result: FAILED" in out
+
+
+def test_no_config_exits_3_with_one_clear_line(isolated_environment: Path) -> None:
+    done = comelin("check")
+    assert done.returncode == 3
+    assert done.stdout == ""
+    assert "Traceback" not in done.stderr
+    [line] = done.stderr.splitlines()
+    assert "no saved settings" in line and "--host" in line
+    assert not paths.config_path().exists()
+
+
+def test_no_config_json_is_parseable(isolated_environment: Path) -> None:
+    done = comelin("check", "--json")
+    assert done.returncode == 3
+    data = json.loads(done.stdout)
+    assert data["status"] == "unknown"
+    assert data["diagnosis"]["code"] == "config.invalid"
+    assert "no saved settings" in data["diagnosis"]["summary"]
+    assert data["steps"] == [] and data["transcript"] == []
+    assert last_attempt().status == "unknown"  # type: ignore[union-attr]
+
+
+def test_incomplete_settings_exit_3(sandbox: Sandbox, isolated_environment: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from comelin_tui.config import save_config
+
+    config = sandbox.demo_config()
+    config = config.model_copy(update={"smtp": config.smtp.model_copy(update={"host": ""})})
+    save_config(config, paths.config_path())
+    assert cli.run(["check"]) == 3
+    err = capsys.readouterr().err
+    assert "smtp.host" in err and "Traceback" not in err
+
+
+def test_missing_password_exits_3(sandbox: Sandbox, isolated_environment: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    sandbox.demo_config(paths.config_path())  # no password stored anywhere
+    assert cli.run(["check", "--json"]) == 3
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["status"] == "unknown"
+    assert "COMELIN_SMTP_PASSWORD" in captured.err
+
+
+def test_no_send_sends_nothing(saved: Path, sandbox: Sandbox,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.run(["check", "--no-send", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["status"] == "ok"
+    data_step = [s for s in data["steps"] if s["id"] == "data"]
+    assert not data_step or data_step[0]["status"] == "skipped"
+    assert sandbox.mailbox == []
+    assert read_attempts()[-1].sent is False
+
+
+def test_ad_hoc_flags_without_saved_settings(sandbox: Sandbox, isolated_environment: Path) -> None:
+    done = comelin(
+        "check", "--host", "127.0.0.1", "--port", str(sandbox.port), "--security", "starttls",
+        "--username", sandbox.username, "--from", sandbox.username, "--to", "boss@demo.example",
+        "--ca-file", str(sandbox.ca_file), "--timeout", "5", "--password-stdin",
+        input=sandbox.password + "\n",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert sandbox.deliveries[0].rcpt_tos == ("boss@demo.example",)
+    assert not paths.config_path().exists()  # tried before anything is saved
+
+
+def test_flags_override_saved_settings(saved: Path, sandbox: Sandbox,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    # The saved port is right; a wrong port given as an option is the one tried.
+    assert cli.run(["check", "--json", "--no-probe", "--port", "1", "--timeout", "2"]) == 2
+    data = json.loads(capsys.readouterr().out)
+    assert data["server"]["port"] == 1
+    assert data["diagnosis"]["code"].startswith("connect.")
+
+
+def test_bad_flag_value_is_a_clear_error(saved: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.run(["check", "--port", "99999"]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err
+
+
+def test_demo_succeeds_and_leaves_real_settings_alone(isolated_environment: Path) -> None:
+    real_config = paths.config_path()
+    done = comelin("check", "--demo")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("Demo: local server 127.0.0.1:")
+    assert "Result: OK" in done.stdout
+    assert not real_config.exists()
+    assert not paths.attempt_log_path().exists()  # the demo keeps no history
+    config_home = Path(os.environ["XDG_CONFIG_HOME"])
+    assert list(config_home.rglob("*")) == []
+
+
+def test_demo_does_not_read_a_broken_real_config(isolated_environment: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    real_config = paths.config_path()
+    real_config.parent.mkdir(parents=True)
+    real_config.write_text("this is = = not toml\n")
+    before = real_config.read_bytes()
+    assert cli.run(["--demo", "check", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "ok"
+    assert real_config.read_bytes() == before
+
+
+def test_check_path_never_imports_textual(saved: Path) -> None:
+    code = (
+        "import sys\n"
+        "from comelin_tui.cli import run\n"
+        "status = run(['check', '--json'])\n"
+        "assert 'textual' not in sys.modules, 'textual imported'\n"
+        "sys.exit(status)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["status"] == "ok"
+
+
+def test_after_send_step_providers_hook(saved: Path, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A provider adds its options and advisory steps; a warning step gives exit 1."""
+    plugin = types.ModuleType("fake_dns_checks")
+
+    def add_check_arguments(parser) -> None:  # type: ignore[no-untyped-def]
+        parser.add_argument("--no-dns-checks", action="store_true")
+
+    async def after_send_steps(args, result, on_step, config):  # type: ignore[no-untyped-def]
+        assert result.status == "ok" and args.no_dns_checks is False
+        assert config.company.email == result.target.to_address
+        step = Step("spf", "warn", 4, "no SPF record")
+        if on_step:
+            on_step(step)
+        return [step]
+
+    plugin.add_check_arguments = add_check_arguments  # type: ignore[attr-defined]
+    plugin.after_send_steps = after_send_steps  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "fake_dns_checks", plugin)
+    monkeypatch.setattr(check, "STEP_PROVIDER_MODULES", ("fake_dns_checks",))
+    assert cli.run(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "[warn] SPF" in out and "Result: WARNING" in out
+
+
+def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Tty:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert use_color(Tty())  # type: ignore[arg-type]
+    assert not use_color(sys.stdout) or sys.stdout.isatty()
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not use_color(Tty())  # type: ignore[arg-type]
+
+
+def test_french_output(saved: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.run(["check", "--lang", "fr", "--no-send"]) == 0
+    out = capsys.readouterr().out
+    assert "[  ok ] Résolution du nom" in out
+    assert "Résultat : OK" in out
+
+
+def test_live_printer_shows_the_running_step_on_a_terminal() -> None:
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen, pipe = Terminal(), io.StringIO()
+    for stream in (screen, pipe):
+        printer = LivePrinter(stream)
+        printer(Step("connect"))  # running
+        printer(Step("connect", "ok", 12, "Connected"))
+    assert pipe.getvalue().splitlines() == ["[ ok ] TCP connection              12 ms  Connected"]
+    shown = screen.getvalue()
+    assert shown.startswith("[... ] TCP connection")
+    last = re.sub(r"\x1b\[[0-9;]*m", "", shown.rsplit("\r", 1)[-1])
+    assert last == "[ ok ] TCP connection              12 ms  Connected\n"
