@@ -1,0 +1,282 @@
+"""The connection steps: resolve, connect, tls, banner, ehlo, starttls."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+from typing import TYPE_CHECKING, Any
+
+from ..i18n import register, t
+from .engine_common import UNREACHABLE_ERRNOS, StepFailed, StepFunction
+from .model import Step, StepStatus, Target
+from .smtpio import (
+    SmtpConnection,
+    connect_socket,
+    describe_error,
+    extension_facts,
+    extension_summary,
+    open_connection,
+    parse_ehlo,
+)
+from .tlsinfo import normalise_fingerprint, session_facts, summary
+
+if TYPE_CHECKING:
+    from .engine import CheckRun
+
+register({
+    "engine.config.no_host": {
+        "fr": "Aucun serveur d'envoi n'est configuré", "en": "No outgoing server is configured",
+    },
+    "engine.config.ca_file": {
+        "fr": "Impossible de lire le fichier d'autorité de certification {path} : {reason}",
+        "en": "Cannot read the certificate authority file {path}: {reason}",
+    },
+    "engine.resolve.none": {
+        "fr": "Aucune adresse pour {host}", "en": "No address for {host}",
+    },
+    "engine.resolve.failed": {
+        "fr": "Impossible de trouver l'adresse de {host} : {error}",
+        "en": "Cannot find the address of {host}: {error}",
+    },
+    "engine.connect.ok": {
+        "fr": "Connecté à {address}, port {port}", "en": "Connected to {address}, port {port}",
+    },
+    "engine.connect.failed": {
+        "fr": "Port {port} : {attempts}", "en": "Port {port}: {attempts}",
+    },
+    "engine.tls.pinned": {
+        "fr": "Certificat non reconnu accepté parce qu'il correspond à l'empreinte épinglée "
+              "({fingerprint}) ; {summary}",
+        "en": "Untrusted certificate accepted because it matches the pinned fingerprint "
+              "({fingerprint}); {summary}",
+    },
+    "engine.tls.failed": {
+        "fr": "{error} ; certificat présenté : {summary} ; {fingerprint}",
+        "en": "{error}; certificate presented: {summary}; {fingerprint}",
+    },
+    "engine.tls.pin_mismatch": {
+        "fr": "l'empreinte ne correspond pas à l'empreinte épinglée",
+        "en": "the fingerprint does not match the pinned one",
+    },
+    "engine.ehlo.ok": {"fr": "{server} : {extensions}", "en": "{server}: {extensions}"},
+    "engine.starttls.unavailable": {
+        "fr": "Le serveur n'offre pas STARTTLS (extensions : {extensions}) ; "
+              "aucun envoi en clair",
+        "en": "The server does not offer STARTTLS (extensions: {extensions}); "
+              "nothing is sent unencrypted",
+    },
+    "engine.starttls.ok": {"fr": "{summary} ; {extensions}", "en": "{summary}; {extensions}"},
+})
+
+
+async def step_resolve(run: CheckRun, step: Step) -> StepStatus:
+    """Host name to addresses with the OS resolver (A and AAAA, in the OS's order)."""
+    host = run.server_hostname
+    if not host:
+        raise StepFailed(run.diagnosis("config.invalid"), t("engine.config.no_host", run.lang))
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, run.target.port, type=socket.SOCK_STREAM,
+                                       proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError) as exc:
+        raise StepFailed(detail=t("engine.resolve.failed", run.lang, host=host,
+                                  error=describe_error(exc, run.target.timeout, run.lang)),
+                         exception=exc) from exc
+    seen: set[str] = set()
+    for family, _type, _proto, _name, sockaddr in infos:
+        address = str(sockaddr[0])
+        if address not in seen:
+            seen.add(address)
+            run.addresses.append((family, sockaddr))
+    if not run.addresses:
+        raise StepFailed(run.diagnosis("dns.not_found"), t("engine.resolve.none", run.lang, host=host))
+    ipv4 = [a[0] for f, a in run.addresses if f == socket.AF_INET]
+    ipv6 = [a[0] for f, a in run.addresses if f == socket.AF_INET6]
+    step.detail = ", ".join(a[0] for _f, a in run.addresses)
+    step.facts = {"addresses": [a[0] for _f, a in run.addresses], "a": ipv4, "aaaa": ipv6}
+    # Start the name lookup for EHLO now; it may ask DNS and is needed soon.
+    run.helo_task = asyncio.ensure_future(_helo_name(run.target))
+    return "ok"
+
+
+async def _helo_name(target: Target) -> str:
+    from .message import ehlo_name, sanitise_hostname
+
+    if target.helo_name:
+        return sanitise_hostname(target.helo_name)
+    return await asyncio.to_thread(ehlo_name, target)
+
+
+def _pick_connect_error(errors: list[BaseException]) -> BaseException:
+    """The error that explains the failure: a timeout if any address timed out,
+    "refused" only if every address refused; no-route errors only when alone."""
+    relevant = [e for e in errors if getattr(e, "errno", None) not in UNREACHABLE_ERRNOS] or errors
+    for exc in relevant:
+        if isinstance(exc, TimeoutError):
+            return exc
+    if all(isinstance(e, ConnectionRefusedError) for e in relevant):
+        return relevant[0]
+    return next(e for e in relevant if not isinstance(e, ConnectionRefusedError))
+
+
+async def step_connect(run: CheckRun, step: Step) -> StepStatus:
+    """TCP connect to each address in turn until one answers."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + run.target.timeout
+    attempts: list[dict[str, Any]] = []
+    errors: list[BaseException] = []
+    for index, (family, sockaddr) in enumerate(run.addresses):
+        # Share what is left of the deadline among the addresses still to try,
+        # so one silent address does not use up the time of the next ones.
+        share = max(deadline - loop.time(), 0.0) / (len(run.addresses) - index)
+        try:
+            async with asyncio.timeout(share):
+                sock = await connect_socket(family, sockaddr)
+        except OSError as exc:
+            errors.append(exc)
+            attempts.append({"address": sockaddr[0], "ok": False,
+                             "error": describe_error(exc, share, run.lang)})
+            continue
+        run.conn = await open_connection(sock, run.redactor, run.record)
+        run.sockaddr = (family, sockaddr)
+        run.prober.address = sockaddr[0]
+        attempts.append({"address": sockaddr[0], "ok": True})
+        step.detail = t("engine.connect.ok", run.lang, address=sockaddr[0], port=run.target.port)
+        step.facts = {"address": sockaddr[0], "attempts": attempts}
+        return "ok"
+    detail = "; ".join(f"{a['address']}: {a['error']}" for a in attempts)
+    raise StepFailed(detail=t("engine.connect.failed", run.lang, port=run.target.port,
+                              attempts=detail),
+                     facts={"attempts": attempts}, exception=_pick_connect_error(errors))
+
+
+async def _reconnect_for_certificate(run: CheckRun, implicit: bool) -> SmtpConnection:
+    """A second connection, TLS without verification, only to read the certificate."""
+    assert run.sockaddr is not None
+    sock = await connect_socket(*run.sockaddr)
+    conn = await open_connection(sock, run.redactor, run.record)
+    try:
+        if not implicit:
+            await conn.expect(None, 220)
+            conn.greeted = True
+            await conn.expect(f"EHLO {run.helo}", 250)
+            await conn.expect("STARTTLS", 220)
+        await conn.start_tls(run.tls_context(verify=False), run.server_hostname)
+    except BaseException:
+        conn.abort()
+        raise
+    return conn
+
+
+async def handshake(run: CheckRun, implicit: bool) -> tuple[dict[str, Any], StepStatus, str]:
+    """TLS on the current connection; with a pinned fingerprint, an untrusted
+    certificate is accepted on an exact match only. Returns (facts, status, detail)."""
+    assert run.conn is not None
+    context = run.tls_context()
+    try:
+        await run.conn.start_tls(context, run.server_hostname)
+    except ssl.SSLCertVerificationError as exc:
+        run.conn.abort()
+        return await _untrusted(run, exc, implicit)
+    facts = session_facts(run.conn.ssl_object, verified=True)
+    return facts, "ok", summary(facts, run.lang)
+
+
+async def _untrusted(run: CheckRun, exc: ssl.SSLCertVerificationError,
+                     implicit: bool) -> tuple[dict[str, Any], StepStatus, str]:
+    error = describe_error(exc, run.target.timeout, run.lang)
+    facts: dict[str, Any] = {"verified": False, "verify_error": error}
+    conn: SmtpConnection | None = None
+    try:
+        conn = await _reconnect_for_certificate(run, implicit)
+        facts.update(session_facts(conn.ssl_object, verified=False))
+    except Exception:  # noqa: BLE001 - the original verification error is what matters
+        conn = None
+    pinned = run.target.pinned_fingerprint
+    fingerprint = facts.get("fingerprint_sha256", "")
+    if conn is not None and pinned and fingerprint == normalise_fingerprint(pinned):
+        run.conn = conn
+        facts["pinned"] = True
+        detail = t("engine.tls.pinned", run.lang, fingerprint=fingerprint,
+                   summary=summary(facts, run.lang))
+        return facts, "warn", detail
+    if conn is not None:
+        conn.abort()
+    if pinned and fingerprint:
+        error = f"{error}; {t('engine.tls.pin_mismatch', run.lang)}"
+    detail = error
+    if fingerprint:
+        detail = t("engine.tls.failed", run.lang, error=error, summary=summary(facts, run.lang),
+                   fingerprint=t("tlsinfo.fingerprint", run.lang, fingerprint=fingerprint))
+    raise StepFailed(detail=detail, facts=facts, exception=exc)
+
+
+async def step_tls(run: CheckRun, step: Step) -> StepStatus:
+    """Implicit TLS handshake (port 465 style)."""
+    facts, status, detail = await handshake(run, implicit=True)
+    step.facts = facts
+    step.detail = detail
+    return status
+
+
+async def step_banner(run: CheckRun, step: Step) -> StepStatus:
+    """Read the 220 greeting."""
+    assert run.conn is not None
+    reply = await run.conn.expect(None, 220)
+    run.conn.greeted = True
+    step.detail = str(reply)
+    step.facts = {"banner": str(reply)}
+    return "ok"
+
+
+async def _ehlo(run: CheckRun) -> tuple[str, dict[str, str]]:
+    assert run.conn is not None
+    reply = await run.conn.expect(f"EHLO {run.helo}", 250)
+    run.extensions = parse_ehlo(reply)
+    server = reply.lines[0].split()[0] if reply.lines and reply.lines[0].split() else "?"
+    return server, run.extensions
+
+
+async def step_ehlo(run: CheckRun, step: Step) -> StepStatus:
+    """EHLO; record the extensions."""
+    if run.helo_task is not None:
+        try:
+            async with asyncio.timeout(min(2.0, run.target.timeout / 2)):
+                run.helo = await run.helo_task
+        except TimeoutError:
+            run.helo = "localhost"
+    run.prober.helo_name = run.helo
+    server, extensions = await _ehlo(run)
+    step.detail = t("engine.ehlo.ok", run.lang, server=server,
+                    extensions=extension_summary(extensions))
+    step.facts = {"helo": run.helo, **extension_facts(extensions)}
+    return "ok"
+
+
+async def step_starttls(run: CheckRun, step: Step) -> StepStatus:
+    """STARTTLS (never a fallback to plaintext), handshake, EHLO again."""
+    assert run.conn is not None
+    if "STARTTLS" not in run.extensions:
+        raise StepFailed(run.diagnosis("tls.starttls_unavailable"),
+                         t("engine.starttls.unavailable", run.lang,
+                           extensions=extension_summary(run.extensions)),
+                         extension_facts(run.extensions))
+    run.tls_context()  # a bad CA file fails here, before anything is sent
+    await run.conn.expect("STARTTLS", 220)
+    facts, status, detail = await handshake(run, implicit=False)
+    _server, extensions = await _ehlo(run)
+    step.facts = {**facts, **extension_facts(extensions)}
+    step.detail = t("engine.starttls.ok", run.lang, summary=detail,
+                    extensions=extension_summary(extensions))
+    return status
+
+
+CONNECTION_STEPS: dict[str, StepFunction] = {
+    "resolve": step_resolve,
+    "connect": step_connect,
+    "tls": step_tls,
+    "banner": step_banner,
+    "ehlo": step_ehlo,
+    "starttls": step_starttls,
+}

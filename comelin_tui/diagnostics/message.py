@@ -1,0 +1,143 @@
+"""The test message a check sends, and the EHLO name the machine introduces itself with."""
+
+from __future__ import annotations
+
+import datetime
+import email.policy
+import ipaddress
+import re
+import socket
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from ..i18n import register, t
+from .model import Target
+
+register({
+    "test_message.subject": {"fr": "Message de test Comelin", "en": "Comelin test message"},
+    "test_message.body": {
+        "fr": (
+            "Bonjour,\n\n"
+            "Ceci est un message de test envoyé par Comelin pour vérifier l'envoi "
+            "des courriels du magasin.\n\n"
+            "Envoyé par l'ordinateur : {machine}\n"
+            "Date et heure : {when}\n"
+            "Serveur d'envoi : {host}, port {port}, {security}\n\n"
+            "Si vous lisez ce message, l'envoi des courriels fonctionne. "
+            "Aucune réponse n'est nécessaire.\n"
+        ),
+        "en": (
+            "Hello,\n\n"
+            "This is a test message sent by Comelin to check the store's "
+            "outgoing email.\n\n"
+            "Sent from the computer: {machine}\n"
+            "Date and time: {when}\n"
+            "Outgoing server: {host}, port {port}, {security}\n\n"
+            "If you can read this, sending email works. No reply is needed.\n"
+        ),
+    },
+    "test_message.security.starttls": {"fr": "STARTTLS (chiffré)", "en": "STARTTLS (encrypted)"},
+    "test_message.security.implicit_tls": {
+        "fr": "TLS implicite (chiffré)", "en": "implicit TLS (encrypted)",
+    },
+    "test_message.security.none": {"fr": "sans chiffrement", "en": "no encryption"},
+})
+
+_LABEL_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+_fqdn_cache: str | None = None
+
+
+def sanitise_hostname(name: str) -> str:
+    """*name* as a valid EHLO argument: a host name, an address literal, or ``localhost``."""
+    name = (name or "").strip().rstrip(".")
+    try:
+        address = ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        pass
+    else:
+        return f"[IPv6:{address}]" if address.version == 6 else f"[{address}]"
+    try:
+        name = name.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass
+    labels = []
+    for label in name.split("."):
+        label = re.sub(r"[^A-Za-z0-9-]", "-", label).strip("-")[:63]
+        if label:
+            labels.append(label)
+    cleaned = ".".join(labels)[:253].strip(".-")
+    if not cleaned or not all(_LABEL_RE.match(part) for part in cleaned.split(".")):
+        return "localhost"
+    return cleaned
+
+
+def machine_fqdn() -> str:
+    """This machine's name for EHLO (FQDN when the system knows one), computed once.
+
+    ``socket.getfqdn`` can ask DNS; callers on an event loop run it in a thread.
+    """
+    global _fqdn_cache
+    if _fqdn_cache is None:
+        try:
+            name = socket.getfqdn()
+        except OSError:
+            name = ""
+        _fqdn_cache = sanitise_hostname(name)
+    return _fqdn_cache
+
+
+def ehlo_name(target: Target) -> str:
+    """``target.helo_name`` when set, else the machine's FQDN, always a valid name."""
+    if target.helo_name:
+        return sanitise_hostname(target.helo_name)
+    return machine_fqdn()
+
+
+def recipient(target: Target) -> str:
+    """Where the test goes: the configured recipient, else the sender itself."""
+    return target.to_address or target.from_address
+
+
+def build_test_message(target: Target, lang: str | None = None) -> EmailMessage:
+    """The test message, in the target's language, saying who sent it, when and how."""
+    lang = lang or target.language
+    now = datetime.datetime.now().astimezone()
+    domain = target.from_address.rpartition("@")[2] or socket.gethostname() or "localhost"
+    message = EmailMessage()
+    message["Subject"] = t("test_message.subject", lang)
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = make_msgid("comelin", domain=domain)
+    message["From"] = target.from_address
+    message["To"] = recipient(target)
+    if target.reply_to:
+        message["Reply-To"] = target.reply_to
+    message["X-Mailer"] = "comelin-tui"
+    message.set_content(t(
+        "test_message.body", lang,
+        machine=socket.gethostname() or "?",
+        when=now.strftime("%Y-%m-%d %H:%M:%S %z"),
+        host=target.host,
+        port=target.port,
+        security=t(f"test_message.security.{target.security}", lang),
+    ))
+    return message
+
+
+def message_bytes(message: EmailMessage) -> bytes:
+    """The message as sent on the wire: CRLF lines (7-bit headers when possible)."""
+    try:
+        return message.as_bytes(policy=email.policy.SMTP)
+    except (UnicodeError, ValueError):
+        # Non-ASCII addresses need SMTPUTF8 (RFC 6531).
+        return message.as_bytes(policy=email.policy.SMTPUTF8)
+
+
+def dot_stuff(payload: bytes) -> bytes:
+    """DATA payload: leading dots doubled, CRLF line ends, terminated by ``CRLF.CRLF``."""
+    data = payload.replace(b"\r\n", b"\n").replace(b"\r", b"\n").replace(b"\n", b"\r\n")
+    if data.startswith(b"."):
+        data = b"." + data
+    data = data.replace(b"\r\n.", b"\r\n..")
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    return data + b".\r\n"
