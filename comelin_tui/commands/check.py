@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from ..diagnostics.model import RunResult, Step, Target
 
 # Modules adding steps after the SMTP conversation (see the module docstring).
-STEP_PROVIDER_MODULES: tuple[str, ...] = ("comelin_tui.discovery.check_steps",)
+STEP_PROVIDER_MODULES: tuple[str, ...] = ("comelin_tui.commands.check_dns",)
 
 EXIT_COULD_NOT_RUN = 3
 

@@ -9,6 +9,7 @@ issuer and dates matter.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import ssl
 from pathlib import Path
@@ -49,7 +50,31 @@ def client_context(ca_file: Path | None = None, *, verify: bool = True) -> ssl.S
     ``verify=False`` is only for fetching a certificate to compare with a
     pinned fingerprint; nothing is sent over such a connection unless the
     fingerprint matches.
+
+    Loading the system CA store costs ~20 ms, more than the rest of a whole
+    check, so contexts are shared (safe for client connections) and rebuilt
+    only when the CA file changes.
     """
+    key: tuple[object, ...] = (verify,)
+    if verify and ca_file is not None:
+        try:
+            info = os.stat(ca_file)
+            key = (verify, str(ca_file), info.st_mtime_ns, info.st_size)
+        except OSError:
+            key = (verify, str(ca_file), None)  # let loading report the problem
+    cached = _CONTEXTS.get(key)
+    if cached is None:
+        cached = _new_client_context(ca_file, verify=verify)
+        if len(_CONTEXTS) >= 16:
+            _CONTEXTS.clear()
+        _CONTEXTS[key] = cached
+    return cached
+
+
+_CONTEXTS: dict[tuple[object, ...], ssl.SSLContext] = {}
+
+
+def _new_client_context(ca_file: Path | None, *, verify: bool) -> ssl.SSLContext:
     context = ssl.create_default_context()
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     if verify:

@@ -70,7 +70,7 @@ async def after_send_steps(args: argparse.Namespace, result: RunResult,
     if getattr(args, "no_dns_checks", False) or getattr(args, "demo", False) \
             or (nameserver is None and is_reserved(domain)):
         return []
-    from . import deliverability_steps
+    from ..discovery import deliverability_steps
 
     return await deliverability_steps(
         domain, config.provider, nameserver=nameserver, lifetime=LIFETIME,
