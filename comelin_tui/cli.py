@@ -21,6 +21,7 @@ COMMANDS = {
     "password": "password",
     "check": "check",
     "discover": "discover",
+    "signin": "signin",
 }
 
 i18n.register({
