@@ -1,0 +1,312 @@
+"""The Textual application: :class:`ComelinApp` and :func:`make_app`.
+
+``make_app`` is the one factory the CLI and the tests use, so what is tested
+is what ships. Importing this module stays close to a bare Textual app:
+pydantic, keyring, dnspython and aiosmtplib are loaded in workers or on
+first use, never here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from . import i18n, tui_messages  # noqa: F401 - registers the TUI strings
+from .errors import ComelinError
+from .i18n import t
+from .screens.base import WorkerErrors
+from .screens.home import HomeScreen
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .sandbox import Sandbox
+
+WizardMode = Literal["new", "edit", "password"]
+
+
+def _search_provider() -> type:
+    from .screens.search import SearchSettings
+
+    return SearchSettings
+
+
+class DemoSession:
+    """The embedded sandbox server plus throwaway settings in a private temporary folder.
+
+    The real settings are never read or written; the folder goes away on exit.
+    """
+
+    def __init__(self, sandbox: Sandbox | None = None) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="comelin-demo-"))
+        self.folder.chmod(0o700)
+        self.config_path = self.folder / "config.toml"
+        self._owns_sandbox = sandbox is None
+        self.sandbox: Sandbox | None = sandbox
+
+    def start(self) -> None:
+        """Start the sandbox (blocking: certificates are made here; run it in a thread)."""
+        if self.sandbox is None:
+            from .sandbox import Sandbox
+
+            self.sandbox = Sandbox()
+        if not self.sandbox.running:
+            self.sandbox.start()
+
+    def draft(self) -> Config:
+        """Settings pointing at the sandbox, not saved: the wizard starts from them."""
+        assert self.sandbox is not None
+        return self.sandbox.demo_config()
+
+    @property
+    def password(self) -> str:
+        assert self.sandbox is not None
+        return self.sandbox.password
+
+    def close(self) -> None:
+        if self._owns_sandbox and self.sandbox is not None:
+            self.sandbox.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _saved_language(config_path: Path) -> str | None:
+    """The language saved in the settings, read cheaply (no pydantic at start-up)."""
+    try:
+        with config_path.open("rb") as handle:
+            value = tomllib.load(handle).get("language")
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None
+    return value if value in i18n.LANGUAGES else None
+
+
+class ComelinApp(WorkerErrors, App[int]):
+    """The wizard: home (welcome or dashboard), the guided steps, and the live test send."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "comelin-tui"
+    COMMANDS: ClassVar[set[Any]] = {_search_provider}
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1,ctrl+g", "help", "tui.key.help", id="help"),
+        Binding("f2,ctrl+l", "switch_language", "tui.key.language", id="language"),
+        Binding("ctrl+p", "command_palette", "tui.key.search", id="search", priority=True),
+        Binding("ctrl+q", "quit", "tui.key.quit", show=False, priority=True, id="quit"),
+    ]
+
+    def __init__(self, config_path: Path, *, demo: DemoSession | None = None,
+                 language: str | None = None, dns_server: str | None = None,
+                 dns_lifetime: float = 3.0) -> None:
+        self.demo = demo
+        self.config_path = demo.config_path if demo is not None else Path(config_path)
+        self.language = i18n.set_language(
+            language or _saved_language(self.config_path) or i18n.get_language()
+        )
+        super().__init__()
+        # Animations off: they cost redraws over SSH and read poorly in 16 colours.
+        self.animation_level = "none"
+        self.settings: Config | None = None
+        self.settings_error: ComelinError | None = None
+        self.ready = False
+        # DNS server for MX lookups when the settings name none (None: the system's).
+        self.dns_server = dns_server
+        self.dns_lifetime = dns_lifetime
+        # Status of the last test send of the saved settings in this session.
+        self.last_test_status: str | None = None
+        # Worker failures shown to the user (the tests assert there are none).
+        self.errors: list[str] = []
+
+    @property
+    def attempt_log_path(self) -> Path | None:
+        """Where test sends are logged: the demo keeps its own, the real log stays clean."""
+        return self.demo.folder / "attempts.jsonl" if self.demo is not None else None
+
+    # -- start-up ----------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(HomeScreen())
+        self.prepare()
+
+    @work(exclusive=True, group="prepare", exit_on_error=False)
+    async def prepare(self) -> None:
+        """Start the demo server if any, then load the saved settings (both may block)."""
+        self.ready = False
+        self.settings_error = None
+        try:
+            if self.demo is not None:
+                await asyncio.to_thread(self.demo.start)
+            self.settings = await asyncio.to_thread(self._load_settings)
+        except ComelinError as error:
+            self.settings = None
+            self.settings_error = error
+        except Exception as error:  # noqa: BLE001 - shown on the home screen, never a crash
+            self.settings = None
+            self.settings_error = ComelinError("tui.error.unexpected", kind=type(error).__name__,
+                                               detail=str(error))
+        self.ready = True
+        await self.refresh_home()
+
+    def _load_settings(self) -> Config | None:
+        from .config import ConfigNotFound, load_config
+
+        try:
+            config = load_config(self.config_path)
+        except ConfigNotFound:
+            return None
+        return config
+
+    async def refresh_home(self) -> None:
+        """Redraw the home screen(s) from the current settings."""
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                await screen.show_state()
+
+    def on_unmount(self) -> None:
+        if self.demo is not None:
+            self.demo.close()
+
+    # -- navigation ----------------------------------------------------------
+
+    def new_draft(self) -> Config:
+        """A fresh draft: empty settings, or the demo server's in demo mode."""
+        from .config import Config
+
+        if self.demo is not None:
+            return self.demo.draft()
+        return Config()
+
+    def open_wizard(self, mode: WizardMode = "new", *, field: str | None = None) -> None:
+        """Push the wizard: a new setup, editing the saved settings, or just the password."""
+        from .screens.wizard import WizardScreen
+
+        if mode != "new" and self.settings is not None:
+            draft = self.settings.model_copy(deep=True)
+            saved = True
+        else:
+            draft = self.new_draft()
+            saved = False
+        if mode == "password" and field is None:
+            field = "password"
+        self.push_screen(WizardScreen(draft, saved=saved, field=field))
+
+    def open_test_send(self) -> None:
+        from .screens.test_send import TestSendScreen
+
+        self.push_screen(TestSendScreen())
+
+    async def goto_setting(self, field: str) -> None:
+        """From the command palette: show the wizard step holding *field* and focus it."""
+        from .screens.wizard import WizardScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, WizardScreen):
+            await self.pop_screen()
+        if isinstance(self.screen, WizardScreen):
+            self.screen.goto_field(field)
+            return
+        if not self.ready or self.settings_error is not None:
+            return
+        self.open_wizard("edit" if self.settings is not None else "new", field=field)
+
+    def settings_saved(self, config: Config) -> None:
+        """Record settings just written to disk; every open screen sees them."""
+        self.settings = config
+        self.settings_error = None
+        self.last_test_status = None
+        for screen in self.screen_stack:
+            hook = getattr(screen, "on_settings_saved", None)
+            if hook is not None:
+                hook(config)
+
+    # -- actions ------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen(self.focused, self.screen))
+
+    def action_switch_language(self) -> None:
+        self.set_language("en" if self.language == "fr" else "fr")
+
+    def set_language(self, lang: str) -> None:
+        """Switch every text on every open screen to *lang* (nothing else changes)."""
+        self.language = i18n.set_language(lang)
+        for screen in self.screen_stack:
+            self.refresh_language_of(screen)
+
+    @staticmethod
+    def refresh_language_of(screen: Screen[Any]) -> None:
+        for node in screen.walk_children(with_self=True):
+            refresh = getattr(node, "refresh_language", None)
+            if callable(refresh):
+                refresh()
+        screen.refresh_bindings()
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(CommandPalette(placeholder=t("tui.search.placeholder"),
+                                            id="--command-palette"))
+
+    async def action_quit(self) -> None:
+        """Quit, but never drop unsaved wizard changes without asking."""
+        from .screens.wizard import WizardScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, WizardScreen) and screen.dirty:
+                while self.screen is not screen:
+                    await self.pop_screen()
+                screen.action_leave(then_quit=True)  # type: ignore[attr-defined]
+                return
+        self.exit(0)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C copies in Textual; say (in the right language) how to quit instead."""
+        self.notify(t("tui.quit_hint"), timeout=5)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Any:
+        """Only our own (translated) commands: search settings covers the rest."""
+        return iter(())
+
+    # -- errors --------------------------------------------------------------
+
+    def report_worker_error(self, worker: Worker[Any]) -> None:
+        """A worker failed: tell the user in one line, never crash."""
+        error = worker.error
+        if isinstance(error, ComelinError):
+            message = error.message(self.language)
+        else:
+            message = t("tui.error.unexpected", kind=type(error).__name__, detail=str(error))
+        self.errors.append(message)
+        self.notify(message, title=t("tui.error.title"), severity="error", markup=False,
+                    timeout=10)
+
+
+def make_app(config_path: Path | str | None = None, *, demo: bool | Sandbox | None = None,
+             language: str | None = None, dns_server: str | None = None,
+             dns_lifetime: float = 3.0) -> ComelinApp:
+    """Build the app: *demo* True (or a running Sandbox) uses throwaway demo settings.
+
+    *dns_server* (``IP[:PORT]``) and *dns_lifetime* bound the MX lookups.
+    """
+    from . import paths
+
+    session: DemoSession | None = None
+    if demo:
+        session = DemoSession(None if demo is True else demo)
+    path = paths.config_path(config_path)
+    return ComelinApp(path, demo=session, language=language, dns_server=dns_server,
+                      dns_lifetime=dns_lifetime)
+
+
+__all__ = ["ComelinApp", "DemoSession", "WorkerState", "make_app"]

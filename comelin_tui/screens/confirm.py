@@ -1,0 +1,44 @@
+"""Leaving with unsaved changes: save, discard or stay (Escape stays)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button
+
+from ..widgets import Tr, TrButton
+from .base import MODAL_BINDINGS
+
+
+class ConfirmLeaveScreen(ModalScreen[str]):
+    """Dismisses with "save", "discard" or "stay"."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "stay", "tui.key.stay", id="stay"),
+        *MODAL_BINDINGS,
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Tr("tui.leave.title", classes="heading")
+            yield Tr("tui.leave.body")
+            with Horizontal(classes="actions"):
+                yield TrButton("tui.leave.save", id="save", variant="primary")
+                yield TrButton("tui.leave.discard", id="discard", variant="error")
+                yield TrButton("tui.leave.stay", id="stay")
+
+    def on_mount(self) -> None:
+        self.query_one("#save", Button).focus()
+
+    @on(Button.Pressed)
+    def chosen(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id or "stay")
+
+    def action_stay(self) -> None:
+        self.dismiss("stay")

@@ -1,0 +1,135 @@
+"""Step 2: the email provider, preselected from the MX lookup, with its checklist."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from ..i18n import t
+from ..widgets import Tr, plain
+from .step_base import StepPane
+
+
+class ProviderStep(StepPane):
+    step_id = "provider"
+    FIELDS = ("provider",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._filter = ""
+        self._shown_choice = ""
+
+    def compose(self) -> ComposeResult:
+        yield Tr(self._reason, id="provider-reason", classes="finding", hide_empty=True)
+        yield Tr("tui.provider.intro", classes="intro")
+        yield Input(id="provider-filter", placeholder=t("tui.provider.filter"),
+                    classes="filter", compact=True)
+        yield OptionList(id="provider", compact=True)
+        yield Tr(self._checklist_title, id="checklist-title", classes="subheading")
+        yield Tr(self._checklist, id="provider-checklist", classes="checklist")
+
+    # -- text --------------------------------------------------------------
+
+    def _reason(self) -> str:
+        wizard = self.wizard
+        if wizard.mx_running:
+            return t("tui.email.mx_running", domain=wizard.mx_domain)
+        result = wizard.mx_result
+        if result is not None and result.detection is not None:
+            return result.message()
+        if wizard.mx_error is not None or result is not None:
+            return t("tui.provider.no_detection", finding=wizard.mx_text())
+        return ""
+
+    def _shown_provider(self):  # type: ignore[no-untyped-def]
+        from ..providers import get_provider
+
+        try:
+            option = self.query_one("#provider", OptionList).highlighted_option
+        except Exception:  # noqa: BLE001 - not composed yet
+            option = None
+        return get_provider(option.id) if option is not None else self.provider
+
+    def _checklist_title(self) -> str:
+        return t("tui.provider.checklist", provider=self._shown_provider().display_name())
+
+    def _checklist(self) -> str:
+        provider = self._shown_provider()
+        lines = [f"- {item.get_text()}" for item in provider.checklist]
+        lines += [f"- {note.get_text()}" for note in provider.notes]
+        lines += [f"> {label.get_text()}: {url}" for label, url in provider.links]
+        return "\n".join(lines) or t("tui.provider.no_checklist")
+
+    # -- state -------------------------------------------------------------
+
+    def load(self) -> None:
+        from ..providers import providers, search_providers
+
+        chosen = self.draft.provider
+        listed = search_providers(self._filter, providers())
+        option_list = self.query_one("#provider", OptionList)
+        highlighted = option_list.highlighted_option
+        # Keep the person's place while browsing, unless the choice itself changed.
+        browsing = highlighted is not None and option_list.has_focus \
+            and chosen == self._shown_choice
+        keep = highlighted.id if browsing and highlighted is not None else chosen
+        self._shown_choice = chosen
+        options = []
+        for provider in listed:
+            mark = t("tui.provider.chosen") if provider.id == chosen else "   "
+            options.append(Option(plain(f"{mark} {provider.display_name()}"), id=provider.id))
+        option_list.set_options(options)
+        ids = [provider.id for provider in listed]
+        if keep in ids:
+            option_list.highlighted = ids.index(keep)
+        elif ids:
+            option_list.highlighted = 0
+        self.refresh_texts()
+
+    def refresh_texts(self) -> None:
+        for widget in self.query(Tr):
+            widget.refresh_language()
+
+    @on(OptionList.OptionHighlighted, "#provider")
+    def browsing(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self.refresh_texts()
+
+    @on(OptionList.OptionSelected, "#provider")
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        """Enter picks a provider; Enter on the one already picked goes on."""
+        event.stop()
+        if event.option.id is None:
+            return
+        if event.option.id == self.draft.provider:
+            self.wizard.provider_chosen = True
+            self.wizard.action_next()
+            return
+        self.wizard.choose_provider(event.option.id, by_user=True)
+        self.load()
+
+    @on(Input.Changed, "#provider-filter")
+    def filtering(self, event: Input.Changed) -> None:
+        event.stop()
+        self._filter = event.value
+        self.load()
+
+    @on(Input.Submitted, "#provider-filter")
+    def filter_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#provider", OptionList).focus()
+
+    def focus_first(self) -> None:
+        self.query_one("#provider", OptionList).focus()
+
+    def focus_field(self, dotted: str) -> None:
+        self.focus_first()
+
+    def entered(self) -> None:
+        self.load()
+
+    def refresh_language(self) -> None:
+        self.query_one("#provider-filter", Input).placeholder = t("tui.provider.filter")
+        self.load()

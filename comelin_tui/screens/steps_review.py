@@ -1,0 +1,147 @@
+"""Step 5: the summary, Save (settings + secret), then Comelin's reminders and the test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Grid, Horizontal, Vertical
+from textual.widgets import Button
+
+from ..i18n import t
+from ..widgets import Tr, TrButton
+from .step_base import StepPane
+
+
+class ReviewStep(StepPane):
+    step_id = "review"
+    FIELDS = ("save",)
+
+    def compose(self) -> ComposeResult:
+        yield Tr("tui.review.intro", classes="intro")
+        with Grid(id="review-summary", classes="summary"):
+            for label, value in self._rows():
+                yield Tr(label, classes="summary-label")
+                yield Tr(value, classes="summary-value")
+        yield Tr(self._problems, id="review-problems", classes="warning-text", hide_empty=True)
+        yield Tr(self._save_error, id="review-error", classes="error-text", hide_empty=True)
+        with Horizontal(id="review-actions", classes="actions"):
+            yield TrButton("tui.review.save", id="save", variant="primary")
+        with Vertical(id="after-save"):
+            yield Tr("tui.review.saved", classes="success-text")
+            yield Tr(self._reminders, classes="reminders")
+            with Horizontal(classes="actions"):
+                yield TrButton("tui.review.test", id="test", variant="primary")
+                yield TrButton("tui.review.done", id="done")
+
+    # -- text --------------------------------------------------------------
+
+    def _rows(self) -> list[tuple[str, Callable[[], str]]]:
+        def company() -> str:
+            c = self.draft.company
+            return (f"{c.name} <{c.email}>" if c.name else c.email) or "-"
+
+        def server() -> str:
+            smtp = self.draft.smtp
+            return f"{smtp.host or '-'}:{smtp.port}"
+
+        return [
+            ("tui.home.company", company),
+            ("tui.review.sender", lambda: self.draft.smtp.from_address or "-"),
+            ("tui.home.provider", lambda: self.provider.display_name()),
+            ("tui.home.server", server),
+            ("tui.home.security", lambda: t(f"tui.security.{self.draft.smtp.security}")),
+            ("tui.home.username", self._login),
+            ("tui.review.password", self._password_state),
+            ("tui.review.stored", self._store),
+        ]
+
+    def _login(self) -> str:
+        smtp = self.draft.smtp
+        if smtp.auth == "none":
+            return t("tui.review.no_login")
+        return smtp.username or "-"
+
+    def _password_state(self) -> str:
+        wizard = self.wizard
+        if self.draft.smtp.auth != "password":
+            return "-"
+        if wizard.password is not None:
+            return t("tui.review.password_new")
+        if wizard.has_secret:
+            return t("tui.review.password_kept")
+        return t("tui.review.password_missing")
+
+    def _store(self) -> str:
+        kind = self.draft.secret_backend or self.wizard.store_kind
+        if kind is None:
+            return t("tui.cred.store_probing")
+        if kind == "file":
+            from ..secrets import secret_file_path
+
+            path = secret_file_path(self.app.config_path)  # type: ignore[attr-defined]
+            return t("tui.review.store_file", path=path)
+        return t("tui.review.store_keyring")
+
+    def _problems(self) -> str:
+        from ..config import config_warnings, field_label, missing_fields
+
+        wizard = self.wizard
+        lines = []
+        for step, fields in wizard.field_problems().items():
+            names = ", ".join(field_label(f) if f != "password" else t("tui.cred.password_label")
+                              for f in fields)
+            lines.append(t("tui.review.step_problem", step=t(f"tui.step.{step}"), fields=names))
+        missing = [f for f in missing_fields(self.draft)
+                   if not any(f in fields for fields in wizard.field_problems().values())]
+        if missing:
+            lines.append(t("tui.home.missing", fields=", ".join(field_label(f) for f in missing)))
+        lines += [f"! {w.message()} {w.hint()}" for w in config_warnings(self.draft)]
+        return "\n".join(lines)
+
+    def _save_error(self) -> str:
+        error = self.wizard.save_error
+        return t("tui.review.not_saved_detail", reason=error.message()) if error else ""
+
+    def _reminders(self) -> str:
+        lines = [t("tui.review.reminder_password"), self.provider.sent_copies.get_text()]
+        return "\n".join(f"- {line}" for line in lines if line)
+
+    # -- state -------------------------------------------------------------
+
+    @property
+    def _after_save(self) -> bool:
+        return self.wizard.just_saved and not self.wizard.dirty
+
+    def entered(self) -> None:
+        for widget in self.query(Tr):
+            widget.refresh_language()
+        after = self._after_save
+        self.query_one("#after-save").display = after
+        self.query_one("#review-actions").display = not after
+
+    def load(self) -> None:
+        self.entered()
+
+    def focus_first(self) -> None:
+        target = "#test" if self._after_save else "#save"
+        self.query_one(target, TrButton).focus()
+
+    def focus_field(self, dotted: str) -> None:
+        self.focus_first()
+
+    @on(Button.Pressed, "#save")
+    def save_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.wizard.save()
+
+    @on(Button.Pressed, "#test")
+    def test_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.wizard.open_test()
+
+    @on(Button.Pressed, "#done")
+    def done_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.wizard.action_leave()

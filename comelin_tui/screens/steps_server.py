@@ -1,0 +1,162 @@
+"""Step 3: the outgoing server (host, port, security), prefilled from the provider."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Collapsible, Input, OptionList, RadioSet
+from textual.widgets.option_list import Option
+
+from ..i18n import t
+from ..widgets import Field, Radio, Tr, plain
+from .step_base import StepPane
+
+SECURITIES = ("starttls", "implicit_tls", "none")
+# The usual port of each security mode: switching mode moves a usual port along.
+USUAL_PORTS = {"starttls": 587, "implicit_tls": 465}
+
+
+class ServerStep(StepPane):
+    step_id = "server"
+    FIELDS = ("smtp.host", "smtp.port", "smtp.security", "smtp.ca_file", "smtp.timeout")
+
+    def compose(self) -> ComposeResult:
+        yield Field("tui.server.host_label", Input(id="smtp-host"),
+                    hint=lambda: self.provider.hint("host"), id="field-smtp-host")
+        yield Field("tui.server.port_label",
+                    Input(id="smtp-port", type="integer", max_length=5, classes="short"),
+                    hint=lambda: self.provider.hint("port"), id="field-smtp-port")
+        yield Field("tui.server.security_label",
+                    RadioSet(*(Radio(plain(t(f"tui.security.{name}")),
+                                           id=f"sec-{name}") for name in SECURITIES),
+                             id="smtp-security", compact=True),
+                    hint=lambda: self.provider.hint("security"), id="field-smtp-security")
+        yield Tr(self._warnings, id="server-warnings", classes="warning-text", hide_empty=True)
+        yield Tr(self._presets_title, id="presets-title", classes="subheading",
+                 hide_empty=True)
+        yield OptionList(id="server-presets", compact=True)
+        with Collapsible(title=t("tui.server.advanced"), id="advanced"):
+            yield Field("tui.server.ca_label", Input(id="smtp-ca-file"),
+                        hint="tui.server.ca_hint", id="field-smtp-ca-file")
+            yield Field("tui.server.timeout_label", Input(id="smtp-timeout", classes="short"),
+                        hint="tui.server.timeout_hint", id="field-smtp-timeout")
+
+    # -- text --------------------------------------------------------------
+
+    def _warnings(self) -> str:
+        from ..config import config_warnings
+
+        lines = []
+        for warning in config_warnings(self.draft):
+            if warning.field.startswith("smtp."):
+                lines.append(f"! {warning.message()} {warning.hint()}")
+        return "\n".join(lines)
+
+    def _presets_title(self) -> str:
+        if len(self.provider.presets) < 2:
+            return ""
+        return t("tui.server.presets", provider=self.provider.display_name())
+
+    def _preset_options(self) -> list[Option]:
+        from ..providers import expand_host
+
+        wizard = self.wizard
+        mx_hosts = wizard.mx_result.hosts if wizard.mx_result is not None else ()
+        options = []
+        for index, preset in enumerate(self.provider.presets):
+            host = expand_host(preset, self.draft.company.email, mx_hosts) or preset.host
+            text = f"{host} : {preset.port} {t(f'tui.security.{preset.security}')}"
+            if preset.label is not None:
+                text += f" ({preset.label.get_text()})"
+            options.append(Option(plain(text), id=str(index)))
+        return options
+
+    # -- state -------------------------------------------------------------
+
+    def load(self) -> None:
+        smtp = self.draft.smtp
+        self.set_value("smtp.host", smtp.host)
+        self.set_value("smtp.port", str(smtp.port))
+        self.set_value("smtp.ca_file", str(smtp.ca_file) if smtp.ca_file else "")
+        self.set_value("smtp.timeout", f"{smtp.timeout:g}")
+        radio = self.query_one(f"#sec-{smtp.security}", Radio)
+        if not radio.value:
+            with self.prevent(RadioSet.Changed):
+                radio.value = True
+        presets = self.query_one("#server-presets", OptionList)
+        presets.set_options(self._preset_options())
+        presets.display = len(self.provider.presets) > 1
+        if smtp.ca_file:
+            self.query_one("#advanced", Collapsible).collapsed = False
+        self.refresh_texts()
+
+    def refresh_texts(self) -> None:
+        for widget in self.query(Tr):
+            widget.refresh_language()
+
+    def check(self, *, show: bool) -> list[str]:
+        problems = []
+        for dotted, required in (("smtp.host", True), ("smtp.port", True),
+                                 ("smtp.ca_file", False), ("smtp.timeout", True)):
+            if not self.apply(dotted, self.control(dotted).value, show=show, required=required):
+                problems.append(dotted)
+        return problems
+
+    def entered(self) -> None:
+        self.load()
+
+    INPUTS: ClassVar[dict[str, str]] = {"smtp-host": "smtp.host", "smtp-port": "smtp.port",
+              "smtp-ca-file": "smtp.ca_file", "smtp-timeout": "smtp.timeout"}
+
+    def _take(self, control: Input, *, show: bool) -> None:
+        self.apply(self.INPUTS[control.id or ""], control.value, show=show)
+        self.query_one("#server-warnings", Tr).refresh_language()
+        self.wizard.refresh_chrome()
+
+    @on(Input.Changed, "#smtp-host, #smtp-port, #smtp-ca-file, #smtp-timeout")
+    def typed(self, event: Input.Changed) -> None:
+        self._take(event.input, show=False)
+
+    @on(Input.Blurred, "#smtp-host, #smtp-port, #smtp-ca-file, #smtp-timeout")
+    def left(self, event: Input.Blurred) -> None:
+        if event.value.strip():
+            self._take(event.input, show=True)
+
+    @on(RadioSet.Changed, "#smtp-security")
+    def security_chosen(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        security = (event.pressed.id or "sec-starttls").removeprefix("sec-")
+        smtp = self.draft.smtp
+        old = smtp.security
+        self.wizard.assign("smtp.security", security)
+        if smtp.port == USUAL_PORTS.get(old) and security in USUAL_PORTS:
+            self.wizard.assign("smtp.port", USUAL_PORTS[security])
+            self.set_value("smtp.port", str(smtp.port))
+        self.query_one("#server-warnings", Tr).refresh_language()
+
+    @on(OptionList.OptionSelected, "#server-presets")
+    def preset_chosen(self, event: OptionList.OptionSelected) -> None:
+        from ..providers import expand_host
+
+        event.stop()
+        preset = self.provider.presets[int(event.option.id or 0)]
+        mx_hosts = self.wizard.mx_result.hosts if self.wizard.mx_result is not None else ()
+        host = expand_host(preset, self.draft.company.email, mx_hosts) or preset.host
+        self.wizard.apply_preset(host, preset.port, preset.security, force=True)
+        self.load()
+        self.check(show=False)
+
+    def focus_field(self, dotted: str) -> None:
+        if dotted in ("smtp.ca_file", "smtp.timeout"):
+            self.query_one("#advanced", Collapsible).collapsed = False
+            self.call_after_refresh(super().focus_field, dotted)
+            return
+        super().focus_field(dotted)
+
+    def refresh_language(self) -> None:
+        for name in SECURITIES:
+            self.query_one(f"#sec-{name}", Radio).label = plain(t(f"tui.security.{name}"))
+        self.query_one("#advanced", Collapsible).title = t("tui.server.advanced")
+        self.query_one("#server-presets", OptionList).set_options(self._preset_options())

@@ -1,0 +1,8 @@
+"""Small widgets shared by the screens: translated text, labelled fields, the key bar."""
+
+from .footer import KeyBar
+from .menu import Menu
+from .text import Field, TitleBar, Tr, TrButton, plain
+from .toggles import Radio, Toggle
+
+__all__ = ["Field", "KeyBar", "Menu", "Radio", "TitleBar", "Toggle", "Tr", "TrButton", "plain"]

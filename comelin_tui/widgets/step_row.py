@@ -1,0 +1,65 @@
+"""One line per step of a test send: status tag (a spinner while running), name, time,
+detail. The tag reads without colour; colour is a second cue through CSS classes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..i18n import t
+from .text import Tr
+
+if TYPE_CHECKING:
+    from ..diagnostics.model import Step
+
+SPINNER = "|/-\\"
+
+
+def clock(date_header: str) -> str:
+    """HH:MM:SS (local time) of a Date header, or the header itself."""
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(date_header).astimezone().strftime("%H:%M:%S")
+    except (TypeError, ValueError):
+        return date_header
+
+
+class StepRow(Tr):
+    """One step of the run: status tag (a spinner while running), name, time, detail."""
+
+    def __init__(self, step: Step) -> None:
+        self.step = step
+        self.frame = 0
+        self.cancelled = False
+        super().__init__(self._line, classes=f"step-row -{step.status}")
+
+    def _line(self) -> str:
+        from ..diagnostics.render import one_line, status_tag, step_name
+
+        step = self.step
+        if self.cancelled:
+            tag = f"[{t('tui.test.cancelled_tag').center(len(status_tag('ok')) - 2)}]"
+        elif step.status == "running":
+            width = len(status_tag("ok"))
+            tag = f"[{SPINNER[self.frame % len(SPINNER)].center(width - 2)}]"
+        else:
+            tag = status_tag(step.status)
+        took = "" if step.status in ("running", "skipped") else t("tui.test.ms",
+                                                                  ms=step.duration_ms)
+        return f"{tag} {step_name(step.id):<24.24} {took:>8}  {one_line(step.detail)}"
+
+    def update_step(self, step: Step) -> None:
+        self.remove_class(f"-{self.step.status}")
+        self.step = step
+        self.add_class(f"-{step.status}")
+        self.refresh_language()
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        self.remove_class("-running")
+        self.add_class("-cancelled")
+        self.refresh_language()
+
+    def spin(self) -> None:
+        self.frame += 1
+        self.refresh_language()

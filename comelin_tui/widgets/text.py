@@ -1,0 +1,147 @@
+"""Widgets whose text comes from the i18n catalogue and follows a language switch.
+
+A text *source* is an i18n key, a callable returning the text (for text that
+depends on state, e.g. a validation error or a provider hint), or None. The
+app walks every widget with a ``refresh_language`` method when the language
+changes, so nothing keeps a stale translation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Button, Static
+
+from ..i18n import t
+
+TextSource = str | Callable[[], str] | None
+
+
+def resolve(source: TextSource, params: dict[str, Any] | None = None) -> str:
+    """The text of *source* in the current language."""
+    if source is None:
+        return ""
+    if callable(source):
+        return source()
+    return t(source, **(params or {}))
+
+
+def plain(text: str) -> Content:
+    """Text shown as is: server replies and user data may hold ``[brackets]``."""
+    return Content(text)
+
+
+class Tr(Static):
+    """Static text from an i18n key or a callable; never parsed as markup."""
+
+    def __init__(
+        self,
+        source: TextSource = None,
+        /,
+        *,
+        params: dict[str, Any] | None = None,
+        hide_empty: bool = False,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        self._source = source
+        self._params = params
+        self._hide_empty = hide_empty
+        # Text from a callable may read other widgets: wait until the screen is built.
+        text = "" if callable(source) else resolve(source, params)
+        super().__init__(text, id=id, classes=classes, markup=False)
+        if hide_empty and not text:
+            self.display = False
+
+    def on_mount(self) -> None:
+        if callable(self._source):
+            self.call_after_refresh(self.refresh_language)
+
+    @property
+    def text(self) -> str:
+        """The text as currently shown."""
+        return resolve(self._source, self._params)
+
+    def show_text(self, source: TextSource, params: dict[str, Any] | None = None) -> None:
+        """Change what this widget says (and hide it when empty, if asked to)."""
+        self._source = source
+        self._params = params
+        self.refresh_language()
+
+    def refresh_language(self) -> None:
+        text = resolve(self._source, self._params)
+        self.update(text)
+        if self._hide_empty:
+            self.display = bool(text)
+
+
+class TrButton(Button):
+    """A button whose label is an i18n key."""
+
+    def __init__(self, key: str, /, *, id: str | None = None, variant: Any = "default",
+                 classes: str | None = None, compact: bool = True) -> None:
+        self._key = key
+        super().__init__(plain(t(key)), variant=variant, id=id, classes=classes,
+                         compact=compact)
+
+    def set_key(self, key: str) -> None:
+        self._key = key
+        self.refresh_language()
+
+    def refresh_language(self) -> None:
+        self.label = plain(t(self._key))
+
+
+class Field(Vertical):
+    """A label, a control, the hint under it and, when wrong, the reason why."""
+
+    def __init__(self, label: TextSource, control: Widget, *, hint: TextSource = None,
+                 id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=f"field {classes or ''}".strip())
+        self._label = label
+        self.control = control
+        self._hint = hint
+
+    def compose(self) -> ComposeResult:
+        yield Tr(self._label, classes="field-label")
+        yield self.control
+        yield Tr(self._hint, classes="field-hint", hide_empty=True)
+        yield Tr(None, classes="field-error", hide_empty=True)
+
+    @property
+    def error_text(self) -> str:
+        return self.query_one(".field-error", Tr).text
+
+    def set_error(self, source: TextSource) -> None:
+        """Show why the value is wrong (None clears it)."""
+        self.query_one(".field-error", Tr).show_text(source)
+        self.set_class(source is not None, "-invalid")
+
+    def set_hint(self, source: TextSource) -> None:
+        self.query_one(".field-hint", Tr).show_text(source)
+
+
+class TitleBar(Horizontal):
+    """The one-line title at the top of every screen (cheaper than a Header at 24 rows)."""
+
+    def __init__(self, source: TextSource, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="title-bar")
+        self._source = source
+
+    def compose(self) -> ComposeResult:
+        yield Tr(self._source, classes="title-text")
+        yield Tr(self._tags, classes="title-tags")
+
+    def _tags(self) -> str:
+        tags = [t("tui.title.demo")] if getattr(self.app, "demo", None) is not None else []
+        tags.append(t("tui.title.language"))
+        return "  ".join(tags)
+
+    def refresh_language(self) -> None:
+        for child in self.query(Tr):
+            child.refresh_language()

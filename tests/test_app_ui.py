@@ -1,0 +1,231 @@
+"""The wizard's behaviour around the main flow: start-up cost, language, search, help,
+leaving with unsaved changes, greyed keys, errors shown instead of tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_app_support import SIZE, assert_no_errors, build, fill, paste, settle, texts, value
+from textual.widgets._footer import FooterKey
+
+from comelin_tui.screens.confirm import ConfirmLeaveScreen
+from comelin_tui.screens.help import HelpScreen
+from comelin_tui.screens.home import HomeScreen
+from comelin_tui.screens.wizard import WizardScreen
+
+
+def footer_keys(app) -> dict[str, FooterKey]:
+    return {key.action: key for key in app.screen.query(FooterKey)}
+
+
+async def open_wizard(pilot) -> WizardScreen:
+    await settle(pilot)
+    await pilot.press("enter")  # "Start the setup"
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, WizardScreen)
+    return pilot.app.screen
+
+
+def test_importing_the_app_loads_nothing_heavy() -> None:
+    code = ("import sys, comelin_tui.app\n"
+            "print(' '.join(m for m in ('pydantic', 'keyring', 'dns', 'aiosmtplib', 'aiosmtpd')"
+            " if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == ""
+
+
+async def test_language_switch_rewrites_every_text_and_keeps_the_values(tmp_path: Path) -> None:
+    app = build(tmp_path / "config.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Welcome" in texts(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "Bienvenue" in texts(pilot)
+        assert footer_keys(app)["switch_language"].description == "English"
+        wizard = await open_wizard(pilot)
+        await paste(pilot, "ventes@exemple.test")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert wizard.current == "server"
+        assert "Hôte (serveur SMTP)" in texts(pilot)
+        assert footer_keys(app)["next"].description == "Suivant"
+        await pilot.press("ctrl+l")  # the PuTTY-safe twin of F2
+        await settle(pilot)
+        shown = texts(pilot)
+        assert "Host (SMTP server)" in shown and "Hôte" not in shown
+        assert "Step 3 of 5: Server" in shown
+        assert footer_keys(app)["next"].description == "Next"
+        assert "Server" in str(app.screen.query_one("#steps").get_option("server").prompt)
+        assert value(pilot, "#smtp-host") == "smtp.exemple.test"
+        assert wizard.draft.company.email == "ventes@exemple.test"
+        assert_no_errors(app)
+
+
+async def test_search_settings_jumps_to_the_field_in_either_language(tmp_path: Path) -> None:
+    app = build(tmp_path / "config.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await paste(pilot, "mot de passe")  # French words, English screen
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WizardScreen)
+        assert app.screen.current == "credentials"
+        assert app.focused.id == "password"
+        await pilot.press("ctrl+p")
+        await paste(pilot, "port")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.current == "server"
+        assert app.focused.id == "smtp-port"
+        assert_no_errors(app)
+
+
+async def test_f1_explains_the_focused_field(tmp_path: Path) -> None:
+    app = build(tmp_path / "config.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = await open_wizard(pilot)
+        wizard.goto("server", field="smtp.port")
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen.topic == "smtp.port"
+        shown = texts(pilot)
+        assert "587 with STARTTLS" in shown
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is wizard
+        assert app.focused.id == "smtp-port"
+        await pilot.press("ctrl+g")  # F1's twin for terminals that eat F-keys
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")  # F1 again closes it
+        await settle(pilot)
+        assert app.screen is wizard
+
+
+async def test_leaving_with_unsaved_changes_asks_first(tmp_path: Path) -> None:
+    config_path = tmp_path / "config.toml"
+    app = build(config_path)
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = await open_wizard(pilot)
+        keys = footer_keys(app)
+        assert "leave" in keys and "back" not in keys  # first step: Escape leaves
+        await paste(pilot, "ventes@exemple.test")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmLeaveScreen)
+        await pilot.press("escape")  # stay
+        await settle(pilot)
+        assert app.screen is wizard and value(pilot, "#company-email") == "ventes@exemple.test"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("tab", "enter")  # "Discard"
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen) and not config_path.exists()
+
+        # Again, and this time save: an incomplete draft is saved as it is.
+        await pilot.press("enter")
+        await settle(pilot)
+        await paste(pilot, "ventes@exemple.test")
+        await pilot.press("ctrl+q")  # quitting asks too
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmLeaveScreen)
+        await pilot.press("enter")  # "Save"
+        await settle(pilot)
+    assert config_path.exists()
+    assert "ventes@exemple.test" in config_path.read_text()
+
+
+async def test_next_is_greyed_on_the_last_step_and_invalid_values_block_it(
+        tmp_path: Path) -> None:
+    app = build(tmp_path / "config.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = await open_wizard(pilot)
+        await paste(pilot, "not an address")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert wizard.current == "email"
+        assert "space" in wizard.query_one("#field-company-email").error_text
+        await fill(pilot, "#company-email", "ventes@exemple.test")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        wizard.goto("server", field="smtp.port")
+        await settle(pilot)
+        await fill(pilot, "#smtp-port", "99999")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert wizard.current == "server"
+        assert "65535" in wizard.query_one("#field-smtp-port").error_text
+        # The sidebar still jumps; the step keeps its mark.
+        await pilot.press("ctrl+t")
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        assert wizard.current == "review"
+        assert "[!] Server" in str(wizard.query_one("#steps").get_option("server").prompt)
+        assert footer_keys(app)["next"].has_class("-disabled")
+        assert wizard.check_action("next", ()) is None
+        await pilot.press("escape")
+        await settle(pilot)
+        assert wizard.current == "credentials"
+        assert_no_errors(app)
+
+
+async def test_a_damaged_settings_file_is_explained(tmp_path: Path) -> None:
+    config_path = tmp_path / "config.toml"
+    config_path.write_text("[smtp]\nport = 'abc'\n")
+    app = build(config_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = texts(pilot)
+        assert "The settings cannot be read" in shown
+        assert str(config_path) in shown
+        assert_no_errors(app)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert not app.is_running
+
+
+async def test_a_failing_worker_becomes_a_notice(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from comelin_tui import discovery
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("resolver exploded")
+
+    monkeypatch.setattr(discovery, "lookup_mx", broken)
+    app = build(tmp_path / "config.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = await open_wizard(pilot)
+        await paste(pilot, "ventes@exemple.test")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert wizard.current == "provider"
+        assert len(app.errors) == 1 and "resolver exploded" in app.errors[0]
+
+
+async def test_no_color_and_sixteen_colours_render(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TEXTUAL_COLOR_SYSTEM", "standard")
+    app = build(tmp_path / "config.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = await open_wizard(pilot)
+        wizard.goto("server")
+        await settle(pilot)
+        # States read without colour: the chosen security and the current step in text.
+        assert str(wizard.query_one("#sec-starttls").render()).startswith("(*)")
+        assert str(wizard.query_one("#sec-none").render()).startswith("( )")
+        assert str(wizard.query_one("#steps").get_option("server").prompt).startswith("[>]")
+        app.export_screenshot()  # the whole screen renders
+        assert_no_errors(app)
