@@ -110,5 +110,7 @@ def run(argv: list[str]) -> int:
     except Exception as error:  # the edge: never a traceback
         if os.environ.get("COMELIN_TUI_DEBUG"):
             raise
-        print(t("cli.unexpected", kind=type(error).__name__, message=error), file=sys.stderr)
+        # A codec error quotes the text it choked on, which may be a password.
+        detail = "-" if isinstance(error, UnicodeError) else error
+        print(t("cli.unexpected", kind=type(error).__name__, message=detail), file=sys.stderr)
         return 3

@@ -257,7 +257,11 @@ def save_config(config: Config, path: Path) -> None:
     """
     path = Path(path)
     if path.is_symlink():
-        path = path.resolve()  # keep the link; write the file it points to
+        try:
+            path = path.resolve()  # keep the link; write the file it points to
+        except (OSError, RuntimeError) as error:  # a loop: RuntimeError before Python 3.13
+            raise ConfigError("config.error.write", path=path,
+                              reason=getattr(error, "strerror", None) or str(error)) from None
     text = to_toml(config)
     # What is written must load back: never leave a file comelin-tui would refuse.
     _validate(tomllib.loads(text), path=None, text=text, key="config.error.not_saved")

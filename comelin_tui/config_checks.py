@@ -15,20 +15,23 @@ __all__ = ["ConfigWarning", "config_warnings", "field_label", "missing_fields"]
 register({
     # Warnings: the setting may work, but probably will not.
     "config.warn.port465_starttls": {
-        "fr": "Le port 465 utilise d'habitude le chiffrement SSL/TLS dès la connexion, pas STARTTLS.",
-        "en": "Port 465 normally uses SSL/TLS from the start, not STARTTLS.",
+        "fr": "Le port 465 utilise d'habitude le SSL/TLS implicite (chiffré dès la connexion), "
+              "pas STARTTLS.",
+        "en": "Port 465 normally uses implicit SSL/TLS (encrypted from the start), not STARTTLS.",
     },
     "config.warn.port465_starttls.hint": {
-        "fr": "Choisissez « SSL/TLS » avec le port 465, ou gardez STARTTLS avec le port 587.",
-        "en": "Choose “SSL/TLS” with port 465, or keep STARTTLS with port 587.",
+        "fr": "Choisissez « SSL/TLS implicite » avec le port 465, ou gardez STARTTLS avec le "
+              "port 587.",
+        "en": "Choose “Implicit SSL/TLS” with port 465, or keep STARTTLS with port 587.",
     },
     "config.warn.port587_implicit": {
-        "fr": "Le port 587 utilise d'habitude STARTTLS, pas SSL/TLS dès la connexion.",
-        "en": "Port 587 normally uses STARTTLS, not SSL/TLS from the start.",
+        "fr": "Le port 587 utilise d'habitude STARTTLS, pas le SSL/TLS implicite.",
+        "en": "Port 587 normally uses STARTTLS, not implicit SSL/TLS.",
     },
     "config.warn.port587_implicit.hint": {
-        "fr": "Choisissez STARTTLS avec le port 587, ou gardez SSL/TLS avec le port 465.",
-        "en": "Choose STARTTLS with port 587, or keep SSL/TLS with port 465.",
+        "fr": "Choisissez STARTTLS avec le port 587, ou gardez le SSL/TLS implicite avec le "
+              "port 465.",
+        "en": "Choose STARTTLS with port 587, or keep implicit SSL/TLS with port 465.",
     },
     "config.warn.port25": {
         "fr": "Le port 25 sert entre serveurs; beaucoup de fournisseurs Internet le bloquent "
@@ -47,9 +50,9 @@ register({
               "clear text; comelin-tui will refuse to send it.",
     },
     "config.warn.insecure_auth.hint": {
-        "fr": "Choisissez STARTTLS ou SSL/TLS. Seulement pour un relais local de confiance : "
-              "activez « Permettre le mot de passe sans chiffrement ».",
-        "en": "Choose STARTTLS or SSL/TLS. Only for a trusted local relay: turn on "
+        "fr": "Choisissez STARTTLS ou SSL/TLS implicite. Seulement pour un relais local de "
+              "confiance : activez « Permettre le mot de passe sans chiffrement ».",
+        "en": "Choose STARTTLS or implicit SSL/TLS. Only for a trusted local relay: turn on "
               "“Allow password without encryption”.",
     },
     "config.warn.insecure_auth_allowed": {
@@ -60,9 +63,9 @@ register({
     },
     "config.warn.insecure_auth_allowed.hint": {
         "fr": "Acceptable seulement pour un relais sur le même réseau local de confiance; "
-              "sinon, choisissez STARTTLS ou SSL/TLS.",
+              "sinon, choisissez STARTTLS ou SSL/TLS implicite.",
         "en": "Acceptable only for a relay on the same trusted local network; otherwise "
-              "choose STARTTLS or SSL/TLS.",
+              "choose STARTTLS or implicit SSL/TLS.",
     },
     "config.warn.ca_missing": {
         "fr": "Le fichier d'autorité de certification {path} est introuvable.",

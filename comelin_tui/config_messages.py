@@ -241,6 +241,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "enter the IP address of a DNS server, with a port if needed "
               "(e.g. 1.1.1.1, 1.1.1.1:5353 or [2606:4700:4700::1111]:53)",
     },
+    "config.path.no_such_user": {
+        "fr": "« {user} » ne désigne aucun compte de cet ordinateur; écrivez le chemin complet "
+              "(ex. /etc/ssl/ca.pem)",
+        "en": "“{user}” is not an account on this computer; write the full path "
+              "(e.g. /etc/ssl/ca.pem)",
+    },
     "config.provider.invalid": {
         "fr": "identifiant de fournisseur invalide (lettres minuscules, chiffres, - ou _)",
         "en": "invalid provider id (lower-case letters, digits, - or _)",
@@ -284,6 +290,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "config.error.read": {
         "fr": "Impossible de lire le fichier de réglages {path} : {reason}",
         "en": "Cannot read the settings file {path}: {reason}",
+    },
+    "config.error.too_large": {
+        "fr": "Le fichier {path} dépasse {limit} Mio : ce n'est pas un fichier de réglages de "
+              "comelin-tui. Vérifiez le chemin donné.",
+        "en": "The file {path} is over {limit} MiB: it is not a comelin-tui settings file. "
+              "Check the path given.",
     },
     "config.error.write": {
         "fr": "Impossible d'enregistrer les réglages dans {path} : {reason}",

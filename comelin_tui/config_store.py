@@ -24,6 +24,9 @@ from .i18n import t
 
 # A temp file older than this is left over from a crash (a save takes milliseconds).
 STALE_TEMP_SECONDS = 600.0
+# A settings file is a few hundred bytes; anything far larger is the wrong file
+# (a log, a disk image, /dev/zero) and is refused before it fills the memory.
+MAX_CONFIG_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -90,14 +93,18 @@ class ConfigTooNew(ConfigError):
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's content; ConfigNotFound if absent, ConfigError if unreadable."""
+    """The file's content; ConfigNotFound if absent, ConfigError if unreadable or too large."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         raise ConfigNotFound("config.error.not_found", path=path) from None
     except OSError as error:
         raise ConfigError("config.error.read", path=path,
                           reason=error.strerror or str(error)) from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError("config.error.too_large", path=path, limit=MAX_CONFIG_BYTES >> 20)
+    return data
 
 
 def parse_toml(data: bytes, path: Path | None) -> tuple[dict[str, Any], str]:

@@ -361,4 +361,8 @@ def validate_ca_file(value: object, *, field: str | None = "smtp.ca_file") -> Pa
     _reject_control(text, field)
     if len(text) > 4096:
         raise FieldError("config.field.too_long", field=field, max=4096)
-    return Path(text).expanduser()
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # "~someone/..." where no such user exists
+        user = text.split("/", 1)[0]
+        raise FieldError("config.path.no_such_user", field=field, user=user) from None

@@ -18,9 +18,11 @@ keyring only when a real round trip works within a few seconds, otherwise the fi
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import stat
 import threading
 import uuid
 from abc import ABC, abstractmethod
@@ -112,6 +114,20 @@ i18n.register({
               "Corrigez-le ou supprimez-le, puis enregistrez de nouveau le mot de passe.",
         "en": "The secret file {path} is damaged ({detail}); it was left untouched. Fix or "
               "delete it, then save the password again.",
+    },
+    "secrets.detail.not_regular": {
+        "fr": "ce n'est pas un fichier ordinaire", "en": "it is not a regular file",
+    },
+    "secrets.detail.too_large": {
+        "fr": "il dépasse 1 Mio, bien plus qu'un mot de passe et des jetons",
+        "en": "it is over 1 MiB, far more than a password and tokens",
+    },
+    "secrets.detail.not_utf8": {
+        "fr": "ce n'est pas du texte UTF-8 valide", "en": "it is not valid UTF-8 text",
+    },
+    "secrets.detail.value_not_utf8": {
+        "fr": "la valeur à enregistrer n'est pas du texte UTF-8 valide",
+        "en": "the value to save is not valid UTF-8 text",
     },
     "secrets.file_write_failed": {
         "fr": "Impossible d'écrire le fichier de secrets {path} : {detail}.",
@@ -473,6 +489,28 @@ class KeyringSecretStore(SecretStore):
 
 # -- protected file -------------------------------------------------------------------------
 
+# The file holds a password and an OAuth token cache (tens of KB at most).
+MAX_SECRET_FILE_BYTES = 1 << 20
+# Details of a refused file, filled in the language of the message that shows them.
+_NOT_REGULAR = functools.partial(t, "secrets.detail.not_regular")
+_TOO_LARGE = functools.partial(t, "secrets.detail.too_large")
+_NOT_UTF8 = functools.partial(t, "secrets.detail.not_utf8")
+_VALUE_NOT_UTF8 = functools.partial(t, "secrets.detail.value_not_utf8")
+
+
+def _read_all(fd: int, limit: int) -> bytes:
+    """Up to *limit* bytes from *fd* (a regular file: no short reads before the end)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit:
+        chunk = os.read(fd, min(65536, limit - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
 def secret_file_path(config_path: Path) -> Path:
     """The secret file next to the config: ``config.toml`` -> ``config.secrets``."""
     config_path = Path(config_path)
@@ -494,21 +532,39 @@ class FileSecretStore(SecretStore):
         self.path = Path(path)
 
     def _read(self) -> dict[str, str]:
+        # O_NONBLOCK: a FIFO put in the file's place must not hang the program on open.
+        flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
-            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            fd = os.open(self.path, flags)
         except FileNotFoundError:
             return {}
         except OSError as error:
             raise SecretError("secrets.file_unreadable", path=self.path,
                               detail=error.strerror or error) from None
-        with os.fdopen(fd, "rb") as handle:
-            mode = os.fstat(handle.fileno()).st_mode
-            if os.name == "posix" and mode & 0o077:
-                raise SecretError("secrets.file_unsafe", path=self.path, mode=f"{mode & 0o777:04o}")
-            raw = handle.read()
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise SecretError("secrets.file_unreadable", path=self.path,
+                                  detail=_NOT_REGULAR)
+            if os.name == "posix" and info.st_mode & 0o077:
+                raise SecretError("secrets.file_unsafe", path=self.path,
+                                  mode=f"{info.st_mode & 0o777:04o}")
+            if info.st_size > MAX_SECRET_FILE_BYTES:
+                raise SecretError("secrets.file_corrupt", path=self.path, detail=_TOO_LARGE)
+            raw = _read_all(fd, MAX_SECRET_FILE_BYTES + 1)
+        except OSError as error:
+            raise SecretError("secrets.file_unreadable", path=self.path,
+                              detail=error.strerror or error) from None
+        finally:
+            os.close(fd)
+        if len(raw) > MAX_SECRET_FILE_BYTES:
+            raise SecretError("secrets.file_corrupt", path=self.path, detail=_TOO_LARGE)
         try:
             data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        except UnicodeDecodeError:
+            # Not the codec's message: it quotes the offending byte, which may be a secret's.
+            raise SecretError("secrets.file_corrupt", path=self.path, detail=_NOT_UTF8) from None
+        except json.JSONDecodeError as error:
             raise SecretError("secrets.file_corrupt", path=self.path, detail=error) from None
         if not isinstance(data, dict) or not all(
             isinstance(key, str) and isinstance(value, str) for key, value in data.items()
@@ -521,7 +577,14 @@ class FileSecretStore(SecretStore):
         """Atomic replace: a 0600 temp file in the same folder, fsync, rename, fsync folder."""
         folder = self.path.parent
         temp = folder / f".{self.path.name}.{uuid.uuid4().hex[:12]}.tmp"
-        payload = (json.dumps(dict(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        text = json.dumps(dict(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        try:
+            payload = text.encode("utf-8")
+        except UnicodeEncodeError:
+            # Lone surrogates (undecodable bytes read from a pipe). Not the codec's message:
+            # it quotes the character, which belongs to the secret.
+            raise SecretError("secrets.file_write_failed", path=self.path,
+                              detail=_VALUE_NOT_UTF8) from None
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             # Created 0600 from the start (O_EXCL): the secret is never readable by others,
@@ -532,7 +595,7 @@ class FileSecretStore(SecretStore):
                 with os.fdopen(fd, "wb") as handle:
                     if os.name == "posix":
                         os.fchmod(handle.fileno(), 0o600)  # whatever the umask removed
-                    handle.write(payload.encode("utf-8"))
+                    handle.write(payload)
                     handle.flush()
                     os.fsync(handle.fileno())
                 os.replace(temp, self.path)

@@ -263,6 +263,10 @@ ZONE_RECORDS: dict[str, list[tuple[str, str]]] = {
     # No MX at all (bounces cannot come back); a null MX.
     "nomx.test": [("A", "192.0.2.5")],
     "nullmx.test": [("MX", "0 .")],
+    # Records carrying terminal escape sequences (set the window title, clear the screen).
+    "escapes.test": [("MX", "1 aspmx.l.google.com."),
+                     ("TXT", '"v=spf1 include:_spf.google.com \\027]0;pwned\\007 ~all"')],
+    "_dmarc.escapes.test": [("TXT", '"v=DMARC1; p=none; \\027[2J"')],
     # An IDN domain (épicerie.test).
     "xn--picerie-9xa.test": [("MX", "1 aspmx.l.google.com.")],
 }

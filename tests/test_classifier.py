@@ -527,7 +527,7 @@ def test_wrong_mode_hint_says_which_way() -> None:
     assert "set the security to STARTTLS" in implicit_on_plain.hint
     plain_on_implicit = classify(Evidence(
         "banner", exception=TimeoutError(), facts={"received_tls_bytes": True}), "en")
-    assert "set the security to implicit TLS" in plain_on_implicit.hint
+    assert "set the security to implicit SSL/TLS" in plain_on_implicit.hint
 
 
 def test_timeout_texts_use_the_facts() -> None:
@@ -892,7 +892,7 @@ def test_diagnosis_for_engine_decisions() -> None:
                       suggested_port=465, suggested_security="implicit_tls")
     assert found.summary == ("The security mode STARTTLS does not match what the server "
                              "expects on port 465.")
-    assert found.hint == ("The server answers with SSL/TLS (implicit) on port 465: choose that "
+    assert found.hint == ("The server answers with implicit SSL/TLS on port 465: choose that "
                           "setting.")
     for code in ("auth.unavailable", "auth.insecure_refused"):
         assert diagnosis(code).code == code

@@ -22,7 +22,7 @@ def cli(*args: str, stdin: str = "", env: dict[str, str] | None = None,
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "comelin_tui", "--lang", "en", *args, "--config", str(config)],
-        input=stdin, capture_output=True, text=True, env=full_env, timeout=60,
+        input=stdin, capture_output=True, text=True, env=full_env, timeout=60, check=False,
     )
 
 
@@ -100,3 +100,62 @@ def test_empty_password_changes_nothing(config_file: Path) -> None:
     assert result.returncode == 2
     assert "empty" in result.stderr
     assert not secret_file_path(config_file).exists()
+
+
+def _run_in_process(argv: list[str], stdin: bytes, errors: str,
+                    monkeypatch: pytest.MonkeyPatch) -> int:
+    import io
+
+    from comelin_tui import cli as cli_module
+
+    # The way Python decodes a pipe: strict with a UTF-8 locale, surrogateescape with C.
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8",
+                                                       errors=errors))
+    return cli_module.run(["--lang", "en", *argv])
+
+
+@pytest.mark.parametrize("errors", ["strict", "surrogateescape"])
+def test_undecodable_password_is_refused_without_quoting_it(
+        config_file: Path, errors: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code = _run_in_process(["password", "--stdin", "--config", str(config_file)],
+                           b"pass\xe9word\n", errors, monkeypatch)
+    captured = capsys.readouterr()
+    assert code == 2, captured.err
+    assert "not valid UTF-8 text" in captured.err and "nothing was changed" in captured.err
+    # The codec's own message would quote the byte and where it is in the password.
+    assert "0xe9" not in captured.err and "position" not in captured.err
+    assert "\\udce9" not in captured.err and "unexpected" not in captured.err
+    assert not secret_file_path(config_file).exists()
+
+
+def test_store_option_leaves_a_keyring_that_no_longer_works(
+        config_file: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Settings made on a desktop (keyring), now on a box without one: `--store file`
+    # is the way out and must not fail because the old keyring cannot be read.
+    save_config(load_config(config_file).model_copy(update={"secret_backend": "keyring"}),
+                config_file)
+    code = _run_in_process(["password", "--stdin", "--store", "file",
+                            "--config", str(config_file)],
+                           (PASSWORD + "\n").encode(), "strict", monkeypatch)
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "could not be moved" in captured.err and "No usable system keyring" in captured.err
+    assert load_config(config_file).secret_backend == "file"
+    assert PASSWORD in secret_file_path(config_file).read_text()
+
+
+def test_unexpected_codec_error_is_one_line_without_the_text(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from comelin_tui import cli as cli_module
+    from comelin_tui.commands import show
+
+    def boom(_args: object) -> int:
+        raise UnicodeEncodeError("utf-8", "hunter\udce9", 6, 7, "surrogates not allowed")
+
+    monkeypatch.setattr(show, "run", boom)
+    assert cli_module.run(["--lang", "en", "show"]) == 3
+    err = capsys.readouterr().err
+    assert "UnicodeEncodeError" in err and len(err.strip().splitlines()) == 1
+    assert "hunter" not in err and "udce9" not in err and "position" not in err

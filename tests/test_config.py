@@ -306,6 +306,31 @@ def test_unreadable_path_is_a_config_error(tmp_path: Path) -> None:
     assert caught.value.key == "config.error.read"
 
 
+def test_huge_file_is_refused_without_reading_it_all(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    with path.open("wb") as handle:
+        handle.write(b"version = 1\n")
+        handle.truncate(20 << 20)  # a 20 MB file (sparse): a log or an image, not settings
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.key == "config.error.too_large"
+    assert str(path) in caught.value.message("en") and "1 MiB" in caught.value.message("en")
+    assert "1 Mio" in caught.value.message("fr")
+
+
+def test_ca_file_of_an_unknown_user_is_a_field_error(path: Path) -> None:
+    # "~name/..." expands to that user's home folder; no such user must not crash.
+    with pytest.raises(ConfigError) as caught:
+        config_from_dict({"smtp": {"ca_file": "~no-such-user-comelin/ca.pem"}})
+    assert caught.value.field == "smtp.ca_file"
+    assert "~no-such-user-comelin" in caught.value.message("en")
+    path.parent.mkdir(parents=True)
+    path.write_text('[smtp]\nca_file = "~no-such-user-comelin/ca.pem"\n', "utf-8")
+    with pytest.raises(ConfigError) as from_file:
+        load_config(path)
+    assert from_file.value.line == 2 and "chemin complet" in from_file.value.message("fr")
+
+
 def test_invalid_draft_is_never_written(path: Path) -> None:
     save_config(Config(), path)
     before = path.read_bytes()
@@ -324,6 +349,17 @@ def test_symlinked_config_stays_a_symlink(tmp_path: Path) -> None:
     link.symlink_to(real)
     save_config(full_config(), link)
     assert link.is_symlink() and load_config(real) == full_config()
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or sys.platform == "win32", reason="symlinks")
+def test_symlink_loop_is_a_config_error_on_save(tmp_path: Path) -> None:
+    first, second = tmp_path / "config.toml", tmp_path / "other.toml"
+    first.symlink_to(second)
+    second.symlink_to(first)
+    with pytest.raises(ConfigError) as caught:
+        save_config(Config(), first)
+    assert caught.value.key == "config.error.write" and str(first) in caught.value.message("en")
+    assert first.is_symlink() and second.is_symlink()  # left as they were
 
 
 def test_stale_temp_files_from_a_crash_are_removed(path: Path) -> None:

@@ -46,7 +46,7 @@ plausible_text = st.sampled_from([
     "", " ", "smtp.gmail.com", "smtp.gmail.com:587", "smtp://x", "caisse@épicerie.ca",
     "a@@b", "starttls", "implicit_tls", "none", "password", "oauth2", "fr", "en", "keyring",
     "file", "1.1.1.1", "[::1]:53", "AB:" * 31 + "AB", "587", "~/ca.pem", "xn--zz.com",
-    "é" * 70, "a\u0000b", "\u200b", "..", "[", "custom",
+    "é" * 70, "a\u0000b", "\u200b", "..", "[", "custom", "~no-such-user-comelin/ca.pem",
 ])
 scalars = st.one_of(
     plausible_text,

@@ -102,3 +102,16 @@ def test_dns_server_from_settings(dns_server: DnsServer,
     data = json.loads(capsys.readouterr().out)
     assert code == 0
     assert data["provider"]["id"] == "google-workspace"
+
+
+def test_escape_sequences_in_records_never_reach_the_terminal(
+        dns_server: DnsServer, capsys: pytest.CaptureFixture[str]) -> None:
+    discover(dns_server, "a@escapes.test")
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\027]0;pwned\\007" in out  # the record is still shown, harmlessly escaped
+    discover(dns_server, "a@escapes.test", "--json")
+    steps = {step["id"]: step for step in json.loads(capsys.readouterr().out)["deliverability"]}
+    for step_id in ("spf", "dmarc"):
+        assert "\x1b" not in steps[step_id]["detail"]  # scripts may print it too
+    assert "\\027[2J" in steps["dmarc"]["detail"]

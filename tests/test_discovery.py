@@ -156,7 +156,7 @@ async def test_srv_submissions_before_submission(dns_server: DnsServer) -> None:
     assert (result.source, result.confidence, result.provider_id) == ("srv", "high", None)
     assert result.reason("en") == (
         "The SRV record _submissions._tcp.srvshop.test gives smtp.srvshop.test port 465 "
-        "(implicit TLS)")
+        "(implicit SSL/TLS)")
     assert result.warnings == []
     assert [n.code for n in result.notes] == ["discovery.mx_unknown"]
 
@@ -278,8 +278,9 @@ async def test_bad_domain_is_bad_input(value: str) -> None:
     assert "not a usable email address" in caught.value.message("en")
 
 
+# The same rules as the dns_server setting (one parser for both).
 @pytest.mark.parametrize("value", ["1.2.3", "dns.example", "127.0.0.1:0", "127.0.0.1:x",
-                                   "[::1]x"])
+                                   "[::1]x", "127.0.0.1:", "[127.0.0.1]:53", "[::1]:"])
 async def test_bad_nameserver_is_bad_input(value: str) -> None:
     with pytest.raises(DiscoveryError) as caught:
         await lookup_mx("gshop.test", nameserver=value)

@@ -64,3 +64,25 @@ def test_unknown_language_is_refused() -> None:
 
 def test_missing_key_shows_the_key_instead_of_crashing() -> None:
     assert i18n.t("no.such.key") == "no.such.key"
+
+
+# Modules whose wording has been reviewed; the others should join once aligned.
+_SECURITY_WORDING_PREFIXES = ("config.", "discovery.", "diagnosis.", "show.", "password.",
+                              "secrets.", "cli.", "providers.")
+
+
+def test_implicit_tls_has_one_name_in_each_language() -> None:
+    """The wizard offers "SSL/TLS implicite" / "Implicit SSL/TLS": hints must use that name."""
+    import re
+
+    from comelin_tui.providers import providers
+
+    _import_all_modules()
+    texts = [(key, texts) for key, texts in i18n.catalogue().items()
+             if key.startswith(_SECURITY_WORDING_PREFIXES)]
+    texts += [(provider.id, text) for provider in providers() for text in provider.local_texts()]
+    french_other = re.compile(r"(?<!SSL/)TLS implicite|SSL/TLS dès|SSL/TLS \(implicite\)|« SSL/TLS »")
+    english_other = re.compile(r"implicit TLS|SSL/TLS from the start|SSL/TLS \(implicit\)|“SSL/TLS”")
+    wrong = [f"{key}: {text['fr']}" for key, text in texts if french_other.search(text["fr"])]
+    wrong += [f"{key}: {text['en']}" for key, text in texts if english_other.search(text["en"])]
+    assert not wrong, "\n".join(wrong)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 CORE_MODULES = [
     "comelin_tui.config",
@@ -41,5 +42,23 @@ def test_version_imports_nothing_heavy() -> None:
         "try:\n    run(['--version'])\nexcept SystemExit:\n    pass\n"
     )
     modules = _modules_after(code)
-    for heavy in ("textual", "pydantic", "keyring", "dns", "aiosmtplib", "aiosmtpd"):
+    # asyncio too: every command's parser is built for --version, and one of them
+    # importing asyncio at the top would cost every start-up.
+    for heavy in ("textual", "pydantic", "keyring", "dns", "aiosmtplib", "aiosmtpd", "asyncio"):
+        assert heavy not in modules, heavy
+
+
+def test_show_imports_no_network_stack(tmp_path: Path) -> None:
+    """`show` reads a file: no Textual, DNS, SMTP, keyring (file backend) or asyncio."""
+    from comelin_tui.config import Config, save_config
+
+    path = tmp_path / "config.toml"
+    save_config(Config(secret_backend="file"), path)
+    code = (
+        "import contextlib, io\nfrom comelin_tui.cli import run\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert run(['show', '--config', {str(path)!r}]) == 0\n"
+    )
+    modules = _modules_after(code)
+    for heavy in ("textual", "keyring", "dns", "aiosmtplib", "aiosmtpd", "msal", "asyncio"):
         assert heavy not in modules, heavy

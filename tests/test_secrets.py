@@ -400,3 +400,63 @@ def test_non_recommended_backend_counts_as_absent(memory_keyring) -> None:
     finally:
         type(memory_keyring).priority = 1  # type: ignore[assignment]
     assert keyring_usable()
+
+
+# -- hostile secret files ------------------------------------------------------------------------
+
+def test_secret_path_that_is_a_folder_is_a_clear_error(tmp_path: Path) -> None:
+    store = FileSecretStore(tmp_path / "config.secrets")
+    store.path.mkdir(mode=0o700)
+    with pytest.raises(SecretError) as caught:
+        store.get(SMTP_PASSWORD)
+    assert "not a regular file" in caught.value.message("en")
+    assert "pas un fichier ordinaire" in caught.value.message("fr")
+    with pytest.raises(SecretNotSaved):
+        store.set(SMTP_PASSWORD, "pw")
+    assert store.path.is_dir()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_secret_path_that_is_a_pipe_does_not_hang(tmp_path: Path) -> None:
+    store = FileSecretStore(tmp_path / "config.secrets")
+    os.mkfifo(store.path, 0o600)
+    outcome: list[BaseException] = []
+    # In a thread: without the fix, open() blocks forever waiting for a writer.
+    worker = threading.Thread(target=lambda: outcome.append(
+        pytest.raises(SecretError, store.get, SMTP_PASSWORD).value), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "reading a named pipe hung"
+    assert "not a regular file" in str(outcome[0])
+
+
+def test_huge_secret_file_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+    path = tmp_path / "config.secrets"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.ftruncate(fd, 50 << 20)  # 50 MB of zeros, sparse
+    os.close(fd)
+    with pytest.raises(SecretError, match="over 1 MiB"):
+        FileSecretStore(path).get(SMTP_PASSWORD)
+
+
+def test_damaged_secret_file_message_never_quotes_its_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "config.secrets"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.write(fd, '{"smtp-password": "pass\xe9word"}'.encode("latin-1"))
+    os.close(fd)
+    with pytest.raises(SecretError) as caught:
+        FileSecretStore(path).get(SMTP_PASSWORD)
+    for lang in ("en", "fr"):
+        message = caught.value.message(lang)
+        assert "0xe9" not in message and "position" not in message, message
+    assert "not valid UTF-8" in caught.value.message("en")
+
+
+def test_undecodable_value_is_refused_without_quoting_it(tmp_path: Path) -> None:
+    store = FileSecretStore(tmp_path / "conf" / "config.secrets")
+    with pytest.raises(SecretNotSaved) as caught:
+        store.set(SMTP_PASSWORD, "pass\udce9word")  # a byte that was not UTF-8, from a pipe
+    message = caught.value.message("en")
+    assert "udce9" not in message and "\udce9" not in message and "position" not in message
+    assert "not valid UTF-8" in message
+    assert not store.path.parent.exists()  # nothing written, not even a temp file

@@ -9,7 +9,6 @@ and nothing to fix, 1 nothing found or an advisory warning, 3 bad input.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from typing import Any
@@ -107,6 +106,10 @@ def _configured_dns_server(args: argparse.Namespace) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: every command's parser loads this module, and asyncio costs
+    # start-up time that `--version` and `show` should not pay.
+    import asyncio
+
     from ..discovery import check_lifetime, normalise_domain, parse_nameserver
 
     lang = i18n.get_language()

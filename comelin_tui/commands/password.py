@@ -32,6 +32,17 @@ i18n.register({
         "fr": "mot de passe vide ; rien n'a été changé",
         "en": "empty password; nothing was changed",
     },
+    "password.not_text": {
+        "fr": "le mot de passe reçu n'est pas du texte UTF-8 valide ; rien n'a été changé",
+        "en": "the password received is not valid UTF-8 text; nothing was changed",
+    },
+    "password.not_moved": {
+        "fr": "Attention : les secrets de l'ancien emplacement n'ont pas pu être déplacés "
+              "({reason}). Ils y restent ; le nouveau mot de passe est enregistré au nouvel "
+              "emplacement.",
+        "en": "Note: the secrets in the old place could not be moved ({reason}). They stay "
+              "there; the new password is saved in the new place.",
+    },
     "password.no_tty": {
         "fr": "aucun terminal pour demander le mot de passe : utilisez --stdin",
         "en": "no terminal to ask for the password: use --stdin",
@@ -72,7 +83,11 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
 def read_password(use_stdin: bool) -> str:
     """One password from stdin (``--stdin``) or asked twice without echo on the terminal."""
     if use_stdin:
-        value = sys.stdin.readline().rstrip("\r\n")
+        try:
+            value = sys.stdin.readline().rstrip("\r\n")
+        except UnicodeDecodeError:
+            # Never the codec's message: it quotes a byte of the password.
+            raise PasswordInputError("password.not_text") from None
     else:
         import getpass
 
@@ -83,6 +98,10 @@ def read_password(use_stdin: bool) -> str:
             raise PasswordInputError("password.mismatch")
     if not value.strip():
         raise PasswordInputError("password.empty")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes kept as lone surrogates (C locale)
+        raise PasswordInputError("password.not_text") from None
     return value
 
 
@@ -92,7 +111,14 @@ def run(args: argparse.Namespace) -> int:
     from ..config import load_config, save_config
     from ..paths import config_path
     from ..providers import get_provider
-    from ..secrets import ENV_PASSWORD, SMTP_PASSWORD, migrate_secrets, open_secret_store
+    from ..secrets import (
+        ENV_PASSWORD,
+        SMTP_PASSWORD,
+        SecretError,
+        SecretNotSaved,
+        migrate_secrets,
+        open_secret_store,
+    )
 
     path = config_path(args.config)
     config = load_config(path)
@@ -106,9 +132,17 @@ def run(args: argparse.Namespace) -> int:
     wanted = args.store or config.secret_backend
     store = open_secret_store(path, wanted)
     if args.store and config.secret_backend and args.store != config.secret_backend:
-        moved = migrate_secrets(open_secret_store(path, config.secret_backend), store)
-        if moved:
-            print(t("password.moved", names=", ".join(moved)))
+        try:
+            moved = migrate_secrets(open_secret_store(path, config.secret_backend), store)
+        except SecretNotSaved:
+            raise  # the new place refuses secrets: the password cannot go there either
+        except SecretError as error:
+            # Leaving a keyring that no longer works is the very reason to pass --store:
+            # what cannot be read there stays there, and the new password still gets saved.
+            print(t("password.not_moved", reason=error.message()), file=sys.stderr)
+        else:
+            if moved:
+                print(t("password.moved", names=", ".join(moved)))
     store.set(SMTP_PASSWORD, value)
     if config.secret_backend != store.kind:
         save_config(config.model_copy(update={"secret_backend": store.kind}), path)

@@ -97,9 +97,9 @@ _TEXTS: dict[str, dict[str, str]] = {
     ),
     "connect.refused.hint": _m(
         "Aucun service n'écoute sur ce port : vérifiez le numéro de port (587 pour "
-        "STARTTLS, 465 pour TLS implicite) et qu'aucun pare-feu ne le rejette.",
+        "STARTTLS, 465 pour le SSL/TLS implicite) et qu'aucun pare-feu ne le rejette.",
         "Nothing is listening on this port: check the port number (587 for STARTTLS, "
-        "465 for implicit TLS) and that no firewall rejects it.",
+        "465 for implicit SSL/TLS) and that no firewall rejects it.",
     ),
     "connect.timeout.summary": _m(
         "Aucune réponse du serveur[ {host}][ sur le port {port}][ en {timeout} s].",
@@ -113,9 +113,9 @@ _TEXTS: dict[str, dict[str, str]] = {
     ),
     "connect.timeout.hint.port25": _m(
         "Beaucoup de fournisseurs d'accès Internet bloquent le port 25 : utilisez "
-        "plutôt le port 587 (STARTTLS) ou 465 (TLS implicite).",
+        "plutôt le port 587 (STARTTLS) ou 465 (SSL/TLS implicite).",
         "Many Internet providers block port 25: use port 587 (STARTTLS) or 465 "
-        "(implicit TLS) instead.",
+        "(implicit SSL/TLS) instead.",
     ),
     "connect.unreachable.summary": _m(
         "Aucune route réseau ne mène au serveur[ {host}].",
@@ -135,9 +135,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "[ on port {port}].",
     ),
     "tls.wrong_mode.hint": _m(
-        "Utilisez STARTTLS avec le port 587, ou le TLS implicite (SSL/TLS) avec le "
+        "Utilisez STARTTLS avec le port 587, ou le SSL/TLS implicite avec le "
         "port 465.",
-        "Use STARTTLS with port 587, or implicit TLS (SSL/TLS) with port 465.",
+        "Use STARTTLS with port 587, or implicit SSL/TLS with port 465.",
     ),
     "tls.wrong_mode.hint.suggested": _m(
         "Le serveur répond en {suggested_security} sur le port {suggested_port} : "
@@ -147,14 +147,14 @@ _TEXTS: dict[str, dict[str, str]] = {
     ),
     "tls.wrong_mode.hint.implicit_on_plain": _m(
         "Ce port attend STARTTLS (ou du SMTP en clair) : choisissez la sécurité "
-        "STARTTLS, ou utilisez le port 465 pour le TLS implicite.",
+        "STARTTLS, ou utilisez le port 465 pour le SSL/TLS implicite.",
         "This port expects STARTTLS (or plain SMTP): set the security to STARTTLS, "
-        "or use port 465 for implicit TLS.",
+        "or use port 465 for implicit SSL/TLS.",
     ),
     "tls.wrong_mode.hint.plain_on_implicit": _m(
-        "Ce port attend le TLS implicite (SSL/TLS) : choisissez la sécurité TLS "
+        "Ce port attend le SSL/TLS implicite : choisissez la sécurité SSL/TLS "
         "implicite, ou utilisez le port 587 avec STARTTLS.",
-        "This port expects implicit TLS (SSL/TLS): set the security to implicit TLS, "
+        "This port expects implicit SSL/TLS: set the security to implicit SSL/TLS, "
         "or use port 587 with STARTTLS.",
     ),
     "tls.untrusted.summary": _m(
@@ -219,10 +219,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "connection cannot be encrypted.",
     ),
     "tls.starttls_unavailable.hint": _m(
-        "Essayez le port 465 avec le TLS implicite ou le port 587 avec STARTTLS; le "
+        "Essayez le port 465 avec le SSL/TLS implicite ou le port 587 avec STARTTLS; le "
         "mot de passe n'est jamais envoyé sans chiffrement. Un pare-feu ou un "
         "antivirus qui filtre le SMTP peut aussi masquer STARTTLS.",
-        "Try port 465 with implicit TLS or port 587 with STARTTLS; the password is "
+        "Try port 465 with implicit SSL/TLS or port 587 with STARTTLS; the password is "
         "never sent unencrypted. A firewall or antivirus that filters SMTP can also "
         "hide STARTTLS.",
     ),
@@ -232,19 +232,19 @@ _TEXTS: dict[str, dict[str, str]] = {
         "The connection opened but the server sent nothing[ within {timeout} s].",
     ),
     "smtp.banner_timeout.hint": _m(
-        "Ce port attend probablement le TLS implicite (SSL/TLS, habituellement le "
+        "Ce port attend probablement le SSL/TLS implicite (habituellement le "
         "port 465) : changez le réglage de sécurité; sinon, le serveur est surchargé "
         "ou un pare-feu filtrant retient la connexion.",
-        "This port probably expects implicit TLS (SSL/TLS, usually port 465): change "
+        "This port probably expects implicit SSL/TLS (usually port 465): change "
         "the security setting; otherwise the server is overloaded or a filtering "
         "firewall is holding the connection.",
     ),
     "smtp.banner_timeout.hint.tls_silent": _m(
         "Le serveur n'a pas répondu à la négociation TLS : vérifiez que ce port "
-        "utilise bien le TLS implicite (465), sinon choisissez STARTTLS avec le "
+        "utilise bien le SSL/TLS implicite (465), sinon choisissez STARTTLS avec le "
         "port 587.",
         "The server did not answer the TLS handshake: check that this port really "
-        "uses implicit TLS (465), otherwise choose STARTTLS with port 587.",
+        "uses implicit SSL/TLS (465), otherwise choose STARTTLS with port 587.",
     ),
     "smtp.service_unavailable.summary": _m(
         "Le serveur refuse le service pour le moment[ : {reply}].",
@@ -282,10 +282,10 @@ _TEXTS: dict[str, dict[str, str]] = {
     ),
     "smtp.disconnected.hint": _m(
         "Réessayez; si le problème se répète, vérifiez la sécurité choisie pour ce "
-        "port (465 : TLS implicite, 587 : STARTTLS) et si un pare-feu ou un "
+        "port (465 : SSL/TLS implicite, 587 : STARTTLS) et si un pare-feu ou un "
         "antivirus coupe les connexions SMTP.",
         "Try again; if it happens again, check the security chosen for this port "
-        "(465: implicit TLS, 587: STARTTLS) and whether a firewall or antivirus cuts "
+        "(465: implicit SSL/TLS, 587: STARTTLS) and whether a firewall or antivirus cuts "
         "SMTP connections.",
     ),
     # --- authentication -------------------------------------------------------------------
@@ -295,27 +295,27 @@ _TEXTS: dict[str, dict[str, str]] = {
     ),
     "auth.unavailable.hint": _m(
         "La plupart des serveurs n'offrent l'authentification qu'après STARTTLS : "
-        "utilisez le port 587 avec STARTTLS ou le 465 avec TLS implicite. Un "
+        "utilisez le port 587 avec STARTTLS ou le 465 avec le SSL/TLS implicite. Un "
         "serveur relais autorisé par adresse IP n'exige aucune authentification.",
         "Most servers offer login only after STARTTLS: use port 587 with STARTTLS or "
-        "465 with implicit TLS. A relay server that trusts the store's IP address "
+        "465 with implicit SSL/TLS. A relay server that trusts the store's IP address "
         "needs no login.",
     ),
     "auth.unavailable.hint.starttls_first": _m(
         "Le serveur exige le chiffrement avant l'authentification : choisissez "
-        "STARTTLS (port 587) ou le TLS implicite (port 465).",
+        "STARTTLS (port 587) ou le SSL/TLS implicite (port 465).",
         "The server requires encryption before login: choose STARTTLS (port 587) or "
-        "implicit TLS (port 465).",
+        "implicit SSL/TLS (port 465).",
     ),
     "auth.insecure_refused.summary": _m(
         "Le mot de passe n'a pas été envoyé, car la connexion n'est pas chiffrée.",
         "The password was not sent because the connection is not encrypted.",
     ),
     "auth.insecure_refused.hint": _m(
-        "Utilisez STARTTLS (port 587) ou le TLS implicite (port 465). Seulement sur "
+        "Utilisez STARTTLS (port 587) ou le SSL/TLS implicite (port 465). Seulement sur "
         "un réseau local de confiance, autorisez l'authentification non chiffrée "
         "dans les paramètres avancés.",
-        "Use STARTTLS (port 587) or implicit TLS (port 465). Only on a trusted local "
+        "Use STARTTLS (port 587) or implicit SSL/TLS (port 465). Only on a trusted local "
         "network, allow unencrypted login in the advanced settings.",
     ),
     "auth.invalid_credentials.summary": _m(
@@ -464,9 +464,9 @@ _TEXTS: dict[str, dict[str, str]] = {
     ),
     "sender.not_authenticated.hint.starttls_first": _m(
         "Le serveur exige le chiffrement avant l'envoi : choisissez STARTTLS (port "
-        "587) ou le TLS implicite (port 465).",
+        "587) ou le SSL/TLS implicite (port 465).",
         "The server requires encryption before sending: choose STARTTLS (port 587) "
-        "or implicit TLS (port 465).",
+        "or implicit SSL/TLS (port 465).",
     ),
     "sender.not_authenticated.hint.microsoft": _m(
         "Microsoft 365 exige une authentification réussie avant l'envoi : "
@@ -638,7 +638,7 @@ _TEXTS: dict[str, dict[str, str]] = {
 _EXTRA: dict[str, dict[str, str]] = {
     "param.reply": _m("(aucun détail)", "(no details)"),
     "security.starttls": _m("STARTTLS", "STARTTLS"),
-    "security.implicit_tls": _m("SSL/TLS (implicite)", "SSL/TLS (implicit)"),
+    "security.implicit_tls": _m("SSL/TLS implicite", "implicit SSL/TLS"),
     "security.none": _m("aucune", "none"),
 }
 

@@ -12,7 +12,6 @@ dnspython is imported lazily, when the first lookup is made.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import sys
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -161,25 +160,17 @@ def to_unicode(domain: str) -> str:
 
 
 def parse_nameserver(value: str) -> tuple[str, int]:
-    """``"IP"``, ``"IP:PORT"`` or ``"[IPv6]:PORT"`` -> ``(ip, port)``; port 53 by default."""
-    text = (value or "").strip()
-    host, port_text = text, ""
-    if text.startswith("["):
-        host, _, rest = text[1:].partition("]")
-        if rest:
-            if not rest.startswith(":"):
-                raise DiscoveryError("discovery.bad_nameserver", value=value)
-            port_text = rest[1:]
-    elif text.count(":") == 1:
-        host, port_text = text.split(":")
+    """``"IP"``, ``"IP:PORT"`` or ``"[IPv6]:PORT"`` -> ``(ip, port)``; port 53 by default.
+
+    The same rules as the ``dns_server`` setting, so ``--dns-server`` accepts what
+    the settings accept; bad input is a :class:`DiscoveryError` naming the value.
+    """
+    from ..config_validate import FieldError, parse_dns_server
+
     try:
-        address = ipaddress.ip_address(host)
-        port = int(port_text) if port_text else 53
-    except ValueError:
+        return parse_dns_server(value)
+    except FieldError:
         raise DiscoveryError("discovery.bad_nameserver", value=value) from None
-    if not 1 <= port <= 65535:
-        raise DiscoveryError("discovery.bad_nameserver", value=value)
-    return str(address), port
 
 
 def check_lifetime(value: float | str) -> float:
@@ -283,6 +274,17 @@ def _no_nameservers(name: str, rdtype: str, error: Exception) -> Lookup:
     return Lookup(name, rdtype, "error", error=str(errors[0][3]))
 
 
+def printable(text: str) -> str:
+    """*text* with control and other invisible characters written as ``\\<code point>``.
+
+    TXT records are whatever the domain's owner typed: an escape sequence in one
+    must not reach the technician's terminal (``discover`` prints records as is).
+    """
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else f"\\{ord(char):03d}" for char in text)
+
+
 def _host(name: Any) -> str:
     return name.to_text(omit_final_dot=True).lower() if name is not None else ""
 
@@ -300,7 +302,7 @@ def _parse(rdata: Any) -> Any:
         return SrvRecord(int(rdata.priority), int(rdata.weight), int(rdata.port),
                          "" if target in ("", ".") else target)
     if kind == dns.rdatatype.TXT:
-        return b"".join(rdata.strings).decode("utf-8", "replace")
+        return printable(b"".join(rdata.strings).decode("utf-8", "replace"))
     if kind == dns.rdatatype.CNAME:
         return _host(rdata.target)
     if kind in (dns.rdatatype.A, dns.rdatatype.AAAA):

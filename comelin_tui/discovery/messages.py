@@ -11,7 +11,8 @@ from .dns import Lookup
 
 i18n.register({
     "discovery.security.starttls": {"fr": "STARTTLS", "en": "STARTTLS"},
-    "discovery.security.implicit_tls": {"fr": "TLS implicite", "en": "implicit TLS"},
+    "discovery.security.implicit_tls": {"fr": "SSL/TLS implicite",
+                                     "en": "implicit SSL/TLS"},
     "discovery.security.none": {"fr": "sans chiffrement", "en": "no encryption"},
     "discovery.lookup.nxdomain": {
         "fr": "le nom {name} n'existe pas dans le DNS",
@@ -47,7 +48,7 @@ i18n.register({
 
 
 def security_label(security: str, lang: str | None = None) -> str:
-    """"STARTTLS", "implicit TLS"... in the chosen language."""
+    """"STARTTLS", "implicit SSL/TLS"... in the chosen language."""
     return t(f"discovery.security.{security}", lang)
 
 

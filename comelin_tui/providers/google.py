@@ -20,7 +20,7 @@ GOOGLE_WORKSPACE = Provider(
     strip_spaces_in_password=True,
     hints=hints(
         host=L(fr="Google : smtp.gmail.com", en="Google: smtp.gmail.com"),
-        port=L(fr="587 = STARTTLS ; 465 = SSL/TLS implicite", en="587 = STARTTLS; 465 = implicit TLS"),
+        port=L(fr="587 = STARTTLS ; 465 = SSL/TLS implicite", en="587 = STARTTLS; 465 = implicit SSL/TLS"),
         password=L(
             fr="Mot de passe d'application de 16 caractères (les espaces sont retirés)",
             en="16-character app password (spaces are removed)",

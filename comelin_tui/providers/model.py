@@ -199,11 +199,11 @@ DEFAULT_HINTS: dict[str, LocalText] = {
     ),
     "port": LocalText(
         fr="587 = STARTTLS ; 465 = SSL/TLS implicite",
-        en="587 = STARTTLS; 465 = implicit TLS",
+        en="587 = STARTTLS; 465 = implicit SSL/TLS",
     ),
     "security": LocalText(
         fr="STARTTLS sur 587, SSL/TLS implicite sur 465 ; jamais sans chiffrement",
-        en="STARTTLS on 587, implicit TLS on 465; never unencrypted",
+        en="STARTTLS on 587, implicit SSL/TLS on 465; never unencrypted",
     ),
     "username": LocalText(
         fr="Votre adresse courriel complète",
