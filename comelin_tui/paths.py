@@ -5,8 +5,30 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from . import i18n
+from .errors import ComelinError
+
 APP_NAME = "comelin-tui"
 CONFIG_ENV = "COMELIN_TUI_CONFIG"
+
+
+i18n.register({
+    "paths.bad_home": {
+        "fr": "chemin invalide {path} : {reason}",
+        "en": "invalid path {path}: {reason}",
+    },
+})
+
+
+class PathError(ComelinError):
+    """A path given by the user that cannot be used (e.g. ``~nosuchuser/...``)."""
+
+
+def _expand(value: str | os.PathLike[str]) -> Path:
+    try:
+        return Path(value).expanduser()
+    except RuntimeError as error:  # unknown user in ~user, or no home folder
+        raise PathError("paths.bad_home", path=os.fspath(value), reason=error) from None
 
 
 def default_config_path() -> Path:
@@ -18,10 +40,10 @@ def default_config_path() -> Path:
 def config_path(override: str | os.PathLike[str] | None = None) -> Path:
     """``--config``, else ``$COMELIN_TUI_CONFIG``, else the platform's config folder."""
     if override:
-        return Path(override).expanduser()
+        return _expand(override)
     env = os.environ.get(CONFIG_ENV)
     if env:
-        return Path(env).expanduser()
+        return _expand(env)
     return default_config_path()
 
 

@@ -159,3 +159,22 @@ def test_unexpected_codec_error_is_one_line_without_the_text(
     err = capsys.readouterr().err
     assert "UnicodeEncodeError" in err and len(err.strip().splitlines()) == 1
     assert "hunter" not in err and "udce9" not in err and "position" not in err
+
+
+def test_config_path_with_unknown_user_is_a_clear_error(tmp_path: Path) -> None:
+    result = cli("show", config=Path("~no-such-user-xyz/config.toml"))
+    assert result.returncode == 3
+    assert "Traceback" not in result.stderr and "unexpected" not in result.stderr
+    assert "no-such-user-xyz" in result.stderr
+
+
+def test_show_still_shows_settings_when_the_secret_file_is_unsafe(config_file: Path) -> None:
+    assert cli("password", "--stdin", stdin=PASSWORD + "\n", config=config_file).returncode == 0
+    if os.name != "posix":
+        pytest.skip("file modes are POSIX; on Windows the profile's ACL protects the file")
+    secret_file_path(config_file).chmod(0o644)
+    shown = cli("show", config=config_file)
+    assert shown.returncode == 1
+    assert "127.0.0.1" in shown.stdout  # the settings are still shown
+    assert "chmod 600" in shown.stdout  # with what to do about the secret
+    assert PASSWORD not in shown.stdout + shown.stderr

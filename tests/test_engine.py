@@ -148,11 +148,11 @@ def test_test_message_in_both_languages() -> None:
                     from_address="magasin@example.com", to_address="moi@example.org")
     english = build_test_message(target, "en")
     assert english["Subject"] == "Comelin test message"
-    assert "smtp.example.com, port 465, implicit TLS" in english.get_content()
+    assert "smtp.example.com, port 465, implicit SSL/TLS" in english.get_content()
     assert english["Message-ID"].endswith("@example.com>")
     assert english["Date"] and "Reply-To" not in english
     french = build_test_message(target, "fr")
-    assert "TLS implicite" in french.get_content()
+    assert "SSL/TLS implicite" in french.get_content()
 
 
 async def test_no_send_stops_after_rcpt_with_rset(starttls_server: ScriptedServer,

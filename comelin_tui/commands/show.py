@@ -29,6 +29,7 @@ i18n.register({
     "show.secret_where": {"fr": "Conservé", "en": "Kept"},
     "show.set": {"fr": "******** (enregistré)", "en": "******** (saved)"},
     "show.not_set": {"fr": "(aucun)", "en": "(none)"},
+    "show.secret_error": {"fr": "illisible : {message}", "en": "unreadable: {message}"},
     "show.warnings": {"fr": "Avertissements", "en": "Warnings"},
     "show.seconds": {"fr": "{value} s", "en": "{value} s"},
     "show.security.starttls": {"fr": "STARTTLS (explicite)", "en": "STARTTLS (explicit)"},
@@ -58,34 +59,53 @@ def run(args: argparse.Namespace) -> int:
     from ..config import config_warnings, load_config
     from ..paths import config_path
     from ..providers import get_provider
-    from ..secrets import OAUTH_TOKEN_CACHE, SMTP_PASSWORD, open_secret_store, smtp_password_store
+    from ..secrets import (
+        OAUTH_TOKEN_CACHE,
+        SMTP_PASSWORD,
+        SecretError,
+        open_secret_store,
+        smtp_password_store,
+    )
 
     path = config_path(args.config)
     config = load_config(path)
     smtp = config.smtp
-    if smtp.auth == "oauth2":
-        from ..oauth import describe_sign_in
+    store = None
+    secret: str | None = None
+    secret_error: str | None = None
+    secret_label = t("show.oauth") if smtp.auth == "oauth2" else t("show.password")
+    # A locked keyring or an unsafe secret file must not hide the settings:
+    # show them, with the problem in the secret's row (exit 1).
+    try:
+        if smtp.auth == "oauth2":
+            from ..oauth import describe_sign_in
 
-        store = open_secret_store(path, config.secret_backend)
-        secret = store.get(OAUTH_TOKEN_CACHE)
-        secret_text = describe_sign_in(store)
-        secret_label = t("show.oauth")
-    else:
-        store = smtp_password_store(path, config.secret_backend)
-        secret = store.get(SMTP_PASSWORD) if smtp.auth == "password" else None
-        secret_text = t("show.set") if secret else t("show.not_set")
-        secret_label = t("show.password")
+            store = open_secret_store(path, config.secret_backend)
+            secret = store.get(OAUTH_TOKEN_CACHE)
+            secret_text = describe_sign_in(store)
+        else:
+            store = smtp_password_store(path, config.secret_backend)
+            secret = store.get(SMTP_PASSWORD) if smtp.auth == "password" else None
+            secret_text = t("show.set") if secret else t("show.not_set")
+    except SecretError as error:
+        secret_error = error.message()
+        secret_text = t("show.secret_error", message=secret_error)
     warnings = [f"{w.message()} {w.hint()}".strip() for w in config_warnings(config)]
 
     if getattr(args, "json", False):
         data: dict[str, Any] = {
             "config_file": str(path),
             "settings": config.model_dump(mode="json"),
-            "secret": {"saved": bool(secret), "kind": store.kind, "where": store.describe()},
+            "secret": {
+                "saved": bool(secret),
+                "kind": store.kind if store else None,
+                "where": store.describe() if store else None,
+                "error": secret_error,
+            },
             "warnings": warnings,
         }
         print(json.dumps(data, ensure_ascii=False, indent=2))
-        return 0
+        return 1 if secret_error else 0
 
     company = " ".join(filter(None, [config.company.name,
                                      f"<{config.company.email}>" if config.company.email else ""]))
@@ -107,7 +127,8 @@ def run(args: argparse.Namespace) -> int:
         rows.append((t("show.pinned"), smtp.pinned_fingerprint))
     if smtp.auth != "none":
         rows.append((secret_label, secret_text))
-        rows.append((t("show.secret_where"), store.describe()))
+        if store is not None:
+            rows.append((t("show.secret_where"), store.describe()))
     width = max(len(label) for label, _ in rows) + 2
     for label, value in rows:
         print(f"{label + ':':<{width}}{value}")
@@ -117,4 +138,4 @@ def run(args: argparse.Namespace) -> int:
             print(f"  - {warning}")
     if smtp.auth == "password":
         print(f"\n{t('show.reminder')}")
-    return 0
+    return 1 if secret_error else 0

@@ -38,7 +38,7 @@ register({
     },
     "test_message.security.starttls": {"fr": "STARTTLS (chiffré)", "en": "STARTTLS (encrypted)"},
     "test_message.security.implicit_tls": {
-        "fr": "TLS implicite (chiffré)", "en": "implicit TLS (encrypted)",
+        "fr": "SSL/TLS implicite (chiffré)", "en": "implicit SSL/TLS (encrypted)",
     },
     "test_message.security.none": {"fr": "sans chiffrement", "en": "no encryption"},
 })

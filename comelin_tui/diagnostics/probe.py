@@ -35,7 +35,7 @@ from .tlsinfo import CaFileError, client_context, fingerprint, normalise_fingerp
 
 register({
     "probe.security.starttls": {"fr": "STARTTLS", "en": "STARTTLS"},
-    "probe.security.implicit_tls": {"fr": "TLS implicite", "en": "implicit TLS"},
+    "probe.security.implicit_tls": {"fr": "SSL/TLS implicite", "en": "implicit SSL/TLS"},
     "probe.security.none": {"fr": "sans chiffrement", "en": "no encryption"},
     "probe.ok": {"fr": "EHLO accepté ; {extensions}", "en": "EHLO accepted; {extensions}"},
     "probe.no_starttls": {
@@ -100,7 +100,7 @@ class ProbeResult:
 
 
 def security_label(security: str, lang: str | None = None) -> str:
-    """``STARTTLS``, ``implicit TLS``/``TLS implicite``, ``no encryption``..."""
+    """``STARTTLS``, ``implicit SSL/TLS``/``SSL/TLS implicite``, ``no encryption``..."""
     return t(f"probe.security.{security}", lang)
 
 

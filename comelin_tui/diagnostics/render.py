@@ -42,7 +42,7 @@ i18n.register({
     },
     "render.hint": {"fr": "Quoi faire : {hint}", "en": "What to do: {hint}"},
     "render.security.starttls": {"fr": "STARTTLS", "en": "STARTTLS"},
-    "render.security.implicit_tls": {"fr": "TLS implicite", "en": "implicit TLS"},
+    "render.security.implicit_tls": {"fr": "SSL/TLS implicite", "en": "implicit SSL/TLS"},
     "render.security.none": {"fr": "sans chiffrement", "en": "no encryption"},
     "render.suggestion": {
         "fr": "Suggestion : le port {port} ({security}) répond. {reason}",
