@@ -315,9 +315,10 @@ CUSTOM = Provider(
         ),
     ),
     sent_copies=L(
-        fr="Cela dépend du serveur, et beaucoup n'en gardent pas : vérifiez « Envoyés » "
-           "après le test.",
-        en="It depends on the server, and many keep none: check Sent after the test.",
+        fr="Une copie des messages envoyés est gardée ou non selon le serveur : vérifiez "
+           "« Envoyés » après le test ; si elle y est, elle compte dans l'espace de la boîte.",
+        en="Whether a copy of sent messages is kept depends on the server: check Sent after "
+           "the test; if it is there, it counts toward the mailbox's storage.",
     ),
 )
 
