@@ -42,6 +42,8 @@ i18n.register({
         "en": "try the wizard against a local demo server, leaving the real settings alone",
     },
     "cli.commands_title": {"fr": "commandes", "en": "commands"},
+    "cli.version_help": {"fr": "afficher la version et quitter",
+                         "en": "show the version and exit"},
     "cli.error": {"fr": "erreur : {message}", "en": "error: {message}"},
     "cli.interrupted": {"fr": "interrompu", "en": "interrupted"},
     "cli.unexpected": {
@@ -49,6 +51,42 @@ i18n.register({
         "en": "unexpected error ({kind}): {message}. Run again with COMELIN_TUI_DEBUG=1 for details.",
     },
 })
+
+
+# argparse's own words (usage, errors), for a French command line.
+_ARGPARSE_FR = {
+    "usage: ": "utilisation : ",
+    "positional arguments": "arguments positionnels",
+    "options": "options",
+    "show this help message and exit": "afficher cette aide et quitter",
+    "show program's version number and exit": "afficher la version et quitter",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "unrecognized arguments: %s": "arguments non reconnus : %s",
+    "the following arguments are required: %s": "ces arguments sont requis : %s",
+    "one of the arguments %s is required": "un de ces arguments est requis : %s",
+    "expected one argument": "une valeur est attendue",
+    "expected at most one argument": "au plus une valeur est attendue",
+    "expected at least one argument": "au moins une valeur est attendue",
+    "ambiguous option: %(option)s could match %(matches)s":
+        "option ambiguë : %(option)s peut vouloir dire %(matches)s",
+    "invalid %(type)s value: %(value)r": "valeur %(type)s invalide : %(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "choix invalide : %(value)r (choisir parmi %(choices)s)",
+    "not allowed with argument %s": "incompatible avec l'argument %s",
+}
+
+
+def _localise_argparse() -> None:
+    """Make argparse speak the current language (it looks its words up at call time)."""
+    import gettext
+
+    def translate(message: str) -> str:
+        if i18n.get_language() == "fr":
+            return _ARGPARSE_FR.get(message, message)
+        return gettext.gettext(message)
+
+    argparse._ = translate  # type: ignore[attr-defined]
 
 
 def _pre_language(argv: list[str]) -> None:
@@ -69,7 +107,8 @@ def _pre_language(argv: list[str]) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="comelin-tui", description=t("cli.description"))
-    parser.add_argument("--version", action="version", version=f"comelin-tui {__version__}")
+    parser.add_argument("--version", action="version", version=f"comelin-tui {__version__}",
+                        help=t("cli.version_help"))
     add_common_arguments(parser)
     parser.add_argument("--demo", action="store_true", help=t("cli.demo_help"))
     sub = parser.add_subparsers(dest="command", title=t("cli.commands_title"))
@@ -90,6 +129,7 @@ def run(argv: list[str]) -> int:
     import os
 
     _pre_language(argv)
+    _localise_argparse()
     parser = build_parser()
     args = parser.parse_args(argv)
     args.config = getattr(args, "config", None)

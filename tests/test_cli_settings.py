@@ -178,3 +178,15 @@ def test_show_still_shows_settings_when_the_secret_file_is_unsafe(config_file: P
     assert "127.0.0.1" in shown.stdout  # the settings are still shown
     assert "chmod 600" in shown.stdout  # with what to do about the secret
     assert PASSWORD not in shown.stdout + shown.stderr
+
+
+def test_command_line_errors_speak_french(tmp_path: Path) -> None:
+    result = cli("bogus-command", config=tmp_path / "c.toml")
+    french = subprocess.run(
+        [sys.executable, "-m", "comelin_tui", "--lang", "fr", "bogus-command"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == french.returncode == 2
+    assert "invalid choice" in result.stderr
+    assert "choix invalide" in french.stderr and "erreur" in french.stderr
+    assert "utilisation" in french.stderr
