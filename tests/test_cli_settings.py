@@ -190,3 +190,10 @@ def test_command_line_errors_speak_french(tmp_path: Path) -> None:
     assert "invalid choice" in result.stderr
     assert "choix invalide" in french.stderr and "erreur" in french.stderr
     assert "utilisation" in french.stderr
+
+
+def test_password_with_a_nul_byte_is_refused(config_file: Path) -> None:
+    result = cli("password", "--stdin", stdin="abc\0def\n", config=config_file)
+    assert result.returncode == 2
+    assert "NUL" in result.stderr
+    assert not secret_file_path(config_file).exists()

@@ -43,6 +43,12 @@ i18n.register({
         "en": "Note: the secrets in the old place could not be moved ({reason}). They stay "
               "there; the new password is saved in the new place.",
     },
+    "password.nul": {
+        "fr": "le mot de passe contient un caractère nul, qu'aucun serveur SMTP ne peut "
+              "recevoir ; rien n'a été changé",
+        "en": "the password contains a NUL character, which no SMTP server can receive; "
+              "nothing was changed",
+    },
     "password.no_tty": {
         "fr": "aucun terminal pour demander le mot de passe : utilisez --stdin",
         "en": "no terminal to ask for the password: use --stdin",
@@ -98,6 +104,9 @@ def read_password(use_stdin: bool) -> str:
             raise PasswordInputError("password.mismatch")
     if not value.strip():
         raise PasswordInputError("password.empty")
+    if "\0" in value:
+        # AUTH PLAIN separates the username and password with NUL bytes.
+        raise PasswordInputError("password.nul")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:  # undecodable bytes kept as lone surrogates (C locale)
