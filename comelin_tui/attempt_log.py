@@ -162,9 +162,11 @@ def _rotated(path: Path) -> Path:
 
 
 def _read_text(path: Path) -> str:
+    # The history is a convenience: an unreadable log (permissions, a folder in its
+    # place) reads as no history, like a corrupt line, never as an error.
     try:
         return path.read_bytes().decode("utf-8", "replace")
-    except FileNotFoundError:
+    except OSError:
         return ""
 
 

@@ -184,6 +184,23 @@ async def closes_during_starttls(reader: asyncio.StreamReader, writer: asyncio.S
     await reader.read(10)  # the start of the ClientHello
 
 
+def starttls_injection(chunk: int) -> Behaviour:
+    """Says 220 to STARTTLS in a reply that ends exactly where the client's first read
+    of *chunk* bytes ends, and in the same write a plaintext EHLO reply: bytes injected
+    before the handshake (a man in the middle's trick), waiting in the client's reader."""
+    async def behaviour(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                        server: RawServer) -> None:
+        await _dialog_until(reader, writer, b"STARTTLS",
+                            ehlo=b"250-mx.example\r\n250 STARTTLS\r\n")
+        line = b"220-" + b"x" * 96 + b"\r\n"
+        body = line * ((chunk - 200) // len(line))
+        last = b"220 " + b"y" * (chunk - len(body) - 6) + b"\r\n"
+        writer.write(body + last + b"250-injected.example\r\n250 AUTH PLAIN\r\n")
+        await writer.drain()
+        await read_until_eof(reader, server)
+    return behaviour
+
+
 async def closes_during_tls(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
                             server: RawServer) -> None:
     """An implicit-TLS port that hangs up in the middle of the handshake."""

@@ -104,3 +104,11 @@ def test_rotates_when_large(tmp_path: Path, monkeypatch) -> None:
     assert last_attempt(path) is not None
     path.write_text("")  # the current file empty: the rotated one still answers
     assert last_attempt(path) is not None
+
+
+def test_unreadable_log_reads_as_no_history(tmp_path: Path) -> None:
+    """The dashboard reads it: a folder where the log should be is no history, not a crash."""
+    path = tmp_path / "attempts.jsonl"
+    path.mkdir()
+    assert last_attempt(path) is None
+    assert read_attempts(path) == []

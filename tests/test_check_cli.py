@@ -221,11 +221,14 @@ def test_demo_does_not_read_a_broken_real_config(isolated_environment: Path,
 
 
 def test_check_path_never_imports_textual(saved: Path) -> None:
+    """Nor what this run does not use: msal (password, not OAuth), dnspython (no DNS
+    checks for a reserved domain), keyring (file store), the sandbox's server side."""
     code = (
         "import sys\n"
         "from comelin_tui.cli import run\n"
         "status = run(['check', '--json'])\n"
-        "assert 'textual' not in sys.modules, 'textual imported'\n"
+        "for name in ('textual', 'msal', 'dns', 'keyring', 'aiosmtpd', 'trustme'):\n"
+        "    assert name not in sys.modules, name + ' imported'\n"
         "sys.exit(status)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -296,3 +299,45 @@ def test_live_printer_shows_the_running_step_on_a_terminal() -> None:
     assert shown.startswith("[... ] TCP connection")
     last = re.sub(r"\x1b\[[0-9;]*m", "", shown.rsplit("\r", 1)[-1])
     assert last == "[ ok ] TCP connection              12 ms  Connected\n"
+
+
+def _screen_rows(written: str, columns: int) -> list[str]:
+    """What a terminal shows: "\r" goes back to the row's start, text past the last
+    column wraps to a new row (which "\r" cannot leave again)."""
+    rows = [""]
+    col = 0
+    for char in written:
+        if char == "\n":
+            rows.append("")
+            col = 0
+        elif char == "\r":
+            col = 0
+        else:
+            if col == columns:
+                rows.append("")
+                col = 0
+            row = rows[-1]
+            rows[-1] = row[:col] + char + row[col + 1:]
+            col += 1
+    return [row.rstrip() for row in rows if row.strip()]
+
+
+def test_live_printer_running_twice_leaves_one_clean_row(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failing step is shown running, then running again while other ports are tried
+    (a longer text than fits a PuTTY row), then failed: one row remains, the result."""
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("NO_COLOR", "1")
+    screen = Terminal()
+    printer = LivePrinter(screen)
+    printer(Step("banner"))
+    printer(Step("banner", detail="Essai des autres ports et modes de sécurité... " * 2))
+    printer(Step("banner", "fail", 1000, "no answer within 1 s"))
+    assert _screen_rows(screen.getvalue(), 80) == [
+        "[FAIL] Server greeting           1000 ms  no answer within 1 s"]

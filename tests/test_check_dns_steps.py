@@ -10,8 +10,8 @@ import pytest
 from dns_server import DnsServer, dns_server_fixture  # noqa: F401
 
 from comelin_tui import cli, paths
-from comelin_tui.config import save_config, with_changes
 from comelin_tui.commands.check_dns import is_reserved
+from comelin_tui.config import save_config, with_changes
 from comelin_tui.sandbox import Sandbox
 
 
@@ -61,3 +61,16 @@ def test_reserved_domains_are_not_asked_of_the_system_resolver() -> None:
     assert is_reserved("shop.test") and is_reserved("")
     assert not is_reserved("epicerie-tremblay.ca")
     assert not is_reserved("notexample.com")
+
+
+def test_bad_dns_server_is_refused_before_the_send(saved: Path, sandbox: Sandbox,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Exit 3 means the run could not start: nothing may have been sent."""
+    sandbox.clear()
+    code = cli.run(["check", "--json", "--no-probe", "--dns-server", "not-an-address"])
+    captured = capsys.readouterr()
+    assert code == 3
+    data = json.loads(captured.out)
+    assert data["status"] == "unknown" and data["steps"] == []
+    assert "DNS" in captured.err
+    assert sandbox.mailbox == []

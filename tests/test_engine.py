@@ -3,9 +3,11 @@ the whole conversation, authentication, provider replies, the test message, reda
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import socket
+import threading
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.policy import default as default_policy
@@ -26,13 +28,15 @@ from smtp_servers import (
     statuses,
 )
 
+from comelin_tui.diagnostics import message
 from comelin_tui.diagnostics.engine import run_check
 from comelin_tui.diagnostics.engine_mail import queue_id
 from comelin_tui.diagnostics.message import build_test_message, sanitise_hostname
-from comelin_tui.diagnostics.model import SMTP_STEPS, Step, Target
+from comelin_tui.diagnostics.model import SMTP_STEPS, RunResult, Step, Target
 from comelin_tui.diagnostics.redact import Redactor, redact_line, secret_forms
 from comelin_tui.diagnostics.smtpio import Reply
 from comelin_tui.diagnostics.tlsinfo import fingerprint
+from comelin_tui.sandbox import Sandbox
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +159,19 @@ def test_test_message_in_both_languages() -> None:
     assert "SSL/TLS implicite" in french.get_content()
 
 
+async def test_non_ascii_recipient_is_sent_with_smtputf8() -> None:
+    """RFC 6531: a UTF-8 address needs SMTPUTF8 on MAIL FROM and a UTF-8 header, never
+    an encoded word inside the address (no mail program would read it)."""
+    with Sandbox() as sandbox:  # aiosmtpd with SMTPUTF8 enabled
+        result = await run_check(sandbox.target(to_address="élise@demo.example"), probe=False)
+        assert result.status == "ok", result.to_json()
+        mail_from = next(line for line in result.transcript if line.startswith("-> MAIL FROM"))
+        assert mail_from.endswith(" SMTPUTF8")
+        [delivery] = sandbox.deliveries
+    assert "To: élise@demo.example".encode() in delivery.raw
+    assert b"=?utf-8?" not in delivery.raw
+
+
 async def test_no_send_stops_after_rcpt_with_rset(starttls_server: ScriptedServer,
                                                   certs: Certificates) -> None:
     result = await run_check(make_target(starttls_server, certs, send=False))
@@ -184,6 +201,29 @@ async def test_ehlo_name_is_sanitised(starttls_server: ScriptedServer,
     assert sanitise_hostname("pos01.example.com.") == "pos01.example.com"
     assert sanitise_hostname("10.0.0.5") == "[10.0.0.5]"
     assert sanitise_hostname("-*-") == "localhost"
+
+
+def test_slow_machine_name_lookup_does_not_hold_the_exit(
+        starttls_server: ScriptedServer, certs: Certificates,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """getfqdn may wait on an unreachable DNS: EHLO goes on with "localhost", and
+    asyncio.run (what the CLI does) returns without waiting for that lookup."""
+    release = threading.Event()
+    real_getfqdn = socket.getfqdn
+    monkeypatch.setattr(socket, "getfqdn", lambda *args: (release.wait(60), real_getfqdn())[1])
+    monkeypatch.setattr(message, "_fqdn_cache", None)
+    target = make_target(starttls_server, certs, timeout=1.0, send=False)
+    outcome: list[RunResult] = []
+    runner = threading.Thread(target=lambda: outcome.append(asyncio.run(run_check(target))))
+    try:
+        runner.start()
+        runner.join(15)  # far less than the lookup's 60 s, far more than the check needs
+        assert not runner.is_alive(), "asyncio.run waited for the machine name lookup"
+    finally:
+        release.set()
+    [result] = outcome
+    assert result.status == "ok", result.to_json()
+    assert "-> EHLO localhost" in result.transcript
 
 
 async def test_on_step_receives_copies(starttls_server: ScriptedServer,
@@ -407,3 +447,21 @@ def test_redaction() -> None:
     assert redactor.sent("NOOP") == "-> NOOP"
     assert redactor.received("535 nope hunter2-secret") == "<- 535 nope ********"
     assert redactor.received("220 \x1b[31mred") == "<- 220 ?[31mred"
+
+
+def test_implicit_tls_has_one_name_in_the_check_texts() -> None:
+    """The wizard offers "SSL/TLS implicite" / "implicit SSL/TLS": the check says the same."""
+    import re
+
+    from comelin_tui import i18n
+    from comelin_tui.commands import check, signin  # noqa: F401 - register their texts
+
+    prefixes = ("engine.", "smtpio.", "tlsinfo.", "check.", "check_steps.", "signin.",
+                "sandbox.", "oauth.")
+    texts = [(key, text) for key, text in i18n.catalogue().items() if key.startswith(prefixes)]
+    assert any(key.startswith("engine.skip.") for key, _text in texts)
+    wrong = [f"{key}: {text['fr']}" for key, text in texts
+             if re.search(r"(?<!SSL/)TLS implicite", text["fr"])]
+    wrong += [f"{key}: {text['en']}" for key, text in texts
+              if re.search(r"implicit TLS", text["en"])]
+    assert not wrong, "\n".join(wrong)

@@ -20,6 +20,7 @@ from smtp_servers import (
     make_certificates,
     reset_used_servers,
     running,
+    server_certificate_der,
 )
 
 from comelin_tui.diagnostics.engine import run_check
@@ -31,7 +32,9 @@ from comelin_tui.diagnostics.probe import (
     best_result,
     candidates_for,
     probe_candidates,
+    probe_one,
 )
+from comelin_tui.diagnostics.tlsinfo import fingerprint
 
 TIMEOUT = 1.0
 
@@ -126,16 +129,25 @@ async def test_plaintext_on_an_implicit_tls_port(implicit_server: ScriptedServer
     """The greeting never comes; probing starts while waiting, so the whole run takes
     about one and a half timeouts, not two."""
     candidates = [Candidate(dropping_port, "starttls")]
+    events: list[tuple[float, Step]] = []
     started = time.monotonic()
     result = await run_check(target(implicit_server.port, "starttls", certs),
+                             lambda step: events.append((time.monotonic(), step)),
                              candidates=candidates)
-    elapsed = time.monotonic() - started
+    ended = time.monotonic()
 
     assert result.step("banner").status == "fail"
     assert result.diagnosis.code == "tls.wrong_mode"
     assert (result.suggestion.port, result.suggestion.security) == (
         implicit_server.port, "implicit_tls")
-    assert elapsed < 1.5 * TIMEOUT + 0.7
+    assert ended - started < 2 * TIMEOUT + 1.0  # no hang (the overlap is checked below)
+    # The dropping candidate waits out its whole timeout. Had probing started only once
+    # the greeting timed out, the run would end at least that long after; it started
+    # half-way through the wait, so the run ends about half a timeout after.
+    timed_out = [at for at, step in events if step.id == "banner"][1]
+    longest_probe = max(p["duration_ms"] for p in result.step("banner").facts["probe"]) / 1000
+    assert longest_probe >= TIMEOUT
+    assert ended - timed_out < longest_probe - TIMEOUT / 4
 
 
 async def test_refused_port_suggests_a_working_one(starttls_server: ScriptedServer,
@@ -264,3 +276,31 @@ def test_best_result_ranking() -> None:
     assert best_result(results, Target(host="h", port=2626, security="starttls",
                                        auth="none")).candidate.port == 25
     assert best_result([ProbeResult(Candidate(587, "starttls"), False, "")], failing) is None
+
+
+async def test_probe_with_a_pinned_certificate(implicit_server: ScriptedServer,
+                                               certs: Certificates) -> None:
+    """The pin alone decides (the probe's TLS is not verified), and a mismatch is
+    told in the run's language, not the process's."""
+    candidate = Candidate(implicit_server.port, "implicit_tls")
+    right = fingerprint(server_certificate_der(certs, "good"))
+    matching = await probe_one("127.0.0.1", candidate, timeout=TIMEOUT, pinned_fingerprint=right)
+    assert matching.ok, matching.detail
+    wrong = "AA:" * 31 + "AA"
+    refused = await probe_one("127.0.0.1", candidate, timeout=TIMEOUT,
+                              pinned_fingerprint=wrong, lang="fr")
+    assert not refused.ok
+    assert "empreinte épinglée" in refused.detail
+
+
+async def test_pinned_run_whose_candidates_present_another_certificate(
+        implicit_server: ScriptedServer, certs: Certificates) -> None:
+    """A candidate whose certificate does not match the pin is a failed probe, not a crash."""
+    candidates = [Candidate(implicit_server.port, "implicit_tls")]
+    pinned = target(free_port(), "starttls", certs, pinned_fingerprint="AA:" * 31 + "AA")
+    result = await run_check(pinned, candidates=candidates)
+    assert result.diagnosis.code == "connect.refused"
+    assert result.suggestion is None
+    [probe] = [p for p in result.step("connect").facts["probe"]
+               if p["port"] == implicit_server.port and p["security"] == "implicit_tls"]
+    assert probe["ok"] is False and "pinned" in probe["detail"]

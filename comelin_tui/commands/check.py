@@ -14,8 +14,10 @@ Extra steps after the SMTP conversation (the advisory deliverability checks
 each module listed there exposes ``add_check_arguments(parser)`` (its own
 options, e.g. ``--no-dns-checks``, ``--dns-server``) and
 ``async after_send_steps(args, result, on_step, config) -> list[Step]`` (the
-finished RunResult, the live printer or None, the settings used). It must keep
-heavy imports inside those functions.
+finished RunResult, the live printer or None, the settings used). It may also
+expose ``validate_check_arguments(args)``, called before anything is sent, to
+reject its bad options (a ComelinError: exit 3) while the run has not started.
+It must keep heavy imports inside those functions.
 """
 
 from __future__ import annotations
@@ -70,8 +72,9 @@ i18n.register({
         "en": "recipient of the test message (default: the company email)",
     },
     "check.ca_file_help": {
-        "fr": "fichier PEM d'autorités de certification à croire (AC privée)",
-        "en": "PEM file of certificate authorities to trust (private CA)",
+        "fr": "fichier PEM d'autorités de certification auxquelles faire aussi confiance "
+              "(AC privée)",
+        "en": "PEM file of certificate authorities to trust as well (private CA)",
     },
     "check.timeout_help": {
         "fr": "délai par étape, en secondes", "en": "timeout per step, in seconds",
@@ -235,6 +238,10 @@ def prepare(args: argparse.Namespace, config_path: Path, *,
             raise CheckSetupError("check.no_config", path=config_path) from None
         config = Config()
     config = apply_overrides(config, args)
+    for module in _step_providers():
+        validate = getattr(module, "validate_check_arguments", None)
+        if validate is not None:
+            validate(args)
     missing = _missing(config, args)
     if missing:
         raise CheckSetupError("check.missing_fields", fields=", ".join(missing))

@@ -41,6 +41,15 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dns-server", metavar="IP[:PORT]", help=t("check_steps.dns_server_help"))
 
 
+def validate_check_arguments(args: argparse.Namespace) -> None:
+    """A bad ``--dns-server`` is refused before the test send, not found after it."""
+    value = getattr(args, "dns_server", None)
+    if value is not None and not getattr(args, "no_dns_checks", False):
+        from ..config_validate import validate_dns_server
+
+        validate_dns_server(value, field="--dns-server")
+
+
 def sending_domain(config: Config) -> str:
     address = config.smtp.from_address or config.company.email
     return address.rpartition("@")[2].strip().rstrip(".").lower()

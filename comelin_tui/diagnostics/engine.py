@@ -67,8 +67,8 @@ register({
         "en": "Not used: connection without encryption",
     },
     "engine.skip.starttls_implicit": {
-        "fr": "Sans objet : la connexion est déjà chiffrée (TLS implicite)",
-        "en": "Not used: the connection is already encrypted (implicit TLS)",
+        "fr": "Sans objet : la connexion est déjà chiffrée (SSL/TLS implicite)",
+        "en": "Not used: the connection is already encrypted (implicit SSL/TLS)",
     },
     "engine.skip.starttls_none": {
         "fr": "Sans objet : connexion sans chiffrement",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import ssl
+import threading
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import register, t
@@ -105,7 +107,27 @@ async def _helo_name(target: Target) -> str:
 
     if target.helo_name:
         return sanitise_hostname(target.helo_name)
-    return await asyncio.to_thread(ehlo_name, target)
+    # Not asyncio.to_thread: asyncio.run joins its default executor on the way out,
+    # so a slow reverse lookup (getfqdn may ask an unreachable DNS) would hold the
+    # command's exit, and Ctrl+C, long after the check ended. A daemon thread is
+    # simply left behind; the ehlo step stops waiting for it after a moment anyway.
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[str] = loop.create_future()
+
+    def deliver(name: str) -> None:
+        if not future.done():
+            future.set_result(name)
+
+    def work() -> None:
+        try:
+            name = ehlo_name(target)
+        except Exception:  # noqa: BLE001 - any name will do for EHLO
+            name = "localhost"
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting
+            loop.call_soon_threadsafe(deliver, name)
+
+    threading.Thread(target=work, name="comelin-ehlo-name", daemon=True).start()
+    return await future
 
 
 def _pick_connect_error(errors: list[BaseException]) -> BaseException:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..i18n import register, t
 from .engine_common import StepFailed, StepFunction
-from .message import build_test_message, dot_stuff, message_bytes, recipient
+from .message import build_test_message, dot_stuff, message_bytes, needs_smtputf8, recipient
 from .model import Step, StepStatus, Suggestion
 from .smtpio import Reply, ReplyError, SmtpConnection, SmtpDisconnected, extension_summary
 
@@ -212,7 +212,7 @@ async def step_mail_from(run: CheckRun, step: Step) -> StepStatus:
                          t("engine.mail.too_large", run.lang, size=size, limit=limit),
                          step.facts)
     params = f" SIZE={size}" if "SIZE" in run.extensions else ""
-    if not target.from_address.isascii() and "SMTPUTF8" in run.extensions:
+    if needs_smtputf8(target) and "SMTPUTF8" in run.extensions:
         params += " SMTPUTF8"
     reply = await conn.command(f"MAIL FROM:<{target.from_address}>{params}")
     if reply.code != 250:

@@ -123,8 +123,22 @@ def build_test_message(target: Target, lang: str | None = None) -> EmailMessage:
     return message
 
 
+def needs_smtputf8(target: Target) -> bool:
+    """Whether an address is not ASCII (``élise@...``): RFC 6531 then wants SMTPUTF8
+    on MAIL FROM (for the sender and every recipient) and UTF-8 headers."""
+    addresses = (target.from_address, recipient(target), target.reply_to or "")
+    return not all(address.isascii() for address in addresses)
+
+
+_ADDRESS_HEADERS = ("From", "To", "Reply-To")
+
+
 def message_bytes(message: EmailMessage) -> bytes:
     """The message as sent on the wire: CRLF lines (7-bit headers when possible)."""
+    if not all(str(message.get(name, "")).isascii() for name in _ADDRESS_HEADERS):
+        # The 7-bit policy would write an encoded word inside the address, which no
+        # mail program reads as an address (RFC 2047 section 5): UTF-8 (RFC 6532).
+        return message.as_bytes(policy=email.policy.SMTPUTF8)
     try:
         return message.as_bytes(policy=email.policy.SMTP)
     except (UnicodeError, ValueError):

@@ -118,13 +118,13 @@ async def _connect(host: str, port: int) -> socket.socket:
 
 
 async def _upgrade(conn: SmtpConnection, host: str, ca_file: Path | None,
-                   pinned: str | None) -> None:
+                   pinned: str | None, lang: str | None = None) -> None:
     if pinned:
         # A pinned certificate is trusted by its fingerprint alone, as in the engine.
         await conn.start_tls(client_context(verify=False), host)
         der = conn.ssl_object.getpeercert(binary_form=True) if conn.ssl_object else None
         if not der or fingerprint(der) != pinned:
-            raise ssl.SSLError(t("probe.pin_mismatch"))
+            raise ssl.SSLError(t("probe.pin_mismatch", lang))
     else:
         await conn.start_tls(client_context(ca_file), host)
 
@@ -152,7 +152,7 @@ async def probe_one(
             sock = await _connect(address or server_name, candidate.port)
             conn = await open_connection(sock, Redactor(), transcript.append)
             if candidate.security == "implicit_tls":
-                await _upgrade(conn, server_name, ca_file, pinned)
+                await _upgrade(conn, server_name, ca_file, pinned, lang)
             await conn.expect(None, 220)
             extensions = parse_ehlo(await conn.expect(f"EHLO {helo_name}", 250))
             if candidate.security == "starttls":
@@ -161,7 +161,7 @@ async def probe_one(
                     result.extensions = extensions
                     return result
                 await conn.expect("STARTTLS", 220)
-                await _upgrade(conn, server_name, ca_file, pinned)
+                await _upgrade(conn, server_name, ca_file, pinned, lang)
                 extensions = parse_ehlo(await conn.expect(f"EHLO {helo_name}", 250))
             result.ok = True
             result.extensions = extensions

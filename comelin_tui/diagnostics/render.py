@@ -9,11 +9,13 @@ has, and only on a terminal with ``NO_COLOR`` unset.
 from __future__ import annotations
 
 import os
+import shutil
 from typing import IO
 
 from .. import i18n
 from ..i18n import t
 from .model import Diagnosis, RunResult, Step, StepStatus, Suggestion
+from .probe import security_label
 
 i18n.register({
     "render.status.ok": {"fr": "ok", "en": "ok"},
@@ -41,9 +43,6 @@ i18n.register({
         "fr": "Diagnostic [{code}] : {summary}", "en": "Diagnosis [{code}]: {summary}",
     },
     "render.hint": {"fr": "Quoi faire : {hint}", "en": "What to do: {hint}"},
-    "render.security.starttls": {"fr": "STARTTLS", "en": "STARTTLS"},
-    "render.security.implicit_tls": {"fr": "SSL/TLS implicite", "en": "implicit SSL/TLS"},
-    "render.security.none": {"fr": "sans chiffrement", "en": "no encryption"},
     "render.suggestion": {
         "fr": "Suggestion : le port {port} ({security}) répond. {reason}",
         "en": "Suggestion: port {port} ({security}) works. {reason}",
@@ -138,7 +137,7 @@ def format_diagnosis(diagnosis: Diagnosis, lang: str | None = None) -> list[str]
 
 
 def format_suggestion(suggestion: Suggestion, lang: str | None = None) -> list[str]:
-    security = t(f"render.security.{suggestion.security}", lang)
+    security = security_label(suggestion.security, lang)
     return [
         t("render.suggestion", lang, port=suggestion.port, security=security,
           reason=suggestion.reason).rstrip(),
@@ -198,15 +197,19 @@ class LivePrinter:
 
     def __call__(self, step: Step) -> None:
         line = format_step(step, color=self.color)
+        if self.pending:
+            # A step can be "running" twice (then probing other ports): blank the
+            # line shown before, whatever comes next.
+            self.stream.write("\r" + " " * self.pending + "\r")
+            self.pending = 0
         if step.status == "running":
             if self.live:
-                plain = format_step(step)
+                # One screen row at most: a "\r" cannot go back up to a wrapped row.
+                width = shutil.get_terminal_size().columns - 1
+                plain = format_step(step)[:max(width, 20)]
                 self.stream.write(plain)
                 self.stream.flush()
                 self.pending = len(plain)
             return
-        if self.pending:
-            self.stream.write("\r" + " " * self.pending + "\r")
-            self.pending = 0
         self.stream.write(line + "\n")
         self.stream.flush()

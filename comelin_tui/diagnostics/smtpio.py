@@ -133,10 +133,12 @@ class SmtpConnection:
 
     async def start_tls(self, context: ssl.SSLContext, server_hostname: str) -> None:
         """Upgrade to TLS (implicit TLS or after a 220 reply to STARTTLS)."""
-        if self._buffer:
-            # Bytes the server sent before the handshake would otherwise be read
-            # as if they came over TLS (STARTTLS command injection).
-            raise SmtpProtocolError("not_smtp", _excerpt(self._buffer))
+        # Bytes the server sent before the handshake would otherwise be read as if
+        # they came over TLS (STARTTLS response injection): those already in our
+        # line buffer, and those the stream reader holds beyond the last chunk read.
+        pending = bytes(self._buffer) + bytes(getattr(self.reader, "_buffer", b""))
+        if pending:
+            raise SmtpProtocolError("not_smtp", _excerpt(pending))
         await self.writer.start_tls(context, server_hostname=server_hostname)
 
     # -- sending -------------------------------------------------------------
@@ -354,7 +356,9 @@ def describe_error(exc: BaseException, timeout: float, lang: str | None = None) 
     if isinstance(exc, ssl.SSLCertVerificationError):
         return sanitize_text(str(exc.verify_message or exc))
     if isinstance(exc, ssl.SSLError):
-        return t("smtpio.tls_failed", lang, reason=sanitize_text(str(exc.reason or exc)))
+        # An SSLError built in Python (not by OpenSSL) has no ``reason`` attribute.
+        reason = getattr(exc, "reason", None) or exc
+        return t("smtpio.tls_failed", lang, reason=sanitize_text(str(reason)))
     if isinstance(exc, ConnectionError):
         return t("smtpio.disconnected", lang)
     if isinstance(exc, OSError):
