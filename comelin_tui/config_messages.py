@@ -212,8 +212,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "“{value}” is not a port number; enter a number such as 587 or 465",
     },
     "config.port.range": {
-        "fr": "le port doit être entre 1 et 65535 (reçu {value}); le plus courant est 587",
-        "en": "the port must be between 1 and 65535 (got {value}); the usual one is 587",
+        "fr": "le port doit être entre 1 et 65535 (reçu {value})",
+        "en": "the port must be between 1 and 65535 (got {value})",
     },
     "config.timeout.invalid": {
         "fr": "le délai doit être un nombre de secondes plus grand que 0, au plus {max}",

@@ -135,6 +135,7 @@ def test_no_config_json_is_parseable(isolated_environment: Path) -> None:
     assert data["diagnosis"]["code"] == "config.invalid"
     assert "no saved settings" in data["diagnosis"]["summary"]
     assert data["steps"] == [] and data["transcript"] == []
+    assert data["server"] == {"host": None, "port": None, "security": None}
     assert last_attempt().status == "unknown"  # type: ignore[union-attr]
 
 

@@ -140,7 +140,7 @@ async def test_french_message_and_details(starttls_server: ScriptedServer,
 
     assert result.status == "ok"
     sent = message_from_bytes(starttls_server.scripted.messages[0], policy=default_policy)
-    assert sent["Subject"] == "Message de test Comelin"
+    assert sent["Subject"] == "Message d'essai Comelin"
     assert sent["Reply-To"] == "ventes@example.com"
     body = sent.get_content()
     assert "Envoyé par l'ordinateur" in body and f"port {target.port}" in body

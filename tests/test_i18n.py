@@ -68,6 +68,7 @@ def test_missing_key_shows_the_key_instead_of_crashing() -> None:
 
 # Modules whose wording has been reviewed; the others should join once aligned.
 _SECURITY_WORDING_PREFIXES = ("config.", "discovery.", "diagnosis.", "show.", "password.",
+                              "engine.", "smtpio.", "tlsinfo.", "check.", "signin.",
                               "render.", "probe.", "test_message.", "tui.",
                               "secrets.", "cli.", "providers.")
 

@@ -83,6 +83,7 @@ i18n.register({
         "fr": "tout vérifier sauf l'envoi : s'arrêter après RCPT TO",
         "en": "check everything but the send: stop after RCPT TO",
     },
+    "check.password_prompt": {"fr": "Mot de passe : ", "en": "Password: "},
     "check.password_stdin_help": {
         "fr": "lire le mot de passe (ou le jeton) sur une ligne de l'entrée standard",
         "en": "read the password (or token) from one line of standard input",
@@ -206,7 +207,7 @@ def _check(args: argparse.Namespace, config_path: Path, log_path: Path | None,
     except ComelinError as error:
         _log_could_not_run(error, args, log_path)
         if args.json:
-            print(json.dumps(could_not_run_json(error), ensure_ascii=False, indent=2))
+            print(json.dumps(could_not_run_json(error, args), ensure_ascii=False, indent=2))
             print(t("cli.error", message=error.message()), file=sys.stderr)
             return EXIT_COULD_NOT_RUN
         raise
@@ -329,7 +330,13 @@ def _secret(args: argparse.Namespace, config: Config, config_path: Path,
     if auth == "none":
         return None
     if args.password_stdin:
-        line = sys.stdin.readline()
+        if sys.stdin.isatty():
+            # Typed by a person: no echo on the screen (or in a screen recording).
+            import getpass
+
+            line = getpass.getpass(t("check.password_prompt")) + "\n"
+        else:
+            line = sys.stdin.readline()
         if not line:
             raise CheckSetupError("check.stdin_empty")
         return line.rstrip("\r\n")
@@ -349,11 +356,20 @@ def _secret(args: argparse.Namespace, config: Config, config_path: Path,
     return password
 
 
-def could_not_run_json(error: ComelinError) -> dict[str, Any]:
-    """The contract's JSON shape for a run that could not start (status "unknown")."""
+def could_not_run_json(error: ComelinError,
+                       args: argparse.Namespace | None = None) -> dict[str, Any]:
+    """The contract's JSON shape for a run that could not start (status "unknown").
+
+    ``server`` stays an object (what the options said, else nulls) so a parser
+    that reads ``server.host`` never meets a null where the contract has an object.
+    """
     return {
         "status": "unknown",
-        "server": None,
+        "server": {
+            "host": getattr(args, "host", None),
+            "port": getattr(args, "port", None),
+            "security": getattr(args, "security", None),
+        },
         "steps": [],
         "diagnosis": {
             "code": "config.invalid",

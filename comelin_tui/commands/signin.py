@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, TextIO
 from .. import i18n
 from ..errors import ComelinError
 from ..i18n import t
-from ..secrets import SecretStore
 
 if TYPE_CHECKING:
     from ..config import Config
     from ..oauth import DeviceCode, DeviceSignIn, OAuthError, SignInResult
+    from ..secrets import SecretStore
 
 MICROSOFT_PROVIDERS = ("microsoft365", "outlook-com")
 # How often the waiting loop wakes: Ctrl+C and the countdown are never later than this.
@@ -167,27 +167,32 @@ class SignInFailed(ComelinError):
                  hint=self.error.hint(lang))
 
 
-class _HeldStore(SecretStore):
-    """Holds what the sign-in saves in memory until the command commits it.
+def _held_store() -> SecretStore:
+    """A store that holds what the sign-in saves in memory until the command commits it.
 
     The wait runs in a thread: if Ctrl+C lands just as the sign-in succeeds, the
-    token cache must still not reach the real store.
+    token cache must still not reach the real store. (Defined on use, so every
+    other command does not pay for importing the secret store.)
     """
+    from ..secrets import SecretStore as Base
 
-    def __init__(self) -> None:
-        self._values: dict[str, str] = {}
+    class HeldStore(Base):
+        def __init__(self) -> None:
+            self._values: dict[str, str] = {}
 
-    def get(self, name: str) -> str | None:
-        return self._values.get(name)
+        def get(self, name: str) -> str | None:
+            return self._values.get(name)
 
-    def set(self, name: str, value: str) -> None:
-        self._values[name] = value
+        def set(self, name: str, value: str) -> None:
+            self._values[name] = value
 
-    def delete(self, name: str) -> None:
-        self._values.pop(name, None)
+        def delete(self, name: str) -> None:
+            self._values.pop(name, None)
 
-    def describe(self, lang: str | None = None) -> str:
-        return ""
+        def describe(self, lang: str | None = None) -> str:
+            return ""
+
+    return HeldStore()
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
@@ -315,7 +320,7 @@ def run(args: argparse.Namespace) -> int:
     tenant, client_id = _settings_for_sign_in(config, args.tenant, args.client_id)
     require_msal()
     store = open_secret_store(path, config.secret_backend)
-    held = _HeldStore()
+    held = _held_store()
     flow = DeviceSignIn(held)
     out = sys.stdout
     tty = _isatty(out)

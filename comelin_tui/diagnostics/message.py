@@ -14,7 +14,7 @@ from ..i18n import register, t
 from .model import Target
 
 register({
-    "test_message.subject": {"fr": "Message de test Comelin", "en": "Comelin test message"},
+    "test_message.subject": {"fr": "Message d'essai Comelin", "en": "Comelin test message"},
     "test_message.body": {
         "fr": (
             "Bonjour,\n\n"
