@@ -105,7 +105,7 @@ class ComelinApp(WorkerErrors, App[int]):
 
     def __init__(self, config_path: Path, *, demo: DemoSession | None = None,
                  language: str | None = None, dns_server: str | None = None,
-                 dns_lifetime: float = 3.0) -> None:
+                 dns_lifetime: float = 3.0, dns_checks: bool = True) -> None:
         self.demo = demo
         self.config_path = demo.config_path if demo is not None else Path(config_path)
         self.language = i18n.set_language(
@@ -120,6 +120,8 @@ class ComelinApp(WorkerErrors, App[int]):
         # DNS server for MX lookups when the settings name none (None: the system's).
         self.dns_server = dns_server
         self.dns_lifetime = dns_lifetime
+        # The advisory DNS checks (mx, spf, dkim, dmarc) after a test send.
+        self.dns_checks = dns_checks
         # Status of the last test send of the saved settings in this session.
         self.last_test_status: str | None = None
         # Worker failures shown to the user (the tests assert there are none).
@@ -195,7 +197,7 @@ class ComelinApp(WorkerErrors, App[int]):
             draft = self.new_draft()
             saved = False
         if mode == "password" and field is None:
-            field = "password"
+            field = "oauth.sign_in" if draft.smtp.auth == "oauth2" else "password"
         self.push_screen(WizardScreen(draft, saved=saved, field=field))
 
     def open_test_send(self) -> None:
@@ -294,10 +296,12 @@ class ComelinApp(WorkerErrors, App[int]):
 
 def make_app(config_path: Path | str | None = None, *, demo: bool | Sandbox | None = None,
              language: str | None = None, dns_server: str | None = None,
-             dns_lifetime: float = 3.0) -> ComelinApp:
+             dns_lifetime: float = 3.0, dns_checks: bool = True) -> ComelinApp:
     """Build the app: *demo* True (or a running Sandbox) uses throwaway demo settings.
 
-    *dns_server* (``IP[:PORT]``) and *dns_lifetime* bound the MX lookups.
+    *dns_server* (``IP[:PORT]``) and *dns_lifetime* bound the DNS lookups (MX in the
+    wizard, the domain's records after a test send); *dns_checks* False skips the
+    latter, like ``check --no-dns-checks``.
     """
     from . import paths
 
@@ -306,7 +310,7 @@ def make_app(config_path: Path | str | None = None, *, demo: bool | Sandbox | No
         session = DemoSession(None if demo is True else demo)
     path = paths.config_path(config_path)
     return ComelinApp(path, demo=session, language=language, dns_server=dns_server,
-                      dns_lifetime=dns_lifetime)
+                      dns_lifetime=dns_lifetime, dns_checks=dns_checks)
 
 
 __all__ = ["ComelinApp", "DemoSession", "WorkerState", "make_app"]

@@ -2,7 +2,8 @@
 
 Every label, hint, key description and message of the Textual screens lives
 here, so a translator reads them side by side in one place; only the F1 help
-texts live with the help screen (``screens/help.py``).
+texts live with the help screen (``screens/help.py``) and the Microsoft
+sign-in's beside it (``screens/oauth_text.py``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ _SEARCH_FIELDS = {
     "smtp.username": ("Nom d'utilisateur", "Username"),
     "password": ("Mot de passe", "Password"),
     "smtp.auth": ("Connexion sans mot de passe (relais)", "No login (relay)"),
+    "oauth.tenant": ("Locataire (tenant) Microsoft 365", "Microsoft 365 tenant"),
+    "oauth.client_id": ("ID d'application (client) Microsoft", "Microsoft Application (client) ID"),
     "save": ("Vérifier et enregistrer", "Review and save"),
     "test": ("Envoyer un courriel test", "Send a test email"),
 }
@@ -233,18 +236,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This server uses no username or password: it trusts the store's public IP "
               "address.",
     },
-    "tui.cred.oauth_note": {
-        "fr": "Ces réglages se connectent avec Microsoft (OAuth); l'assistant les garde tels "
-              "quels. Pour refaire la connexion : comelin-tui signin",
-        "en": "These settings sign in with Microsoft (OAuth); the wizard keeps them as they "
-              "are. To sign in again: comelin-tui signin",
-    },
-    "tui.cred.oauth_option": {
-        "fr": "Connexion avec Microsoft plutôt qu'un mot de passe : enregistrez, puis lancez "
-              "comelin-tui signin.",
-        "en": "Signing in with Microsoft instead of a password: save, then run "
-              "comelin-tui signin.",
-    },
     "tui.cred.app_password": {
         "fr": "{provider} exige un mot de passe d'application, pas le mot de passe du compte. "
               "Voir la liste de l'étape Fournisseur.",
@@ -387,6 +378,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tui.test.no_password": {
         "fr": "Aucun mot de passe enregistré : utilisez « Changer le mot de passe ».",
         "en": "No password saved: use \"Change the password\".",
+    },
+    "tui.test.dns_title": {
+        "fr": "Enregistrements DNS du domaine (conseils : ils n'empêchent pas l'envoi)",
+        "en": "The domain's DNS records (advice: they never stop sending)",
+    },
+    "tui.test.dns_running": {
+        "fr": "Vérification des enregistrements DNS du domaine... (Échap pour annuler)",
+        "en": "Checking the domain's DNS records... (Escape to cancel)",
     },
     "tui.test.mailbox": {"fr": "Reçus par le serveur de démo ({count}) :",
                          "en": "Received by the demo server ({count}):"},

@@ -1,15 +1,15 @@
 """The whole wizard, keys only, at 80x24, against the embedded sandbox server.
 
-Google Workspace, Microsoft 365 and a custom server: the provider comes from
-the MX lookup (a real DNS server on loopback), its presets are checked, then
-the host/port/CA are pointed at the sandbox (as a technician overrides a
-host), the password is saved (test keyring or the protected file) and the
-test send reaches the sandbox's mailbox.
+Google Workspace and a custom server: the provider comes from the MX lookup
+(a real DNS server on loopback), its presets are checked, then the
+host/port/CA are pointed at the sandbox (as a technician overrides a host),
+the password is saved (test keyring or the protected file) and the test send
+reaches the sandbox's mailbox. Microsoft 365 walks its recommended path, the
+Microsoft sign-in, in ``test_app_oauth.py`` (its password path is there too).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,6 @@ from test_app_support import (
     SIZE,
     assert_no_errors,
     build,
-    file_mode,
     fill,
     paste,
     settle,
@@ -154,28 +153,6 @@ async def test_google_workspace_with_the_system_keyring(tmp_path: Path, memory_k
     account = f"{SMTP_PASSWORD}@{config_namespace(config_path)}"
     assert memory_keyring.store[("comelin-tui", account)] == "abcdefghijklmnop"
     assert sandbox.mailbox[0]["To"] == "ventes@gshop.test"
-
-
-async def test_microsoft_365_with_the_protected_file(tmp_path: Path,
-                                                      dns_server: DnsServer) -> None:
-    config_path = tmp_path / "config.toml"
-    app = build(config_path, dns_server=dns_server.address)
-    with Sandbox(username="ventes@contoso.test", password="Secret-365") as sandbox:
-        async with app.run_test(size=SIZE) as pilot:
-            await walk_wizard(pilot, email="ventes@contoso.test", provider_id="microsoft365",
-                              host="smtp.office365.com", port=587, sandbox=sandbox,
-                              password="Secret-365",
-                              provider_texts=("contoso-test.mail.protection.outlook.com",
-                                              "Authenticated SMTP", "December 2026"))
-            await run_test_send(pilot, sandbox)
-            assert_no_errors(app)
-
-    config = load_config(config_path)
-    assert config.secret_backend == "file"
-    secret_file = config_path.with_suffix(".secrets")
-    assert file_mode(secret_file) == 0o600
-    assert json.loads(secret_file.read_text())[SMTP_PASSWORD] == "Secret-365"
-    assert "Secret-365" not in config_path.read_text()
 
 
 async def test_custom_server_without_mx(tmp_path: Path, dns_server: DnsServer) -> None:

@@ -25,8 +25,8 @@ MICROSOFT_365 = Provider(
             en="The mailbox's sign-in name (UPN), not an alias",
         ),
         password=L(
-            fr="Mot de passe Microsoft 365, ou choisissez « Se connecter avec Microsoft »",
-            en="Microsoft 365 password, or choose \"Sign in with Microsoft\"",
+            fr="Le mot de passe actuel de la boîte (« SMTP authentifié » doit être activé)",
+            en="The mailbox's current password (\"Authenticated SMTP\" must be on)",
         ),
     ),
     checklist=(

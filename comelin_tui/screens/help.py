@@ -27,6 +27,10 @@ _HELP_TITLES = {
     "smtp.username": ("Nom d'utilisateur", "Username"),
     "password": ("Mot de passe", "Password"),
     "smtp.auth": ("Connexion sans mot de passe", "No login"),
+    "oauth.method": ("Comment se connecter", "How to sign in"),
+    "oauth.tenant": ("Locataire (tenant)", "Tenant"),
+    "oauth.client_id": ("ID d'application (client)", "Application (client) ID"),
+    "oauth.sign_in": ("Se connecter avec Microsoft", "Sign in with Microsoft"),
     "steps": ("Les étapes", "The steps"),
     "recipient": ("Destinataire du test", "Test recipient"),
     "screen.HomeScreen": ("Accueil", "Home"),
@@ -119,6 +123,38 @@ HELP_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Some relays (Google Workspace, Microsoft 365 connector) trust the store's IP "
               "address: no login is needed then.",
     },
+    "tui.help.oauth.method": {
+        "fr": "Microsoft 365 : « Se connecter avec Microsoft » ne garde aucun mot de passe et "
+              "continue de fonctionner après le retrait de l'authentification de base (fin "
+              "2026). Le mot de passe reste possible tant que l'organisation l'accepte. "
+              "Flèches puis Entrée pour choisir.",
+        "en": "Microsoft 365: \"Sign in with Microsoft\" keeps no password and keeps working "
+              "after basic authentication is retired (end of 2026). The password still works "
+              "while the organization allows it. Arrows then Enter to choose.",
+    },
+    "tui.help.oauth.tenant": {
+        "fr": "L'organisation Microsoft 365 : son domaine (contoso.com, "
+              "contoso.onmicrosoft.com) ou l'ID de l'annuaire (locataire), un GUID affiché "
+              "sur la page Vue d'ensemble de l'inscription d'application.",
+        "en": "The Microsoft 365 organization: its domain (contoso.com, "
+              "contoso.onmicrosoft.com) or the Directory (tenant) ID, a GUID shown on the app "
+              "registration's Overview page.",
+    },
+    "tui.help.oauth.client_id": {
+        "fr": "L'ID d'application (client) de l'inscription d'application créée pour "
+              "Comelin : « Autoriser les flux clients publics » = Oui et l'autorisation "
+              "déléguée SMTP.Send.",
+        "en": "The Application (client) ID of the app registration made for Comelin: "
+              "\"Allow public client flows\" = Yes and the delegated permission SMTP.Send.",
+    },
+    "tui.help.oauth.sign_in": {
+        "fr": "Aucun navigateur n'est nécessaire ici : ouvrez l'adresse affichée sur un "
+              "téléphone ou un ordinateur et entrez le code. Échap annule. La connexion est "
+              "gardée avec les réglages au moment d'enregistrer, jamais dans le fichier.",
+        "en": "No browser is needed here: open the address shown on a phone or a computer "
+              "and enter the code. Escape cancels. The sign-in is kept with the settings when "
+              "you save, never in the settings file.",
+    },
     "tui.help.steps": {
         "fr": "Les étapes : [x] faite, [>] en cours, [!] à corriger, [ ] à venir. Flèches "
               "puis Entrée pour y aller.",
@@ -168,6 +204,11 @@ FIELD_HELP = {
     "password": "password",
     "reveal": "password",
     "smtp-auth": "smtp.auth",
+    "auth-method": "oauth.method",
+    "oauth-tenant": "oauth.tenant",
+    "oauth-client-id": "oauth.client_id",
+    "oauth-start": "oauth.sign_in",
+    "oauth-code": "oauth.sign_in",
     "steps": "steps",
     "recipient": "recipient",
 }

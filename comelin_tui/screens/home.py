@@ -15,6 +15,7 @@ from textual.widgets import OptionList
 from .. import i18n
 from ..i18n import t
 from ..widgets import KeyBar, Menu, TitleBar, Tr
+from . import oauth_text  # noqa: F401 - the sign-in's words on the dashboard
 from .base import WorkerErrors
 
 if TYPE_CHECKING:
@@ -117,7 +118,8 @@ class HomeScreen(WorkerErrors, Screen[None]):
         yield Tr(lambda: self._problems(config), classes="warning-text", hide_empty=True)
         yield Menu([
             ("test", "tui.home.action.test"),
-            ("password", "tui.home.action.password"),
+            ("password", lambda: t("tui.home.action.sign_in" if config.smtp.auth == "oauth2"
+                                   else "tui.home.action.password")),
             ("edit", "tui.home.action.edit"),
             ("start", "tui.home.action.start_over"),
             ("quit", "tui.home.action.quit"),
@@ -133,7 +135,8 @@ class HomeScreen(WorkerErrors, Screen[None]):
             ("tui.home.server", lambda: f"{smtp.host or '-'}:{smtp.port}"),
             ("tui.home.security", lambda: security_label(smtp.security)),
             ("tui.home.username", lambda: smtp.username or "-"),
-            ("tui.home.secret", self._secret_line),
+            ("tui.home.sign_in" if smtp.auth == "oauth2" else "tui.home.secret",
+             self._secret_line),
             ("tui.home.last_test", lambda: attempt_summary(self._attempt)
              if self._attempt_loaded else "..."),
         ]
@@ -192,8 +195,18 @@ class HomeScreen(WorkerErrors, Screen[None]):
 
         app: Any = self.app
 
+        def describe_oauth() -> dict[str, str]:
+            from ..oauth import describe_sign_in
+            from ..secrets import open_secret_store
+
+            store = open_secret_store(app.config_path, config.secret_backend)
+            return {lang: t("tui.home.sign_in_line", lang, describe=describe_sign_in(store, lang),
+                            where=store.describe(lang)) for lang in i18n.LANGUAGES}
+
         def describe() -> tuple[dict[str, str] | None, Any]:
             try:
+                if config.smtp.auth == "oauth2":
+                    return describe_oauth(), None
                 store = smtp_password_store(app.config_path, config.secret_backend)
                 texts: dict[str, str] = {lang: store.describe(lang) for lang in i18n.LANGUAGES}
                 if store.get(SMTP_PASSWORD) is None:

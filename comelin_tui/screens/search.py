@@ -29,6 +29,8 @@ SETTINGS: tuple[tuple[str, str], ...] = (
     ("smtp.username", "credentials"),
     ("password", "credentials"),
     ("smtp.auth", "credentials"),
+    ("oauth.tenant", "credentials"),
+    ("oauth.client_id", "credentials"),
     ("save", "review"),
     ("test", "test"),
 )

@@ -1,19 +1,22 @@
-"""Step 4: username and password, with the provider's advice and where the secret goes."""
+"""Step 4: how to sign in to the server (password, or Microsoft's sign-in for Microsoft 365),
+with the provider's advice and where the secret goes."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input
+from textual.widgets import Checkbox, Input, RadioSet
 
 from ..i18n import t
-from ..widgets import Field, Toggle, Tr, plain
-from .step_base import StepPane
+from ..widgets import Field, Radio, Toggle, Tr, plain
+from .oauth_sign_in import MicrosoftSignIn
+from .step_base import StepPane, shown
 
 
 class CredentialsStep(StepPane):
     step_id = "credentials"
-    FIELDS = ("smtp.username", "password", "smtp.auth")
+    FIELDS = ("smtp.username", "password", "smtp.auth", "oauth.tenant", "oauth.client_id",
+              "oauth.sign_in")
 
     def __init__(self) -> None:
         super().__init__()
@@ -21,14 +24,20 @@ class CredentialsStep(StepPane):
 
     def compose(self) -> ComposeResult:
         yield Tr(self._advice, id="cred-advice", classes="note", hide_empty=True)
+        yield Field("tui.oauth.method_label",
+                    RadioSet(Radio(plain(t("tui.oauth.method_oauth")), id="auth-oauth2"),
+                             Radio(plain(t("tui.oauth.method_password")), id="auth-password"),
+                             id="auth-method", compact=True),
+                    id="field-auth-method")
         yield Toggle(plain(t("tui.cred.no_login")), id="smtp-auth", compact=True)
+        yield MicrosoftSignIn()
         yield Field("tui.cred.username_label", Input(id="smtp-username"),
                     hint=lambda: self.provider.hint("username"), id="field-smtp-username")
         yield Field("tui.cred.password_label", Input(id="password", password=True),
                     hint=lambda: self.provider.hint("password"), id="field-password")
         yield Toggle(plain(t("tui.cred.reveal")), id="reveal", compact=True)
         yield Tr(self._strip_note, id="strip-note", classes="muted", hide_empty=True)
-        yield Tr("tui.cred.where_title", classes="subheading")
+        yield Tr(self._where_title, id="where-title", classes="subheading")
         yield Tr(lambda: self.wizard.secret_where(), id="secret-where", classes="muted")
 
     # -- text --------------------------------------------------------------
@@ -36,18 +45,21 @@ class CredentialsStep(StepPane):
     def _advice(self) -> str:
         auth = self.draft.smtp.auth
         if auth == "oauth2":
-            return t("tui.cred.oauth_note")
+            return ""  # the sign-in explains itself
         if auth == "none":
             return t("tui.cred.no_login_note")
         kind = self.provider.password_kind
         if kind in ("app_password", "api_key"):
             return t(f"tui.cred.{kind}", provider=self.provider.display_name())
-        if "oauth2" in self.provider.auth_kinds:
-            return t("tui.cred.oauth_option")
+        if self._offers_choice:
+            return t("tui.oauth.password_retiring")
         return ""
 
     def _strip_note(self) -> str:
         return t("tui.cred.spaces_removed") if self._stripped else ""
+
+    def _where_title(self) -> str:
+        return t("tui.oauth.where_title" if self._uses_oauth else "tui.cred.where_title")
 
     # -- state -------------------------------------------------------------
 
@@ -55,13 +67,34 @@ class CredentialsStep(StepPane):
     def _uses_password(self) -> bool:
         return self.draft.smtp.auth == "password"
 
+    @property
+    def _uses_oauth(self) -> bool:
+        return self.draft.smtp.auth == "oauth2"
+
+    @property
+    def _offers_choice(self) -> bool:
+        """Microsoft's sign-in or a password (or OAuth settings that may go back)."""
+        kinds = self.provider.auth_kinds
+        return ("oauth2" in kinds and "password" in kinds) or self._uses_oauth
+
+    @property
+    def sign_in(self) -> MicrosoftSignIn:
+        return self.query_one(MicrosoftSignIn)
+
     def load(self) -> None:
         smtp = self.draft.smtp
         kinds = self.provider.auth_kinds
         auth_box = self.query_one("#smtp-auth", Checkbox)
-        auth_box.display = "none" in kinds and "password" in kinds and smtp.auth != "oauth2"
+        auth_box.display = "none" in kinds and "password" in kinds and not self._uses_oauth
         with auth_box.prevent(Checkbox.Changed):
             auth_box.value = smtp.auth == "none"
+        self.query_one("#field-auth-method").display = self._offers_choice
+        if self._offers_choice and smtp.auth in ("oauth2", "password"):
+            # Not prevented: the set's Changed also moves its keyboard highlight here
+            # (method_chosen ignores the choice already in the draft).
+            self.query_one(f"#auth-{smtp.auth}", Radio).value = True
+        self.sign_in.display = self._uses_oauth
+        self.sign_in.load()
         self.set_value("smtp.username", smtp.username)
         password_input = self.query_one("#password", Input)
         if self.wizard.password is not None:
@@ -79,6 +112,8 @@ class CredentialsStep(StepPane):
             widget.refresh_language()
 
     def check(self, *, show: bool) -> list[str]:
+        if self._uses_oauth:
+            return self.sign_in.check(show=show)
         if not self._uses_password:
             return []
         problems = []
@@ -94,15 +129,47 @@ class CredentialsStep(StepPane):
             field.set_error(None)
         return problems
 
+    def invalid_fields(self) -> list[str]:
+        if self._uses_oauth:
+            return self.sign_in.invalid_fields()
+        value = self.control("smtp.username").value
+        refused = value.strip() and self.wizard.assign("smtp.username", value) is not None
+        return ["smtp.username"] if refused else []
+
     def entered(self) -> None:
         self.load()
 
     def focus_first(self) -> None:
-        """The password when the username is already filled in (from the provider)."""
-        if self._uses_password and self.draft.smtp.username:
+        """The sign-in choice when there is one, else the password when the username is
+        already filled in (from the provider)."""
+        if self._offers_choice:
+            self.query_one("#auth-method", RadioSet).focus()
+        elif self._uses_password and self.draft.smtp.username:
             self.focus_field("password")
         else:
             super().focus_first()
+
+    def focus_field(self, dotted: str) -> None:
+        if dotted == "oauth.sign_in":
+            button = self.query_one("#oauth-start")
+            if shown(button, self):
+                button.focus()
+            else:  # without msal: the choice, to take the password instead
+                self.query_one("#auth-method", RadioSet).focus()
+            return
+        super().focus_field(dotted)
+
+    @on(RadioSet.Changed, "#auth-method")
+    def method_chosen(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        if self.sign_in.busy:
+            self.sign_in.cancel(quiet=True)
+        chosen = "oauth2" if event.pressed.id == "auth-oauth2" else "password"
+        if chosen == self.draft.smtp.auth:
+            return  # the draft's own choice, shown by load()
+        self.wizard.assign("smtp.auth", chosen)
+        self.load()
+        self.wizard.refresh_chrome()
 
     @on(Input.Changed, "#smtp-username")
     def username_typed(self, event: Input.Changed) -> None:
@@ -137,5 +204,7 @@ class CredentialsStep(StepPane):
     def refresh_language(self) -> None:
         self.query_one("#smtp-auth", Checkbox).label = plain(t("tui.cred.no_login"))
         self.query_one("#reveal", Checkbox).label = plain(t("tui.cred.reveal"))
+        self.query_one("#auth-oauth2", Radio).label = plain(t("tui.oauth.method_oauth"))
+        self.query_one("#auth-password", Radio).label = plain(t("tui.oauth.method_password"))
         self.query_one("#password", Input).placeholder = (
             t("tui.cred.password_keep") if self.wizard.has_secret else "")

@@ -29,7 +29,7 @@ class ReviewStep(StepPane):
         with Horizontal(id="review-actions", classes="actions"):
             yield TrButton("tui.review.save", id="save", variant="primary")
         with Vertical(id="after-save"):
-            yield Tr("tui.review.saved", classes="success-text")
+            yield Tr(self._saved, id="saved-note", classes="success-text")
             yield Tr(self._reminders, classes="reminders")
             with Horizontal(classes="actions"):
                 yield TrButton("tui.review.test", id="test", variant="primary")
@@ -37,7 +37,7 @@ class ReviewStep(StepPane):
 
     # -- text --------------------------------------------------------------
 
-    def _rows(self) -> list[tuple[str, Callable[[], str]]]:
+    def _rows(self) -> list[tuple[str | Callable[[], str], Callable[[], str]]]:
         def company() -> str:
             c = self.draft.company
             return (f"{c.name} <{c.email}>" if c.name else c.email) or "-"
@@ -53,7 +53,7 @@ class ReviewStep(StepPane):
             ("tui.home.server", server),
             ("tui.home.security", lambda: t(f"tui.security.{self.draft.smtp.security}")),
             ("tui.home.username", self._login),
-            ("tui.review.password", self._password_state),
+            (self._secret_label, self._password_state),
             ("tui.review.stored", self._store),
         ]
 
@@ -63,8 +63,18 @@ class ReviewStep(StepPane):
             return t("tui.review.no_login")
         return smtp.username or "-"
 
+    def _secret_label(self) -> str:
+        return t("tui.review.sign_in" if self.draft.smtp.auth == "oauth2"
+                 else "tui.review.password")
+
     def _password_state(self) -> str:
         wizard = self.wizard
+        if self.draft.smtp.auth == "oauth2":
+            state = wizard.sign_in_state()
+            if state == "none":
+                return t("tui.review.sign_in_missing")
+            key = "tui.review.sign_in_new" if state == "new" else "tui.review.sign_in_kept"
+            return t(key, account=wizard.signed_in_account() or "?")
         if self.draft.smtp.auth != "password":
             return "-"
         if wizard.password is not None:
@@ -88,10 +98,10 @@ class ReviewStep(StepPane):
         from ..config import config_warnings, field_label, missing_fields
 
         wizard = self.wizard
+        own = {"password": "tui.cred.password_label", "oauth.sign_in": "tui.oauth.sign_in_field"}
         lines = []
         for step, fields in wizard.field_problems().items():
-            names = ", ".join(field_label(f) if f != "password" else t("tui.cred.password_label")
-                              for f in fields)
+            names = ", ".join(t(own[f]) if f in own else field_label(f) for f in fields)
             lines.append(t("tui.review.step_problem", step=t(f"tui.step.{step}"), fields=names))
         missing = [f for f in missing_fields(self.draft)
                    if not any(f in fields for fields in wizard.field_problems().values())]
@@ -100,12 +110,19 @@ class ReviewStep(StepPane):
         lines += [f"! {w.message()} {w.hint()}" for w in config_warnings(self.draft)]
         return "\n".join(lines)
 
+    def _saved(self) -> str:
+        auth = self.draft.smtp.auth
+        return t("tui.review.saved_oauth" if auth == "oauth2" else
+                 "tui.review.saved" if auth == "password" else "tui.review.saved_settings")
+
     def _save_error(self) -> str:
         error = self.wizard.save_error
         return t("tui.review.not_saved_detail", reason=error.message()) if error else ""
 
     def _reminders(self) -> str:
-        lines = [t("tui.review.reminder_password"), self.provider.sent_copies.get_text()]
+        first = ("tui.review.reminder_sign_in" if self.draft.smtp.auth == "oauth2"
+                 else "tui.review.reminder_password")
+        lines = [t(first), self.provider.sent_copies.get_text()]
         return "\n".join(f"- {line}" for line in lines if line)
 
     # -- state -------------------------------------------------------------
@@ -125,8 +142,11 @@ class ReviewStep(StepPane):
         self.entered()
 
     def focus_first(self) -> None:
-        target = "#test" if self._after_save else "#save"
-        self.query_one(target, TrButton).focus()
+        button = self.query_one("#test" if self._after_save else "#save", TrButton)
+        button.focus()
+        # After Save the reminders appear above it: scroll once they are laid out (the
+        # first refresh shows them, the second knows how tall the pane became).
+        self.call_after_refresh(self.call_after_refresh, button.scroll_visible, animate=False)
 
     def focus_field(self, dotted: str) -> None:
         self.focus_first()

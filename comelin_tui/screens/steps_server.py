@@ -81,10 +81,9 @@ class ServerStep(StepPane):
         self.set_value("smtp.port", str(smtp.port))
         self.set_value("smtp.ca_file", str(smtp.ca_file) if smtp.ca_file else "")
         self.set_value("smtp.timeout", f"{smtp.timeout:g}")
-        radio = self.query_one(f"#sec-{smtp.security}", Radio)
-        if not radio.value:
-            with self.prevent(RadioSet.Changed):
-                radio.value = True
+        # Not prevented: the set's Changed also moves its keyboard highlight to this one
+        # (security_chosen ignores the choice already in the draft).
+        self.query_one(f"#sec-{smtp.security}", Radio).value = True
         presets = self.query_one("#server-presets", OptionList)
         presets.set_options(self._preset_options())
         presets.display = len(self.provider.presets) > 1
@@ -130,6 +129,8 @@ class ServerStep(StepPane):
         security = (event.pressed.id or "sec-starttls").removeprefix("sec-")
         smtp = self.draft.smtp
         old = smtp.security
+        if security == old:
+            return
         self.wizard.assign("smtp.security", security)
         if smtp.port == USUAL_PORTS.get(old) and security in USUAL_PORTS:
             self.wizard.assign("smtp.port", USUAL_PORTS[security])

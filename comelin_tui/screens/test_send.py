@@ -1,14 +1,17 @@
 """The live test send: the recipient, each step as it happens, and what to fix.
 
 The run is the diagnostics engine's, in an exclusive worker; Escape cancels it
-at once (the engine closes the socket). A failure shows the diagnosis, and
-when probing found a working port/security, "Apply suggested fix" saves it
-and runs the test again.
+at once (the engine closes the socket). After the SMTP steps come the
+advisory DNS checks of the sending domain (mx, spf, dkim, dmarc: they warn,
+never fail). A failure shows the diagnosis (in the language shown, also after
+a switch), and when probing found a working port/security, "Apply suggested
+fix" saves it and runs the test again.
 """
 
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -20,18 +23,20 @@ from textual.timer import Timer
 from textual.widgets import Button, Input, Log
 from textual.worker import Worker
 
+from ..diagnostics.model import DELIVERABILITY_STEPS
 from ..errors import ComelinError
 from ..i18n import t
 from ..widgets import Field, KeyBar, TitleBar, Tr, TrButton
-from ..widgets.step_row import StepRow, clock
+from ..widgets.step_row import StepRow
 from .base import WorkerErrors
+from .test_send_text import TestSendTexts
 
 if TYPE_CHECKING:
     from ..config import Config
     from ..diagnostics.model import RunResult, Step, Target
 
 
-class TestSendScreen(WorkerErrors, Screen[None]):
+class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
     """Send a real test message with the saved settings and explain the outcome."""
 
     __test__ = False  # not a pytest test class, despite the name
@@ -54,6 +59,7 @@ class TestSendScreen(WorkerErrors, Screen[None]):
         self._spinner: Timer | None = None
         self._rows: dict[str, StepRow] = {}
         self._busy = False
+        self._checking_dns = False
 
     @property
     def config(self) -> Config:
@@ -77,6 +83,8 @@ class TestSendScreen(WorkerErrors, Screen[None]):
                 yield TrButton("tui.test.transcript_show", id="toggle-transcript")
                 yield TrButton("tui.test.back", id="back")
             yield Vertical(id="step-rows")
+            with Vertical(id="dns-rows"):
+                yield Tr("tui.test.dns_title", classes="subheading")
             yield Tr(self._outcome, id="outcome", hide_empty=True)
             yield Tr(self._diagnosis, id="diagnosis", classes="diagnosis", hide_empty=True)
             yield Tr(self._suggestion, id="suggestion", classes="note", hide_empty=True)
@@ -88,76 +96,13 @@ class TestSendScreen(WorkerErrors, Screen[None]):
         yield KeyBar(hide=("command_palette",))
 
     def on_mount(self) -> None:
+        self.query_one("#dns-rows").display = False
         self.query_one("#apply-fix").display = False
         self.query_one("#transcript").display = False
         self.query_one("#transcript", Log).border_title = t("tui.test.transcript_title")
         recipient = self.query_one("#recipient", Input)
         recipient.value = self.config.company.email or self.config.smtp.from_address
         self.query_one("#run", Button).focus()
-
-    # -- text --------------------------------------------------------------
-
-    def _intro(self) -> str:
-        smtp = self.config.smtp
-        return t("tui.test.intro", host=smtp.host, port=smtp.port,
-                 security=t(f"tui.security_short.{smtp.security}"))
-
-    def _outcome(self) -> str:
-        if self.problem is not None:
-            return self.problem.message()
-        if self.running:
-            return t("tui.test.running")
-        if self.cancelled:
-            return t("tui.test.cancelled")
-        result = self.result
-        if result is None:
-            return ""
-        if result.status == "fail":
-            failed = next((s for s in result.steps if s.status == "fail"), None)
-            from ..diagnostics.render import step_name
-
-            return t("tui.test.failed", step=step_name(failed.id) if failed else "?")
-        key = "tui.test.ok_queue" if result.queue_id else "tui.test.ok"
-        if result.status == "warn":
-            key = "tui.test.warn"
-        return t(key, to=result.target.to_address, queue_id=result.queue_id or "")
-
-    def _diagnosis(self) -> str:
-        result = self.result
-        if result is None or self.running or result.diagnosis is None:
-            return ""
-        diagnosis = result.diagnosis
-        lines = [t("tui.test.diagnosis", code=diagnosis.code, summary=diagnosis.summary)]
-        if diagnosis.hint:
-            lines.append(t("tui.test.hint", hint=diagnosis.hint))
-        return "\n".join(lines)
-
-    def _suggestion(self) -> str:
-        suggestion = self.result.suggestion if self.result and not self.running else None
-        if suggestion is None:
-            return ""
-        return t("tui.test.suggestion", port=suggestion.port,
-                 security=t(f"tui.security_short.{suggestion.security}"),
-                 reason=suggestion.reason)
-
-    def _after_note(self) -> str:
-        if self.result is None or self.running or self.result.status == "fail" and \
-                not any(s.id == "rcpt_to" and s.status == "ok" for s in self.result.steps):
-            return ""
-        return t("tui.test.bounce_note")
-
-    def _mailbox(self) -> str:
-        demo = getattr(self.app, "demo", None)
-        if demo is None or demo.sandbox is None or self.result is None or self.running:
-            return ""
-        messages = demo.sandbox.mailbox
-        if not messages:
-            return t("tui.test.mailbox_empty")
-        lines = [t("tui.test.mailbox", count=len(messages))]
-        for message in messages[-5:]:
-            lines.append(f"- {clock(message.get('Date', ''))}  {message.get('To', '')}  "
-                         f"{message.get('Subject', '')}")
-        return "\n".join(lines)
 
     def refresh_texts(self) -> None:
         for widget in self.query(Tr):
@@ -202,6 +147,9 @@ class TestSendScreen(WorkerErrors, Screen[None]):
             return
         field.set_error(None)
         self.query_one("#step-rows").remove_children()
+        dns_rows = self.query_one("#dns-rows")
+        dns_rows.remove_children(".step-row, .advice")
+        dns_rows.display = False
         self._rows = {}
         self.query_one("#transcript", Log).clear()
         self._busy = True
@@ -217,13 +165,18 @@ class TestSendScreen(WorkerErrors, Screen[None]):
         try:
             target = await self._target(to_address)
             if target.auth == "oauth2" and target.password is None:
-                self.result = await self._run_oauth(target)
+                result = await self._run_oauth(target)
             else:
-                self.result = await run_check(target, self._on_step, probe=True)
+                result = await run_check(target, self._on_step, probe=True)
+            self._checking_dns = True
+            self.refresh_texts()
+            result.steps.extend(await self._deliverability(result))
+            self.result = result
         except ComelinError as error:
             self.problem = error
         finally:
             self._busy = False
+            self._checking_dns = False
             self._stop_spinner()
         if self.result is not None:
             app: Any = self.app
@@ -278,6 +231,27 @@ class TestSendScreen(WorkerErrors, Screen[None]):
             language=i18n.get_language(),
         )
 
+    async def _deliverability(self, result: RunResult) -> list[Step]:
+        """The advisory DNS checks of the sending domain, as `comelin-tui check` runs them.
+
+        Not in demo mode; not for a special-use domain (``.example``, ``.test``...)
+        unless a DNS server was named, which is how tests point at theirs.
+        """
+        from ..commands.check_dns import is_reserved, sending_domain
+
+        app: Any = self.app
+        config = self.config
+        domain = sending_domain(config)
+        nameserver = config.dns_server or app.dns_server
+        if app.demo is not None or not app.dns_checks \
+                or (nameserver is None and is_reserved(domain)):
+            return []
+        from ..discovery import deliverability_steps
+
+        return await deliverability_steps(
+            domain, config.provider, nameserver=nameserver, lifetime=app.dns_lifetime,
+            on_step=self._on_step, smtp_host=config.smtp.host, lang=result.target.language)
+
     async def _run_oauth(self, target: Target) -> RunResult:
         """Microsoft 365 sign-in: a fresh access token from the saved sign-in, then XOAUTH2."""
         from ..oauth_check import run_check_oauth
@@ -295,9 +269,18 @@ class TestSendScreen(WorkerErrors, Screen[None]):
         row = self._rows.get(step.id)
         if row is None:
             row = self._rows[step.id] = StepRow(step)
-            self.query_one("#step-rows").mount(row)
+            if step.id in DELIVERABILITY_STEPS:
+                rows = self.query_one("#dns-rows")
+                rows.display = True
+                rows.mount(row)
+                rows.mount(Tr(partial(self._advice, step.id), id=f"advice-{step.id}",
+                              classes="advice", hide_empty=True))
+            else:
+                self.query_one("#step-rows").mount(row)
         else:
             row.update_step(step)
+            if step.id in DELIVERABILITY_STEPS:
+                self.query_one(f"#advice-{step.id}", Tr).refresh_language()
         if step.status != "running" and step.transcript:
             self.query_one("#transcript", Log).write_lines(step.transcript)
         row.scroll_visible()

@@ -32,6 +32,7 @@ from .steps_provider import ProviderStep
 from .steps_review import ReviewStep
 from .steps_server import ServerStep
 from .wizard_guess import ProviderGuessing
+from .wizard_oauth import SigningIn
 from .wizard_save import STEPS, Saving
 
 if TYPE_CHECKING:
@@ -69,10 +70,12 @@ class StepList(OptionList):
                             else (*STEPS, "test").index(current))
 
 
-class WizardScreen(ProviderGuessing, Saving, WorkerErrors, Screen[None]):
+class WizardScreen(ProviderGuessing, Saving, SigningIn, WorkerErrors, Screen[None]):
     """The guided setup: company email, provider, server, credentials, review and save."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # While a Microsoft sign-in waits, Escape cancels it (and nothing else).
+        Binding("escape", "cancel_sign_in", "tui.key.cancel", id="cancel-sign-in"),
         Binding("escape", "back", "tui.key.back", id="back"),
         Binding("escape", "leave", "tui.key.leave", id="leave"),
         Binding("ctrl+n", "next", "tui.key.next", id="next"),
@@ -99,6 +102,7 @@ class WizardScreen(ProviderGuessing, Saving, WorkerErrors, Screen[None]):
         self.store_kind: str | None = None
         self.store_text: dict[str, str] | None = None
         self.has_secret = False
+        self.init_sign_in()
         # MX lookup state.
         self.mx_result: MxResult | None = None
         self.mx_error: ComelinError | None = None
@@ -158,7 +162,8 @@ class WizardScreen(ProviderGuessing, Saving, WorkerErrors, Screen[None]):
     @property
     def dirty(self) -> bool:
         """True when something typed here is not saved yet."""
-        return self._snapshot() != self._baseline or self.password != self._initial_password
+        return (self._snapshot() != self._baseline or self.password != self._initial_password
+                or self.oauth_cache is not None)
 
     @property
     def provider(self) -> Provider:
@@ -229,6 +234,8 @@ class WizardScreen(ProviderGuessing, Saving, WorkerErrors, Screen[None]):
     # -- navigation ---------------------------------------------------------
 
     def goto(self, step: str, *, field: str | None = None) -> None:
+        if self.signing_in:
+            self.action_cancel_sign_in()  # leaving the step stops waiting for it
         if step == "test":
             self.open_test()
             return
@@ -253,12 +260,15 @@ class WizardScreen(ProviderGuessing, Saving, WorkerErrors, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         first = self.current == STEPS[0]
+        signing_in = self.signing_in
+        if action == "cancel_sign_in":
+            return signing_in
         if action == "back":
-            return not first
+            return not first and not signing_in
         if action == "leave":
-            return first
+            return first and not signing_in
         if action == "next":
-            return self.current != STEPS[-1] or None
+            return (self.current != STEPS[-1] and not signing_in) or None
         return True
 
     def action_next(self) -> None:

@@ -26,6 +26,17 @@ if TYPE_CHECKING:
 MX_DEBOUNCE = 0.6
 
 
+def default_auth(provider: Provider) -> str:
+    """The provider's first way to sign in; the password when its first (Microsoft
+    sign-in) cannot work here because msal is not installed."""
+    from ..oauth import msal_available
+
+    auth = provider.default_auth
+    if auth == "oauth2" and "password" in provider.auth_kinds and not msal_available():
+        return "password"
+    return auth
+
+
 class ProviderGuessing:
     """Mixin of WizardScreen: MX lookup, provider choice, presets and username."""
 
@@ -142,9 +153,8 @@ class ProviderGuessing:
                               provider.default_preset.port, provider.default_preset.security,
                               force=by_user)
         smtp = self.draft.smtp
-        supported = [kind for kind in provider.auth_kinds if kind in ("password", "none")]
-        if smtp.auth not in supported and supported:
-            self.assign("smtp.auth", "password" if "password" in supported else supported[0])
+        if smtp.auth not in provider.auth_kinds:
+            self.assign("smtp.auth", default_auth(provider))
         self.fill_username()
         for pane in self.panes():
             pane.load()

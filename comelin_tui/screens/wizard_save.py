@@ -36,6 +36,9 @@ class Saving:
     store_kind: str | None
     store_text: dict[str, str] | None
     has_secret: bool
+    has_sign_in: bool
+    saved_accounts: list[str]
+    oauth_cache: str | None
     visited: set[str]
 
     if TYPE_CHECKING:
@@ -50,28 +53,34 @@ class Saving:
         def goto(self, step: str, *, field: str | None = None) -> None: ...
         def notify(self, message: str, **options: Any) -> None: ...
         def call_after_refresh(self, callback: Any) -> bool: ...
+        def sign_in_state(self) -> str: ...
+        def sign_in_saved(self, *, wrote: bool) -> None: ...
 
     @work(exclusive=True, group="secret-preview", exit_on_error=False)
     async def preview_secret_store(self) -> None:
-        """Which store the password will go to, and whether one is there (may probe)."""
-        from ..secrets import SMTP_PASSWORD, SecretError, open_secret_store
+        """Which store the secret will go to, and what is there already (may probe)."""
+        from ..oauth import signed_in_accounts
+        from ..secrets import OAUTH_TOKEN_CACHE, SMTP_PASSWORD, SecretError, open_secret_store
 
         app: Any = self.app
         backend = self.draft.secret_backend
         saved = self.saved
 
-        def probe() -> tuple[str, dict[str, str], bool]:
+        def probe() -> tuple[str, dict[str, str], bool, bool, list[str]]:
             store = open_secret_store(app.config_path, backend)
             texts: dict[str, str] = {lang: store.describe(lang) for lang in i18n.LANGUAGES}
-            has = False
-            if saved:
-                try:
-                    has = store.get(SMTP_PASSWORD) is not None
-                except SecretError:
-                    has = False
-            return store.kind, texts, has
+            has = has_cache = False
+            accounts: list[str] = []
+            try:
+                has = saved and store.get(SMTP_PASSWORD) is not None
+                has_cache = store.get(OAUTH_TOKEN_CACHE) is not None
+                accounts = signed_in_accounts(store) if has_cache else []
+            except SecretError:
+                pass  # unreadable: shown as missing; Save says why if it cannot write
+            return store.kind, texts, has, has_cache, accounts
 
-        self.store_kind, self.store_text, self.has_secret = await asyncio.to_thread(probe)
+        (self.store_kind, self.store_text, self.has_secret, self.has_sign_in,
+         self.saved_accounts) = await asyncio.to_thread(probe)
         self.pane("credentials").load()
         self.pane("review").entered()
 
@@ -91,7 +100,7 @@ class Saving:
     async def save(self, then: Callable[[], None] | None = None) -> None:
         """Write the settings and the secret (off the event loop); then run *then*."""
         from ..config import save_config
-        from ..secrets import SMTP_PASSWORD, open_secret_store
+        from ..secrets import OAUTH_TOKEN_CACHE, SMTP_PASSWORD, open_secret_store
 
         app: Any = self.app
         # Missing values may be saved (the test send says what is still needed); values
@@ -105,12 +114,18 @@ class Saving:
         config = self.draft.model_copy(deep=True)
         config.language = app.language
         password = self.password if config.smtp.auth == "password" else None
+        # A sign-in made here goes to the same store as a password would, then the
+        # settings record that store: the token cache is never saved on its own.
+        token_cache = (self.oauth_cache if config.smtp.auth == "oauth2"
+                       and self.sign_in_state() == "new" else None)
         backend = config.secret_backend or self.store_kind
 
         def write() -> Config:
             store = open_secret_store(app.config_path, backend)  # type: ignore[arg-type]
             if password is not None:
                 store.set(SMTP_PASSWORD, password)
+            if token_cache is not None:
+                store.set(OAUTH_TOKEN_CACHE, token_cache)
             config.secret_backend = store.kind  # type: ignore[assignment]
             save_config(config, app.config_path)
             return config
@@ -127,6 +142,7 @@ class Saving:
         self.draft.secret_backend = written.secret_backend
         if password is not None:
             self.has_secret = True
+        self.sign_in_saved(wrote=token_cache is not None)
         self.password = self._initial_password = None
         self._baseline = self._snapshot()
         self.saved = True

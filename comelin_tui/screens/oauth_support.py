@@ -1,0 +1,75 @@
+"""Small pieces of the Microsoft sign-in in the wizard that need no widget: the held
+token cache, the OSC 52 copy, the checks of the tenant and the client ID."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from ..errors import ComelinError
+from ..secrets import SecretStore
+from . import oauth_text  # noqa: F401 - registers the sign-in texts
+
+
+class HeldSecrets(SecretStore):
+    """Keeps what the sign-in saves in memory until the wizard's Save writes it."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, str] = {}
+
+    def get(self, name: str) -> str | None:
+        return self._values.get(name)
+
+    def set(self, name: str, value: str) -> None:
+        self._values[name] = value
+
+    def delete(self, name: str) -> None:
+        self._values.pop(name, None)
+
+    def describe(self, lang: str | None = None) -> str:
+        return ""
+
+
+def copy_to_terminal(app: Any, text: str) -> None:
+    """Copy *text* to the technician's clipboard with OSC 52 (a convenience, never needed).
+
+    Textual writes the plain sequence; inside tmux or GNU screen the wrapped form
+    is written too, so it reaches the outer terminal when passthrough is allowed.
+    """
+    from ..terminal import osc52_copy
+
+    app.copy_to_clipboard(text)
+    driver = getattr(app, "_driver", None)  # Textual has no public raw write
+    if driver is not None and (os.environ.get("TMUX") or os.environ.get("STY")):
+        driver.write(osc52_copy(text))
+
+
+def printable(text: str) -> str:
+    """What the sign-in service sent, without control characters (never sent to the
+    terminal as they came)."""
+    return "".join(char for char in text if char.isprintable())[:200]
+
+
+def default_tenant(email: str) -> str:
+    """The company email's domain, the usual tenant name ("" when there is none)."""
+    return email.rpartition("@")[2].strip().lower() if "@" in email else ""
+
+
+def field_problem(name: str, value: str) -> ComelinError | None:
+    """Why *value* cannot be the tenant / client ID (None when it can)."""
+    from ..oauth import OAuthConfigError
+
+    if name == "oauth.client_id" and not value.strip():
+        return ComelinError("tui.oauth.client_id_required")
+    try:
+        clean_value(name, value)
+    except OAuthConfigError as error:
+        return error
+    return None
+
+
+def clean_value(name: str, value: str) -> str:
+    """The tenant / client ID as Microsoft wants it (raises OAuthConfigError)."""
+    from ..oauth import validate_client_id, validate_tenant
+
+    return (validate_tenant if name == "oauth.tenant" else validate_client_id)(value)

@@ -1,0 +1,120 @@
+"""What the test send screen says: the verdict, the diagnosis (in the language shown now,
+also after a switch), the suggested fix, the advice under a DNS check, the demo mailbox."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..diagnostics.model import DELIVERABILITY_STEPS
+from ..i18n import t
+from ..widgets.step_row import StepRow, clock
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..diagnostics.model import Diagnosis, RunResult, Step
+    from ..errors import ComelinError
+
+
+class TestSendTexts:
+    """Mixin of TestSendScreen: every text that depends on the run."""
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    result: RunResult | None
+    problem: ComelinError | None
+    cancelled: bool
+    _rows: dict[str, StepRow]
+    _checking_dns: bool
+
+    if TYPE_CHECKING:
+        app: Any
+
+        @property
+        def config(self) -> Config: ...
+        @property
+        def running(self) -> bool: ...
+
+    def _intro(self) -> str:
+        smtp = self.config.smtp
+        return t("tui.test.intro", host=smtp.host, port=smtp.port,
+                 security=t(f"tui.security_short.{smtp.security}"))
+
+    def _outcome(self) -> str:
+        if self.problem is not None:
+            return self.problem.message()
+        if self.running:
+            return t("tui.test.dns_running" if self._checking_dns else "tui.test.running")
+        if self.cancelled:
+            return t("tui.test.cancelled")
+        result = self.result
+        if result is None:
+            return ""
+        if result.status == "fail":
+            failed = next((s for s in result.steps if s.status == "fail"), None)
+            from ..diagnostics.render import step_name
+
+            return t("tui.test.failed", step=step_name(failed.id) if failed else "?")
+        key = "tui.test.ok_queue" if result.queue_id else "tui.test.ok"
+        if result.status == "warn":
+            key = "tui.test.warn"
+        return t(key, to=result.target.to_address, queue_id=result.queue_id or "")
+
+    def _diagnosis(self) -> str:
+        result = self.result
+        if result is None or self.running or result.diagnosis is None:
+            return ""
+        diagnosis = self._shown(result.diagnosis)
+        lines = [t("tui.test.diagnosis", code=diagnosis.code, summary=diagnosis.summary)]
+        if diagnosis.hint:
+            lines.append(t("tui.test.hint", hint=diagnosis.hint))
+        return "\n".join(lines)
+
+    def _shown(self, diagnosis: Diagnosis, step: Step | None = None) -> Diagnosis:
+        """*diagnosis* in the language shown now (it was worded in the run's)."""
+        from .. import i18n
+        from .diagnosis_text import in_language
+
+        result = self.result
+        assert result is not None
+        if step is None:
+            step = next((s for s in result.steps if s.diagnosis == diagnosis), None)
+        return in_language(diagnosis, i18n.get_language(), step=step, target=result.target,
+                           suggestion=result.suggestion if step is not None
+                           and step.id not in DELIVERABILITY_STEPS else None)
+
+    def _advice(self, step_id: str) -> str:
+        """Under a DNS check that warns: what to add at the DNS host."""
+        row = self._rows.get(step_id)
+        step = row.step if row is not None else None
+        if step is None or step.status in ("running", "ok", "skipped") or step.diagnosis is None \
+                or self.result is None or not step.diagnosis.hint:
+            return ""
+        return t("tui.test.hint", hint=self._shown(step.diagnosis, step).hint)
+
+    def _suggestion(self) -> str:
+        suggestion = self.result.suggestion if self.result and not self.running else None
+        if suggestion is None:
+            return ""
+        return t("tui.test.suggestion", port=suggestion.port,
+                 security=t(f"tui.security_short.{suggestion.security}"),
+                 reason=suggestion.reason)
+
+    def _after_note(self) -> str:
+        if self.result is None or self.running or self.result.status == "fail" and \
+                not any(s.id == "rcpt_to" and s.status == "ok" for s in self.result.steps):
+            return ""
+        return t("tui.test.bounce_note")
+
+    def _mailbox(self) -> str:
+        demo = getattr(self.app, "demo", None)
+        if demo is None or demo.sandbox is None or self.result is None or self.running:
+            return ""
+        messages = demo.sandbox.mailbox
+        if not messages:
+            return t("tui.test.mailbox_empty")
+        lines = [t("tui.test.mailbox", count=len(messages))]
+        for message in messages[-5:]:
+            lines.append(f"- {clock(message.get('Date', ''))}  {message.get('To', '')}  "
+                         f"{message.get('Subject', '')}")
+        return "\n".join(lines)
+
