@@ -9,9 +9,9 @@ first use, never here.
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import tempfile
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -81,6 +81,10 @@ class DemoSession:
 
 def _saved_language(config_path: Path) -> str | None:
     """The language saved in the settings, read cheaply (no pydantic at start-up)."""
+    if not os.path.lexists(config_path):
+        return None  # a first start: not even the TOML parser to load
+    import tomllib
+
     try:
         with config_path.open("rb") as handle:
             value = tomllib.load(handle).get("language")
@@ -96,6 +100,8 @@ class ComelinApp(WorkerErrors, App[int]):
     TITLE = "comelin-tui"
     COMMANDS: ClassVar[set[Any]] = {_search_provider}
     COMMAND_PALETTE_BINDING = "ctrl+p"
+    # True shows every step's time as "-- ms": screenshots that do not depend on the run.
+    stable_durations = False
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1,ctrl+g", "help", "tui.key.help", id="help"),
         Binding("f2,ctrl+l", "switch_language", "tui.key.language", id="language"),
@@ -158,6 +164,9 @@ class ComelinApp(WorkerErrors, App[int]):
         await self.refresh_home()
 
     def _load_settings(self) -> Config | None:
+        # A first start has no file: no need to import pydantic and the models to learn that.
+        if not os.path.lexists(self.config_path):
+            return None
         from .config import ConfigNotFound, load_config
 
         try:
@@ -257,8 +266,10 @@ class ComelinApp(WorkerErrors, App[int]):
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
-            self.push_screen(CommandPalette(placeholder=t("tui.search.placeholder"),
-                                            id="--command-palette"))
+            from .screens.search import SettingsPalette
+
+            self.push_screen(SettingsPalette(placeholder=t("tui.search.placeholder"),
+                                             id="--command-palette"))
 
     async def action_quit(self) -> None:
         """Quit, but never drop unsaved wizard changes without asking."""

@@ -41,6 +41,24 @@ i18n.register({
         "fr": "essayer l'assistant avec un serveur de démonstration local, sans toucher aux vrais réglages",
         "en": "try the wizard against a local demo server, leaving the real settings alone",
     },
+    "cli.dns_server_help": {
+        "fr": "assistant : serveur DNS à interroger (IP ou IP:PORT ; par défaut celui des "
+              "réglages ou du système)",
+        "en": "wizard: DNS server to ask (IP or IP:PORT; default: the settings' or the "
+              "system's)",
+    },
+    "cli.no_dns_checks_help": {
+        "fr": "assistant : après l'envoi test, ne pas vérifier les enregistrements DNS du "
+              "domaine (MX, SPF, DKIM, DMARC)",
+        "en": "wizard: after the test send, skip the domain's DNS record checks (MX, SPF, "
+              "DKIM, DMARC)",
+    },
+    "cli.wizard_only": {
+        "fr": "{option} sert seulement à l'assistant (comelin-tui sans commande) ; une "
+              "commande qui l'accepte le prend après son nom (voir comelin-tui {command} --help)",
+        "en": "{option} is for the wizard only (comelin-tui with no command); a command that "
+              "takes it wants it after its name (see comelin-tui {command} --help)",
+    },
     "cli.commands_title": {"fr": "commandes", "en": "commands"},
     "cli.version_help": {"fr": "afficher la version et quitter",
                          "en": "show the version and exit"},
@@ -111,6 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help=t("cli.version_help"))
     add_common_arguments(parser)
     parser.add_argument("--demo", action="store_true", help=t("cli.demo_help"))
+    # The wizard's own (a command has its own --dns-server): separate names, so a
+    # command's defaults never overwrite them and a misplaced one is caught.
+    parser.add_argument("--dns-server", metavar="IP[:PORT]", dest="wizard_dns_server",
+                        default=None, help=t("cli.dns_server_help"))
+    parser.add_argument("--no-dns-checks", action="store_true", dest="wizard_no_dns_checks",
+                        help=t("cli.no_dns_checks_help"))
     sub = parser.add_subparsers(dest="command", title=t("cli.commands_title"))
     for name, module in COMMANDS.items():
         importlib.import_module(f".commands.{module}", __package__).add_parser(sub, name)
@@ -132,6 +156,11 @@ def run(argv: list[str]) -> int:
     _localise_argparse()
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is not None:
+        for option, given in (("--dns-server", args.wizard_dns_server is not None),
+                              ("--no-dns-checks", args.wizard_no_dns_checks)):
+            if given:
+                parser.error(t("cli.wizard_only", option=option, command=args.command))
     args.config = getattr(args, "config", None)
     args.lang = getattr(args, "lang", None)
     try:

@@ -13,6 +13,19 @@ SIGN_IN_FR = "« Se connecter avec Microsoft »"
 SIGN_IN_EN = "\"Sign in with Microsoft\""
 
 register({
+    # The app registration an administrator makes once: shown by the wizard's sign-in
+    # step and by `comelin-tui signin` when the client ID is missing.
+    "oauth.app_registration": {
+        "fr": "1. Centre d'administration Microsoft Entra > Inscriptions d'applications > "
+              "Nouvelle inscription.\n"
+              "2. Authentification : « Autoriser les flux clients publics » = Oui.\n"
+              "3. Autorisations d'API : SMTP.Send, déléguée (Office 365 Exchange Online).\n"
+              "4. Copiez l'ID d'application (client) et l'ID de l'annuaire (locataire).",
+        "en": "1. Microsoft Entra admin center > App registrations > New registration.\n"
+              "2. Authentication: \"Allow public client flows\" = Yes.\n"
+              "3. API permissions: SMTP.Send, delegated (Office 365 Exchange Online).\n"
+              "4. Copy the Application (client) ID and the Directory (tenant) ID.",
+    },
     "oauth.msal_missing": {
         "fr": "La connexion Microsoft 365 a besoin du module facultatif msal, qui n'est pas "
               "installé. Installez-le avec : {command}",

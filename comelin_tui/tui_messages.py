@@ -343,8 +343,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "PASSED: the server accepted the message for {to}. Check that it arrived.",
     },
     "tui.test.ok_queue": {
-        "fr": "RÉUSSI : le serveur a accepté le message pour {to} (file : {queue_id}). "
-              "Vérifiez qu'il est arrivé.",
+        "fr": "RÉUSSI : le serveur a accepté le message pour {to} "
+              "(file d'attente : {queue_id}). Vérifiez qu'il est arrivé.",
         "en": "PASSED: the server accepted the message for {to} (queue id {queue_id}). "
               "Check that it arrived.",
     },

@@ -3,11 +3,16 @@ diagnosis that follows a language switch."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
 from dns_server import DnsServer, dns_server_fixture  # noqa: F401
 from test_app_support import SIZE, assert_no_errors, build, settle, texts
 
+from comelin_tui.cli import build_parser
+from comelin_tui.cli import run as cli_run
+from comelin_tui.commands.wizard import build_app
 from comelin_tui.config import save_config
 from comelin_tui.i18n import t
 from comelin_tui.sandbox import Sandbox
@@ -104,3 +109,40 @@ async def test_a_diagnosis_is_redrawn_in_the_other_language(tmp_path: Path) -> N
             await settle(pilot)
             assert texts(pilot) == english
             assert_no_errors(app)
+
+
+async def test_the_wizard_command_line_names_the_dns_server_or_skips_the_checks(
+        tmp_path: Path, dns_server: DnsServer) -> None:
+    """`comelin-tui --dns-server IP:PORT --no-dns-checks`: the test send asks no DNS record."""
+    with Sandbox(username="ventes@nodmarc.test") as sandbox:
+        config_path = saved(tmp_path, sandbox, password=sandbox.password,
+                            provider="google-workspace")
+        args = build_parser().parse_args(["--config", str(config_path), "--dns-server",
+                                          dns_server.address, "--no-dns-checks"])
+        app = build_app(args)
+        assert (app.dns_server, app.dns_checks) == (dns_server.address, False)
+        asked_before = len(dns_server.queries)  # the server is shared by this module
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await run_test_send(pilot)
+            assert screen.result.status == "ok"
+            assert screen.result.step("mx") is None
+            assert not screen.query_one("#dns-rows").display
+            assert len(dns_server.queries) == asked_before
+            # Outside the screenshots, each step shows its real time.
+            rows = [row.text for row in screen.query(".step-row")]
+            assert rows and all(re.search(r" \d+ ms ", row) for row in rows), rows
+            assert_no_errors(app)
+        # Without --no-dns-checks, the named server is the one asked.
+        app = build_app(build_parser().parse_args(["--config", str(config_path),
+                                                   "--dns-server", dns_server.address]))
+        assert (app.dns_server, app.dns_checks) == (dns_server.address, True)
+
+
+def test_a_bad_dns_server_is_refused_before_the_wizard_starts(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_run(["--lang", "en", "--dns-server", "dns.example"]) == 3
+    assert "DNS server" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exited:  # a command's options go after its name
+        cli_run(["--lang", "en", "--no-dns-checks", "check"])
+    assert exited.value.code == 2
+    assert "--no-dns-checks is for the wizard only" in capsys.readouterr().err

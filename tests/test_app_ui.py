@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from test_app_support import SIZE, assert_no_errors, build, fill, paste, settle, texts, value
+from textual.command import SearchIcon
 from textual.widgets._footer import FooterKey
 
 from comelin_tui.screens.confirm import ConfirmLeaveScreen
@@ -19,6 +20,11 @@ from comelin_tui.screens.wizard import WizardScreen
 
 def footer_keys(app) -> dict[str, FooterKey]:
     return {key.action: key for key in app.screen.query(FooterKey)}
+
+
+def described(app) -> list[tuple[str, str]]:
+    """The footer as it reads: (key, description) from left to right."""
+    return [(key.key_display, key.description) for key in app.screen.query(FooterKey)]
 
 
 async def open_wizard(pilot) -> WizardScreen:
@@ -35,6 +41,27 @@ def test_importing_the_app_loads_nothing_heavy() -> None:
             " if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
+    assert out.strip() == ""
+
+
+def test_a_first_start_reaches_the_welcome_without_the_settings_models(tmp_path: Path) -> None:
+    """No settings file yet: nothing to validate, so pydantic is never loaded."""
+    code = f"""
+import sys
+from comelin_tui.app import make_app
+
+async def auto_pilot(pilot):
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    pilot.app.exit(0)
+
+app = make_app({str(tmp_path / "config.toml")!r}, language="en")
+app.run(headless=True, size=(80, 24), auto_pilot=auto_pilot)
+assert app.ready and app.settings is None and app.settings_error is None
+print(" ".join(m for m in ("pydantic", "tomllib", "comelin_tui.config") if m in sys.modules))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60).stdout
     assert out.strip() == ""
 
 
@@ -81,6 +108,8 @@ async def test_search_settings_jumps_to_the_field_in_either_language(tmp_path: P
         assert app.screen.current == "credentials"
         assert app.focused.id == "password"
         await pilot.press("ctrl+p")
+        # A plain ">" before the query: PuTTY's fonts have no magnifying-glass emoji.
+        assert str(app.screen.query_one(SearchIcon).render()) == ">"
         await paste(pilot, "port")
         await settle(pilot)
         await pilot.press("enter")
@@ -102,6 +131,8 @@ async def test_f1_explains_the_focused_field(tmp_path: Path) -> None:
         assert app.screen.topic == "smtp.port"
         shown = texts(pilot)
         assert "587 with STARTTLS" in shown
+        # The dialog's own keys in the footer, not the wizard's under it.
+        assert described(app) == [("esc", "Close"), ("f2", "Français")]
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is wizard
@@ -125,6 +156,12 @@ async def test_leaving_with_unsaved_changes_asks_first(tmp_path: Path) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmLeaveScreen)
+        assert described(app) == [("esc", "Stay"), ("f2", "Français")]
+        await pilot.press("f2")  # the dialog's keys follow the language
+        await settle(pilot)
+        assert described(app) == [("esc", "Rester"), ("f2", "English")]
+        await pilot.press("f2")
+        await settle(pilot)
         await pilot.press("escape")  # stay
         await settle(pilot)
         assert app.screen is wizard and value(pilot, "#company-email") == "ventes@exemple.test"

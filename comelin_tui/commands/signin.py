@@ -15,7 +15,7 @@ import textwrap
 import threading
 from typing import TYPE_CHECKING, TextIO
 
-from .. import i18n
+from .. import i18n, oauth_messages  # noqa: F401 - the app registration's steps
 from ..errors import ComelinError
 from ..i18n import t
 
@@ -60,19 +60,10 @@ i18n.register({
     },
     "signin.no_client_id": {
         "fr": "La connexion Microsoft 365 a besoin de l'ID d'application (client) d'une "
-              "inscription d'application. Si elle n'existe pas encore :\n"
-              "  1. Centre d'administration Microsoft Entra > Inscriptions d'applications > "
-              "Nouvelle inscription.\n"
-              "  2. Authentification : « Autoriser les flux clients publics » = Oui.\n"
-              "  3. Autorisations d'API : SMTP.Send, déléguée (Office 365 Exchange Online).\n"
-              "  4. Copiez l'ID d'application (client) et l'ID de l'annuaire (locataire).\n"
+              "inscription d'application. Si elle n'existe pas encore :\n{steps}\n"
               "Puis : comelin-tui signin --tenant <locataire> --client-id <ID d'application>",
         "en": "Microsoft 365 sign-in needs the Application (client) ID of an app "
-              "registration. If there is none yet:\n"
-              "  1. Microsoft Entra admin center > App registrations > New registration.\n"
-              "  2. Authentication: \"Allow public client flows\" = Yes.\n"
-              "  3. API permissions: SMTP.Send, delegated (Office 365 Exchange Online).\n"
-              "  4. Copy the Application (client) ID and the Directory (tenant) ID.\n"
+              "registration. If there is none yet:\n{steps}\n"
               "Then: comelin-tui signin --tenant <tenant> --client-id <application ID>",
     },
     "signin.failed": {
@@ -153,6 +144,18 @@ class SignInInputError(ComelinError):
     """Settings or options that cannot lead to a sign-in (exit 3)."""
 
 
+class MissingClientId(SignInInputError):
+    """No Application (client) ID: how an administrator makes the app registration."""
+
+    def __init__(self) -> None:
+        super().__init__("signin.no_client_id")
+
+    def message(self, lang: str | None = None) -> str:
+        # The same steps as the wizard's sign-in step shows, indented under the sentence.
+        steps = textwrap.indent(t("oauth.app_registration", lang), "  ")
+        return t("signin.no_client_id", lang, steps=steps)
+
+
 class SignInFailed(ComelinError):
     """The sign-in service refused or could not be reached: message and hint (exit 2)."""
 
@@ -224,7 +227,7 @@ def _settings_for_sign_in(config: Config, tenant: str | None,
     tenant = validate_tenant(config.oauth.tenant if tenant is None else tenant)
     raw_client_id = config.oauth.client_id if client_id is None else client_id
     if not raw_client_id.strip():
-        raise SignInInputError("signin.no_client_id")
+        raise MissingClientId()
     if not tenant and config.provider == "outlook-com":
         tenant = "common"  # "organizations" (the default) leaves out personal accounts
     return tenant, validate_client_id(raw_client_id)

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button
 
-from ..widgets import Tr, TrButton
+from ..widgets import KeyBar, Tr, TrButton
 from .base import MODAL_BINDINGS
 
 
@@ -31,6 +31,7 @@ class ConfirmLeaveScreen(ModalScreen[str]):
                 yield TrButton("tui.leave.save", id="save", variant="primary")
                 yield TrButton("tui.leave.discard", id="discard", variant="error")
                 yield TrButton("tui.leave.stay", id="stay")
+        yield KeyBar()  # the dialog's own keys, not those of the screen under it
 
     def on_mount(self) -> None:
         self.query_one("#save", Button).focus()

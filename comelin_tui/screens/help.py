@@ -12,7 +12,7 @@ from textual.widget import Widget
 
 from .. import i18n
 from ..i18n import catalogue, t
-from ..widgets import Tr
+from ..widgets import KeyBar, Tr
 from .base import MODAL_BINDINGS
 
 _HELP_TITLES = {
@@ -46,15 +46,17 @@ HELP_MESSAGES: dict[str, dict[str, str]] = {
     },
     "tui.help.keys_title": {"fr": "Touches", "en": "Keys"},
     "tui.help.keys": {
-        "fr": "Tab / Maj+Tab : champ suivant / précédent     Entrée : valider, champ suivant\n"
-              "Ctrl+N : étape suivante     Échap : retour (ou sortir)\n"
-              "Ctrl+T : liste des étapes     Ctrl+P : chercher un réglage\n"
-              "F1 ou Ctrl+G : aide     F2 ou Ctrl+L : English     Ctrl+Q : quitter\n"
+        "fr": "Tab / Maj+Tab : champ suivant / précédent\n"
+              "Entrée : valider, champ suivant     Ctrl+N : étape suivante\n"
+              "Échap : retour (ou sortir)     Ctrl+T : liste des étapes\n"
+              "Ctrl+P : chercher un réglage     F1 ou Ctrl+G : aide\n"
+              "F2 ou Ctrl+L : English     Ctrl+Q : quitter\n"
               "Envoi test : Ctrl+R envoyer, Ctrl+T échange, Ctrl+F corriger",
-        "en": "Tab / Shift+Tab: next / previous field     Enter: confirm, next field\n"
-              "Ctrl+N: next step     Escape: back (or leave)\n"
-              "Ctrl+T: the list of steps     Ctrl+P: search settings\n"
-              "F1 or Ctrl+G: help     F2 or Ctrl+L: français     Ctrl+Q: quit\n"
+        "en": "Tab / Shift+Tab: next / previous field\n"
+              "Enter: confirm, next field     Ctrl+N: next step\n"
+              "Escape: back (or leave)     Ctrl+T: the list of steps\n"
+              "Ctrl+P: search settings     F1 or Ctrl+G: help\n"
+              "F2 or Ctrl+L: français     Ctrl+Q: quit\n"
               "Test send: Ctrl+R send, Ctrl+T transcript, Ctrl+F apply fix",
     },
     "tui.help.provider_hint": {"fr": "{provider} : {hint}", "en": "{provider}: {hint}"},
@@ -251,6 +253,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Tr(self._provider_hint, classes="note", hide_empty=True)
                 yield Tr("tui.help.keys_title", classes="subheading")
                 yield Tr("tui.help.keys")
+        yield KeyBar()  # the dialog's own keys, not those of the screen under it
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()

@@ -114,7 +114,7 @@ class MicrosoftSignIn(Vertical):
         yield Tr(self._status, id="oauth-status", hide_empty=True)
         with Vertical(id="oauth-help"):
             yield Tr("tui.oauth.checklist_title", classes="subheading")
-            yield Tr("tui.oauth.checklist", classes="checklist")
+            yield Tr("oauth.app_registration", classes="checklist")
 
     def on_mount(self) -> None:
         self.query_one("#oauth-code").display = False

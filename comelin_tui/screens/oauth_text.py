@@ -7,7 +7,7 @@ screen); the sign-in errors' own messages and hints come from
 
 from __future__ import annotations
 
-from .. import i18n
+from .. import i18n, oauth_messages  # noqa: F401 - the app registration's steps
 
 SIGN_IN_MESSAGES: dict[str, dict[str, str]] = {
     # --- the choice -----------------------------------------------------------------
@@ -52,17 +52,6 @@ SIGN_IN_MESSAGES: dict[str, dict[str, str]] = {
     "tui.oauth.checklist_title": {
         "fr": "Pas encore d'inscription d'application ? L'administrateur la crée une fois :",
         "en": "No app registration yet? The administrator creates it once:",
-    },
-    "tui.oauth.checklist": {
-        "fr": "1. Centre d'administration Microsoft Entra > Inscriptions d'applications > "
-              "Nouvelle inscription.\n"
-              "2. Authentification : « Autoriser les flux clients publics » = Oui.\n"
-              "3. Autorisations d'API : SMTP.Send, déléguée (Office 365 Exchange Online).\n"
-              "4. Copiez ici l'ID d'application (client) et l'ID de l'annuaire (locataire).",
-        "en": "1. Microsoft Entra admin center > App registrations > New registration.\n"
-              "2. Authentication: \"Allow public client flows\" = Yes.\n"
-              "3. API permissions: SMTP.Send, delegated (Office 365 Exchange Online).\n"
-              "4. Copy the Application (client) ID and the Directory (tenant) ID here.",
     },
     # --- waiting --------------------------------------------------------------------
     "tui.oauth.starting": {

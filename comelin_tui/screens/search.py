@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider, SearchIcon
 
 from .. import i18n
 from ..i18n import t
@@ -66,3 +66,16 @@ class SearchSettings(Provider):
             text = setting_text(setting, step)
             yield DiscoveryHit(plain(text), partial(self._go, setting), text=text,
                                help=t("tui.search.help"))
+
+
+class SettingsPalette(CommandPalette):
+    """Textual's command palette with a plain ">" before the query.
+
+    PuTTY's usual fonts have no glyph for the magnifying-glass emoji Textual shows
+    there, and draw a box or two question marks instead.
+    """
+
+    def on_mount(self) -> None:
+        icon = self.query_one(SearchIcon)
+        icon.icon = ">"
+        icon.refresh()

@@ -53,6 +53,9 @@ class KeyBar(Footer):
         # that report is unreliable, and a stale footer would show the wrong keys.
         self._bindings_ready = True
         if self.is_attached and screen is self.screen:
+            # After the refresh, not refresh(recompose=True): that recomposes at once, and
+            # while its batch is open the screen runs its after-refresh callbacks before
+            # laying out, so the test send's scroll to the verdict would land short.
             self.call_after_refresh(self.recompose)
 
     def refresh_language(self) -> None:

@@ -44,8 +44,11 @@ class StepRow(Tr):
             tag = f"[{SPINNER[self.frame % len(SPINNER)].center(width - 2)}]"
         else:
             tag = status_tag(step.status)
-        took = "" if step.status in ("running", "skipped") else t("tui.test.ms",
-                                                                  ms=step.duration_ms)
+        if step.status in ("running", "skipped"):
+            took = ""
+        else:
+            stable = getattr(self.app, "stable_durations", False)
+            took = t("tui.test.ms", ms="--" if stable else step.duration_ms)
         return f"{tag} {step_name(step.id):<24.24} {took:>8}  {one_line(step.detail)}"
 
     def update_step(self, step: Step) -> None:
