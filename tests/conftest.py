@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 import keyring
 import keyring.backend
+import pytest
 from keyring.backends import fail
 
 from comelin_tui import i18n

@@ -184,7 +184,7 @@ def test_command_line_errors_speak_french(tmp_path: Path) -> None:
     result = cli("bogus-command", config=tmp_path / "c.toml")
     french = subprocess.run(
         [sys.executable, "-m", "comelin_tui", "--lang", "fr", "bogus-command"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True, text=True, timeout=60, check=False,
     )
     assert result.returncode == french.returncode == 2
     assert "invalid choice" in result.stderr
