@@ -271,3 +271,31 @@ def sent_auth(result: RunResult) -> bool:
 def failing(result: RunResult) -> Step:
     """The step that failed."""
     return next(step for step in result.steps if step.status == "fail")
+
+
+# -- shared fixtures: import them into a test module to use them there --------------------
+# (``from smtp_servers import certs_fixture, starttls_server_fixture, ...``);
+# module scope, so each test module gets its own servers.
+
+@pytest.fixture(scope="module", name="certs")
+def certs_fixture(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
+    return make_certificates(tmp_path_factory.mktemp("certs"))
+
+
+@pytest.fixture(scope="module", name="starttls_server")
+def starttls_server_fixture(certs: Certificates) -> Iterator[ScriptedServer]:
+    with running(certs) as server:
+        yield server
+
+
+@pytest.fixture(scope="module", name="implicit_server")
+def implicit_server_fixture(certs: Certificates) -> Iterator[ScriptedServer]:
+    with running(certs, implicit_tls=True) as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def fresh_servers(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Scripted replies and options never leak from one test into the next."""
+    yield
+    reset_used_servers(request)

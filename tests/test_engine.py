@@ -8,23 +8,26 @@ import base64
 import json
 import socket
 import threading
-from collections.abc import Iterator
 from email import message_from_bytes
 from email.policy import default as default_policy
 
 import pytest
-from smtp_servers import (
+from smtp_servers import (  # noqa: F401 - fixtures
     TOKEN,
     USERNAME,
     Certificates,
     ScriptedServer,
+    certs_fixture,
     failing,
+    fresh_servers,
+    implicit_server_fixture,
     make_certificates,
     make_target,
     reset_used_servers,
     running,
     sent_auth,
     server_certificate_der,
+    starttls_server_fixture,
     statuses,
 )
 
@@ -37,31 +40,6 @@ from comelin_tui.diagnostics.redact import Redactor, redact_line, secret_forms
 from comelin_tui.diagnostics.smtpio import Reply
 from comelin_tui.diagnostics.tlsinfo import fingerprint
 from comelin_tui.sandbox import Sandbox
-
-
-@pytest.fixture(scope="module")
-def certs(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
-    return make_certificates(tmp_path_factory.mktemp("certs"))
-
-
-@pytest.fixture(scope="module")
-def starttls_server(certs: Certificates) -> Iterator[ScriptedServer]:
-    with running(certs) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def implicit_server(certs: Certificates) -> Iterator[ScriptedServer]:
-    with running(certs, implicit_tls=True) as server:
-        yield server
-
-
-@pytest.fixture(autouse=True)
-def fresh_servers(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Scripted replies and options never leak from one test into the next."""
-    yield
-    reset_used_servers(request)
-
 
 # -- the happy paths -------------------------------------------------------------------
 

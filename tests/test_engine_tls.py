@@ -5,51 +5,29 @@ from __future__ import annotations
 
 import hashlib
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hostile_servers import blackhole_port, free_port
-from smtp_servers import (
+from smtp_servers import (  # noqa: F401 - fixtures
     Certificates,
     ScriptedServer,
+    certs_fixture,
     failing,
+    fresh_servers,
+    implicit_server_fixture,
     make_certificates,
     make_target,
     reset_used_servers,
     running,
     sent_auth,
     server_certificate_der,
+    starttls_server_fixture,
 )
 
 from comelin_tui.diagnostics.engine import run_check
 from comelin_tui.diagnostics.model import Target
 from comelin_tui.diagnostics.tlsinfo import fingerprint
-
-
-@pytest.fixture(scope="module")
-def certs(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
-    return make_certificates(tmp_path_factory.mktemp("certs"))
-
-
-@pytest.fixture(scope="module")
-def starttls_server(certs: Certificates) -> Iterator[ScriptedServer]:
-    with running(certs) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def implicit_server(certs: Certificates) -> Iterator[ScriptedServer]:
-    with running(certs, implicit_tls=True) as server:
-        yield server
-
-
-@pytest.fixture(autouse=True)
-def fresh_servers(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Scripted replies and options never leak from one test into the next."""
-    yield
-    reset_used_servers(request)
-
 
 # -- certificates ------------------------------------------------------------------------
 
