@@ -182,7 +182,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Shown as the sender's name (optional).",
     },
     "tui.email.mx_running": {
-        "fr": "Recherche du fournisseur de {domain} (DNS MX)...",
+        "fr": "Recherche du fournisseur pour {domain} (DNS MX)...",
         "en": "Looking up the provider of {domain} (DNS MX)...",
     },
     # --- step 2: provider -------------------------------------------------------

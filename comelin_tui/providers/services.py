@@ -308,9 +308,9 @@ CUSTOM = Provider(
             en="Ask your email host for: SMTP server, port, security and username.",
         ),
         L(
-            fr="Préférez 587 avec STARTTLS ou 465 avec TLS ; le port 25 est souvent "
+            fr="Préférez 587 avec STARTTLS ou 465 avec SSL/TLS implicite ; le port 25 est souvent "
                "bloqué par les fournisseurs Internet.",
-            en="Prefer 587 with STARTTLS or 465 with TLS; port 25 is often blocked by "
+            en="Prefer 587 with STARTTLS or 465 with implicit SSL/TLS; port 25 is often blocked by "
                "Internet providers.",
         ),
     ),
