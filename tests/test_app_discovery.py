@@ -41,3 +41,32 @@ async def test_typing_goes_on_while_the_mx_lookup_waits(tmp_path: Path,
         assert wizard.mx_result is not None and wizard.mx_result.status == "timeout"
         assert wizard.mx_result.message("en") in texts(pilot)
         assert wizard.draft.provider == "custom"  # no guess: nothing is blocked either
+
+
+async def test_microsoft_365_starts_on_the_recommended_sign_in(tmp_path: Path) -> None:
+    """Picking Microsoft 365 selects "Sign in with Microsoft"; a person's choice then sticks."""
+    app = build(tmp_path / "config.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen)
+        await paste(pilot, "caisse@contoso.example")
+        await settle(pilot)
+        assert wizard.draft.smtp.auth == "password"  # custom: a password
+        wizard.choose_provider("microsoft365", by_user=True)
+        await pilot.pause()
+        assert wizard.draft.smtp.auth == "oauth2"
+        wizard.choose_provider("google-workspace", by_user=True)
+        await pilot.pause()
+        assert wizard.draft.smtp.auth == "password"  # Google has no other way
+        wizard.choose_provider("microsoft365", by_user=True)
+        await pilot.pause()
+        assert wizard.draft.smtp.auth == "oauth2"
+        # The technician picks the password: choosing the provider again keeps it.
+        wizard.assign("smtp.auth", "password")
+        wizard.choose_provider("outlook-com", by_user=True)
+        wizard.choose_provider("microsoft365", by_user=True)
+        await pilot.pause()
+        assert wizard.draft.smtp.auth == "password"

@@ -230,7 +230,7 @@ def test_google_workspace_facts() -> None:
 def test_microsoft_365_facts() -> None:
     microsoft = get_provider("microsoft365")
     assert microsoft.presets == (ServerPreset("smtp.office365.com", 587, "starttls"),)
-    assert microsoft.auth_kinds == ("password", "oauth2")
+    assert microsoft.auth_kinds == ("oauth2", "password")  # the recommended way first
     assert microsoft.hint("host", "fr") == "Microsoft 365 : smtp.office365.com"
     assert microsoft.hint("port", "fr") == "587 = STARTTLS ; 465 n'est pas pris en charge"
     checklist = " ".join(item["en"] for item in microsoft.checklist)

@@ -12,7 +12,7 @@ MICROSOFT_365 = Provider(
     keywords=("office 365", "office365", "outlook", "exchange", "o365", "godaddy"),
     presets=(ServerPreset("smtp.office365.com", 587, "starttls"),),
     username_template="email",
-    auth_kinds=("password", "oauth2"),
+    auth_kinds=("oauth2", "password"),  # the sign-in first: basic auth ends Dec 2026
     password_kind="account_password",
     hints=hints(
         host=L(fr="Microsoft 365 : smtp.office365.com", en="Microsoft 365: smtp.office365.com"),

@@ -117,6 +117,7 @@ class WizardScreen(ProviderGuessing, Saving, SigningIn, WorkerErrors, Screen[Non
         self.auto: dict[str, object] = {
             "host": smtp.host, "port": smtp.port, "security": smtp.security,
             "username": smtp.username, "from_address": smtp.from_address,
+            "auth": smtp.auth,
         }
         if saved:
             self.auto = {}

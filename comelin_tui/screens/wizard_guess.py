@@ -153,8 +153,11 @@ class ProviderGuessing:
                               provider.default_preset.port, provider.default_preset.security,
                               force=by_user)
         smtp = self.draft.smtp
-        if smtp.auth not in provider.auth_kinds:
-            self.assign("smtp.auth", default_auth(provider))
+        # The provider's recommended way to sign in, unless the technician chose one.
+        if smtp.auth not in provider.auth_kinds or smtp.auth == self.auto.get("auth"):
+            auth = default_auth(provider)
+            if self.assign("smtp.auth", auth) is None:
+                self.auto["auth"] = auth
         self.fill_username()
         for pane in self.panes():
             pane.load()
