@@ -13,6 +13,19 @@ SIGN_IN_FR = "« Se connecter avec Microsoft »"
 SIGN_IN_EN = "\"Sign in with Microsoft\""
 
 register({
+    # Shared by the wizard's sign-in and ``comelin-tui signin``.
+    "oauth.step_open": {
+        "fr": "1. Sur un téléphone ou un ordinateur, ouvrez :",
+        "en": "1. On a phone or a computer, open:",
+    },
+    "oauth.cancelled": {
+        "fr": "Connexion annulée : rien n'a été enregistré.",
+        "en": "Sign-in cancelled: nothing was saved.",
+    },
+    "oauth.failed_with_hint": {
+        "fr": "{message}\nQuoi faire : {hint}",
+        "en": "{message}\nWhat to do: {hint}",
+    },
     # The app registration an administrator makes once: shown by the wizard's sign-in
     # step and by `comelin-tui signin` when the client ID is missing.
     "oauth.app_registration": {

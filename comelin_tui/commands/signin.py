@@ -66,10 +66,6 @@ i18n.register({
               "registration. If there is none yet:\n{steps}\n"
               "Then: comelin-tui signin --tenant <tenant> --client-id <application ID>",
     },
-    "signin.failed": {
-        "fr": "{message}\nQuoi faire : {hint}",
-        "en": "{message}\nWhat to do: {hint}",
-    },
     "signin.header": {
         "fr": "Connexion Microsoft 365 : locataire {tenant}",
         "en": "Microsoft 365 sign-in: tenant {tenant}",
@@ -81,10 +77,6 @@ i18n.register({
     "signin.any_tenant": {
         "fr": "(aucun : tout compte professionnel)",
         "en": "(none given: any work account)",
-    },
-    "signin.step_open": {
-        "fr": "1. Sur un téléphone ou un ordinateur, ouvrez :",
-        "en": "1. On a phone or a computer, open:",
     },
     "signin.step_code": {
         "fr": "2. Entrez ce code :",
@@ -114,10 +106,6 @@ i18n.register({
     "signin.countdown": {
         "fr": "En attente de la connexion : encore {time} (Ctrl+C pour annuler)",
         "en": "Waiting for the sign-in: {time} left (Ctrl+C to cancel)",
-    },
-    "signin.cancelled": {
-        "fr": "Connexion annulée : rien n'a été enregistré.",
-        "en": "Sign-in cancelled: nothing was saved.",
     },
     "signin.done": {
         "fr": "Connecté : {describe}",
@@ -163,10 +151,10 @@ class SignInFailed(ComelinError):
 
     def __init__(self, error: OAuthError) -> None:
         self.error = error
-        super().__init__("signin.failed")
+        super().__init__("oauth.failed_with_hint")
 
     def message(self, lang: str | None = None) -> str:
-        return t("signin.failed", lang, message=self.error.message(lang),
+        return t("oauth.failed_with_hint", lang, message=self.error.message(lang),
                  hint=self.error.hint(lang))
 
 
@@ -254,7 +242,7 @@ def render_code(code: DeviceCode, account: str, stream: TextIO,
     minutes = max(1, round(code.seconds_left() / 60))
     step_account = (t("signin.step_account", lang, account=account, minutes=minutes)
                     if account else t("signin.step_account_any", lang, minutes=minutes))
-    lines = ["", t("signin.step_open", lang), f"     {code.verification_uri}",
+    lines = ["", t("oauth.step_open", lang), f"     {code.verification_uri}",
              t("signin.step_code", lang), "",
              f"     {t('signin.code_label', lang)}  {code.user_code}  ", ""]
     lines += textwrap.wrap(step_account, BOX_TEXT_WIDTH, subsequent_indent="   ",
@@ -343,7 +331,7 @@ def run(args: argparse.Namespace) -> int:
         result = wait_for_sign_in(flow, code, out, show_countdown=tty)
     except OAuthError as error:
         if error.kind == "cancelled":
-            print(t("signin.cancelled"), file=sys.stderr)
+            print(t("oauth.cancelled"), file=sys.stderr)
             return 130
         raise SignInFailed(error) from None
 

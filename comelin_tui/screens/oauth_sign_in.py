@@ -99,7 +99,7 @@ class MicrosoftSignIn(Vertical):
             with Horizontal(classes="actions"):
                 yield TrButton("tui.oauth.sign_in", id="oauth-start", variant="primary")
         with Vertical(id="oauth-code", classes="code-box"):
-            yield Tr("tui.oauth.step_open")
+            yield Tr("oauth.step_open")
             yield Tr(lambda: printable(self.code.verification_uri if self.code else ""),
                      id="oauth-uri", classes="code-uri")
             yield Tr("tui.oauth.step_code")
@@ -148,9 +148,9 @@ class MicrosoftSignIn(Vertical):
         if self.state == "failed" and self.error is not None:
             hint = getattr(self.error, "hint", None)
             message = self.error.message()
-            return t("tui.oauth.failed", message=message, hint=hint()) if hint else message
+            return t("oauth.failed_with_hint", message=message, hint=hint()) if hint else message
         if self.state == "cancelled":
-            return t("tui.oauth.cancelled")
+            return t("oauth.cancelled")
         signed = wizard.sign_in_state()
         if signed == "none":
             return t("tui.oauth.sign_in_first") if self.ask_first else ""

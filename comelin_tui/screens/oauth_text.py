@@ -58,8 +58,6 @@ SIGN_IN_MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Demande d'un code à Microsoft... (Échap pour annuler)",
         "en": "Asking Microsoft for a code... (Escape to cancel)",
     },
-    "tui.oauth.step_open": {"fr": "1. Sur un téléphone ou un ordinateur, ouvrez :",
-                            "en": "1. On a phone or a computer, open:"},
     "tui.oauth.step_code": {"fr": "2. Entrez ce code :", "en": "2. Enter this code:"},
     "tui.oauth.step_account": {
         "fr": "3. Connectez-vous avec la boîte qui envoie le courriel ({account}) et "
@@ -81,10 +79,6 @@ SIGN_IN_MESSAGES: dict[str, dict[str, str]] = {
     "tui.oauth.copy": {"fr": "Copier le code", "en": "Copy the code"},
     "tui.oauth.cancel": {"fr": "Annuler", "en": "Cancel"},
     # --- outcome --------------------------------------------------------------------
-    "tui.oauth.cancelled": {"fr": "Connexion annulée : rien n'a été enregistré.",
-                            "en": "Sign-in cancelled: nothing was saved."},
-    "tui.oauth.failed": {"fr": "{message}\nQuoi faire : {hint}",
-                         "en": "{message}\nWhat to do: {hint}"},
     "tui.oauth.signed_in": {
         "fr": "Connecté : {account}. Enregistrez (étape 5) pour garder cette connexion.",
         "en": "Signed in: {account}. Save (step 5) to keep this sign-in.",
