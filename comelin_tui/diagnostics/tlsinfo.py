@@ -15,7 +15,7 @@ import ssl
 from pathlib import Path
 from typing import Any
 
-from ..i18n import register, t
+from ..i18n import m, register
 
 register({
     "tlsinfo.verified": {"fr": "vérifié", "en": "verified"},
@@ -172,12 +172,12 @@ def summary(facts: dict[str, Any], lang: str | None = None) -> str:
     if not facts:
         return ""
     not_after = str(facts.get("not_after") or "?")[:10]
-    return t(
+    return m(
         "tlsinfo.summary", lang,
         version=facts.get("version") or "?",
         cipher=facts.get("cipher") or "?",
         subject=_who(facts),
         issuer=_common_name(str(facts.get("issuer") or "")) or facts.get("issuer") or "?",
         not_after=not_after,
-        verified=t("tlsinfo.verified" if facts.get("verified") else "tlsinfo.not_verified", lang),
+        verified=m("tlsinfo.verified" if facts.get("verified") else "tlsinfo.not_verified", lang),
     )
