@@ -255,6 +255,12 @@ class ComelinApp(WorkerErrors, App[int]):
         self.language = i18n.set_language(lang)
         for screen in self.screen_stack:
             self.refresh_language_of(screen)
+        if len(self.screen_stack) > 1:
+            # A screen under a dialog shows through it: repaint it in the new words too,
+            # not only once the dialog closes.
+            for screen in self.screen_stack[:-1]:
+                screen.refresh(layout=True)
+            self.screen.refresh(layout=True)
 
     @staticmethod
     def refresh_language_of(screen: Screen[Any]) -> None:

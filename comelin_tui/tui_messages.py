@@ -54,7 +54,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tui.key.close": {"fr": "Fermer", "en": "Close"},
     "tui.key.cancel": {"fr": "Annuler", "en": "Cancel"},
     "tui.key.run": {"fr": "Envoyer", "en": "Send"},
-    "tui.key.transcript": {"fr": "Journal", "en": "Log"},
+    "tui.key.transcript": {"fr": "Échange", "en": "Transcript"},
     "tui.key.apply_fix": {"fr": "Corriger", "en": "Fix"},
     "tui.error.title": {"fr": "Erreur", "en": "Error"},
     "tui.error.unexpected": {
@@ -326,10 +326,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tui.test.transcript_hide": {"fr": "Cacher l'échange", "en": "Hide transcript"},
     "tui.test.back": {"fr": "Retour", "en": "Back"},
     "tui.test.transcript_title": {"fr": "Échange avec le serveur (mots de passe masqués)",
-                                  "en": "Conversation with the server (passwords hidden)"},
+                                  "en": "Transcript of the conversation with the server "
+                                        "(passwords hidden)"},
     "tui.test.no_transcript": {
         "fr": "(aucun échange SMTP : la connexion a échoué avant)",
-        "en": "(no SMTP conversation: the connection failed before it)",
+        "en": "(no transcript: the connection failed before any SMTP conversation)",
     },
     "tui.test.apply_fix": {"fr": "Appliquer la correction suggérée",
                            "en": "Apply suggested fix"},
@@ -344,7 +345,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "tui.test.ok_queue": {
         "fr": "RÉUSSI : le serveur a accepté le message pour {to} "
-              "(file d'attente : {queue_id}). Vérifiez qu'il est arrivé.",
+              "(n° de file d'attente {queue_id}). Vérifiez qu'il est arrivé.",
         "en": "PASSED: the server accepted the message for {to} (queue id {queue_id}). "
               "Check that it arrived.",
     },

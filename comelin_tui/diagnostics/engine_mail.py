@@ -55,8 +55,8 @@ register({
               "({limit} bytes)",
     },
     "engine.data.queued": {
-        "fr": "{reply} (identifiant de file : {queue_id})",
-        "en": "{reply} (queue id: {queue_id})",
+        "fr": "{reply} (n° de file d'attente {queue_id})",
+        "en": "{reply} (queue id {queue_id})",
     },
     "engine.quit.closed": {
         "fr": "Le serveur a fermé la connexion sans répondre à QUIT",

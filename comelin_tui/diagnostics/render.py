@@ -57,7 +57,7 @@ i18n.register({
     },
     "render.result.ok_queue": {
         "fr": "Résultat : OK. Le serveur a accepté le message d'essai pour {to} "
-              "(numéro de file : {queue_id}).",
+              "(n° de file d'attente {queue_id}).",
         "en": "Result: OK. The server accepted the test message for {to} (queue id {queue_id}).",
     },
     "render.result.ok_no_send": {
@@ -79,7 +79,8 @@ i18n.register({
         "en": "Result: FAILED. The server refuses the test session.",
     },
     "render.transcript": {
-        "fr": "Échange avec le serveur :", "en": "Conversation with the server:",
+        "fr": "Échange avec le serveur :",
+        "en": "Transcript of the conversation with the server:",
     },
 })
 

@@ -111,7 +111,11 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         self.refresh_bindings()
 
     def refresh_language(self) -> None:
-        self.query_one("#transcript", Log).border_title = t("tui.test.transcript_title")
+        log = self.query_one("#transcript", Log)
+        log.border_title = t("tui.test.transcript_title")
+        if self.result is not None and not self.result.transcript:
+            log.clear()  # our own words, not the server's: in the new language
+            log.write_line(t("tui.test.no_transcript"))
         self.refresh_bindings()
 
     # -- running -----------------------------------------------------------
