@@ -67,14 +67,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "tui.field.required": {"fr": "À remplir : {field}.", "en": "Required: {field}."},
     # --- security labels --------------------------------------------------------
-    "tui.security.starttls": {"fr": "STARTTLS (habituellement 587)",
-                              "en": "STARTTLS (usually 587)"},
-    "tui.security.implicit_tls": {"fr": "SSL/TLS implicite (habituellement 465)",
-                                  "en": "Implicit SSL/TLS (usually 465)"},
-    "tui.security.none": {"fr": "Aucune (déconseillé)", "en": "None (not recommended)"},
-    "tui.security_short.starttls": {"fr": "STARTTLS", "en": "STARTTLS"},
-    "tui.security_short.implicit_tls": {"fr": "SSL/TLS implicite", "en": "implicit SSL/TLS"},
-    "tui.security_short.none": {"fr": "sans chiffrement", "en": "no encryption"},
     # --- sidebar ----------------------------------------------------------------
     "tui.sidebar.current": {"fr": "[>]", "en": "[>]"},
     "tui.sidebar.done": {"fr": "[x]", "en": "[x]"},
@@ -339,22 +331,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tui.test.cancelled": {"fr": "Test annulé.", "en": "Test cancelled."},
     "tui.test.cancelled_tag": {"fr": "--", "en": "--"},
     "tui.test.ms": {"fr": "{ms} ms", "en": "{ms} ms"},
-    "tui.test.ok": {
-        "fr": "RÉUSSI : le serveur a accepté le message pour {to}. Vérifiez qu'il est arrivé.",
-        "en": "PASSED: the server accepted the message for {to}. Check that it arrived.",
-    },
-    "tui.test.ok_queue": {
-        "fr": "RÉUSSI : le serveur a accepté le message pour {to} "
-              "(n° de file d'attente {queue_id}). Vérifiez qu'il est arrivé.",
-        "en": "PASSED: the server accepted the message for {to} (queue id {queue_id}). "
-              "Check that it arrived.",
-    },
-    "tui.test.warn": {
-        "fr": "RÉUSSI avec un avertissement : le message pour {to} est parti, voir ci-dessus.",
-        "en": "PASSED with a warning: the message for {to} went out, see above.",
-    },
-    "tui.test.failed": {"fr": "ÉCHEC à l'étape « {step} ».",
-                        "en": "FAILED at the step \"{step}\"."},
     "tui.test.diagnosis": {"fr": "Diagnostic [{code}] : {summary}",
                            "en": "Diagnosis [{code}]: {summary}"},
     "tui.test.hint": {"fr": "Quoi faire : {hint}", "en": "What to do: {hint}"},

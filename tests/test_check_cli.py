@@ -64,7 +64,7 @@ def test_success_end_to_end(saved: Path, sandbox: Sandbox) -> None:
     assert step_lines[0].startswith("[ ok ]") and "Resolve" in step_lines[0]
     assert any("Authentication" in line and line.startswith("[ ok ]") for line in step_lines)
     assert "\x1b[" not in done.stdout  # not a terminal: no colour
-    assert any(line.startswith("Result: OK") for line in lines)
+    assert any(line.startswith("Result: PASSED") for line in lines)
     assert done.stderr == ""
     record = last_attempt()
     assert record is not None and record.status == "ok" and record.port == sandbox.port
@@ -202,7 +202,7 @@ def test_demo_succeeds_and_leaves_real_settings_alone(isolated_environment: Path
     done = comelin("check", "--demo")
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith("Demo: local server 127.0.0.1:")
-    assert "Result: OK" in done.stdout
+    assert "Result: PASSED" in done.stdout
     assert not real_config.exists()
     assert not paths.attempt_log_path().exists()  # the demo keeps no history
     config_home = Path(os.environ["XDG_CONFIG_HOME"])
@@ -244,7 +244,7 @@ def test_a_warning_dns_step_gives_exit_1(saved: Path, capsys: pytest.CaptureFixt
                     "--dns-server", dns_server.address])
     out = capsys.readouterr().out
     assert code == 1, out
-    assert "[warn] SPF" in out and "Result: WARNING" in out
+    assert "[warn] SPF" in out and "Result: PASSED with a warning" in out
     assert out.index("DATA") < out.index("SPF")
 
 
@@ -265,7 +265,7 @@ def test_french_output(saved: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.run(["check", "--lang", "fr", "--no-send"]) == 0
     out = capsys.readouterr().out
     assert "[  ok ] Résolution du nom" in out
-    assert "Résultat : OK" in out
+    assert "Résultat : RÉUSSI" in out
 
 
 def test_live_printer_shows_the_running_step_on_a_terminal() -> None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..i18n import LANGUAGES, Msg, catalogue, get_language
+from ..labels import SECURITY_MODES, security_label
 from .diagnosis_messages import DIAGNOSIS_CODES
 from .exception_rules import ReplyError, exception_verdict
 from .model import Diagnosis, StepId
@@ -242,8 +243,8 @@ def _security_names(params: dict[str, Any]) -> None:
     """Security modes by their name in the words' language (worded when shown)."""
     for name in ("security", "suggested_security"):
         value = params.get(name)
-        if isinstance(value, str) and f"diagnosis.security.{value}" in catalogue():
-            params[name] = Msg(f"diagnosis.security.{value}")
+        if isinstance(value, str) and value in SECURITY_MODES:
+            params[name] = security_label(value)
 
 
 def _worded(key: str, params: Mapping[str, Any], lang: str) -> Msg:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..i18n import m, register
+from ..labels import security_label
 from .model import Security, Suggestion, Target
 from .redact import Redactor
 from .smtpio import (
@@ -34,9 +35,6 @@ from .smtpio import (
 from .tlsinfo import CaFileError, client_context, fingerprint, normalise_fingerprint
 
 register({
-    "probe.security.starttls": {"fr": "STARTTLS", "en": "STARTTLS"},
-    "probe.security.implicit_tls": {"fr": "SSL/TLS implicite", "en": "implicit SSL/TLS"},
-    "probe.security.none": {"fr": "sans chiffrement", "en": "no encryption"},
     "probe.ok": {"fr": "EHLO accepté ; {extensions}", "en": "EHLO accepted; {extensions}"},
     "probe.no_starttls": {
         "fr": "STARTTLS n'est pas offert", "en": "STARTTLS is not offered",
@@ -97,11 +95,6 @@ class ProbeResult:
             "detail": self.detail,
             "duration_ms": self.duration_ms,
         }
-
-
-def security_label(security: str, lang: str | None = None) -> str:
-    """``STARTTLS``, ``implicit SSL/TLS``/``SSL/TLS implicite``, ``no encryption``..."""
-    return m(f"probe.security.{security}", lang)
 
 
 async def _connect(host: str, port: int) -> socket.socket:

@@ -14,6 +14,7 @@ from textual.widgets import OptionList
 
 from .. import i18n
 from ..i18n import t
+from ..labels import security_choice
 from ..widgets import KeyBar, Menu, TitleBar, Tr
 from . import oauth_text  # noqa: F401 - the sign-in's words on the dashboard
 from .base import WorkerErrors
@@ -21,10 +22,6 @@ from .base import WorkerErrors
 if TYPE_CHECKING:
     from ..attempt_log import Attempt
     from ..config import Config
-
-
-def security_label(security: str) -> str:
-    return t(f"tui.security.{security}")
 
 
 def provider_label(provider_id: str) -> str:
@@ -133,7 +130,7 @@ class HomeScreen(WorkerErrors, Screen[None]):
                                           if company.name else company.email) or "-"),
             ("tui.home.provider", lambda: provider_label(config.provider)),
             ("tui.home.server", lambda: f"{smtp.host or '-'}:{smtp.port}"),
-            ("tui.home.security", lambda: security_label(smtp.security)),
+            ("tui.home.security", lambda: security_choice(smtp.security)),
             ("tui.home.username", lambda: smtp.username or "-"),
             ("tui.home.sign_in" if smtp.auth == "oauth2" else "tui.home.secret",
              self._secret_line),

@@ -10,6 +10,7 @@ from textual.widgets import Collapsible, Input, OptionList, RadioSet
 from textual.widgets.option_list import Option
 
 from ..i18n import t
+from ..labels import security_choice
 from ..widgets import Field, Radio, Tr, plain
 from .step_base import StepPane
 
@@ -29,7 +30,7 @@ class ServerStep(StepPane):
                     Input(id="smtp-port", type="integer", max_length=5, classes="short"),
                     hint=lambda: self.provider.hint("port"), id="field-smtp-port")
         yield Field("tui.server.security_label",
-                    RadioSet(*(Radio(plain(t(f"tui.security.{name}")),
+                    RadioSet(*(Radio(plain(security_choice(name)),
                                            id=f"sec-{name}") for name in SECURITIES),
                              id="smtp-security", compact=True),
                     hint=lambda: self.provider.hint("security"), id="field-smtp-security")
@@ -67,7 +68,7 @@ class ServerStep(StepPane):
         options = []
         for index, preset in enumerate(self.provider.presets):
             host = expand_host(preset, self.draft.company.email, mx_hosts) or preset.host
-            text = f"{host} : {preset.port} {t(f'tui.security.{preset.security}')}"
+            text = f"{host} : {preset.port} {security_choice(preset.security)}"
             if preset.label is not None:
                 text += f" ({preset.label.get_text()})"
             options.append(Option(plain(text), id=str(index)))
@@ -158,6 +159,6 @@ class ServerStep(StepPane):
 
     def refresh_language(self) -> None:
         for name in SECURITIES:
-            self.query_one(f"#sec-{name}", Radio).label = plain(t(f"tui.security.{name}"))
+            self.query_one(f"#sec-{name}", Radio).label = plain(security_choice(name))
         self.query_one("#advanced", Collapsible).title = t("tui.server.advanced")
         self.query_one("#server-presets", OptionList).set_options(self._preset_options())

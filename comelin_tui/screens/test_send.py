@@ -26,6 +26,7 @@ from textual.worker import Worker
 from ..diagnostics.model import DELIVERABILITY_STEPS
 from ..errors import ComelinError
 from ..i18n import t
+from ..labels import security_label
 from ..widgets import Field, KeyBar, TitleBar, Tr, TrButton
 from ..widgets.step_row import StepRow
 from .base import WorkerErrors
@@ -281,7 +282,7 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
             self.applying = False
         app.settings_saved(config)
         self.notify(t("tui.test.fix_applied", port=suggestion.port,
-                      security=t(f"tui.security_short.{suggestion.security}")), timeout=5)
+                      security=security_label(suggestion.security)), timeout=5)
         self.action_run()
 
     # -- buttons -------------------------------------------------------------

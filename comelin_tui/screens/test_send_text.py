@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import render, t
+from ..labels import security_label
 from ..widgets.step_row import StepRow, clock
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ class TestSendTexts:
     def _intro(self) -> str:
         smtp = self.config.smtp
         return t("tui.test.intro", host=smtp.host, port=smtp.port,
-                 security=t(f"tui.security_short.{smtp.security}"))
+                 security=security_label(smtp.security))
 
     def _outcome(self) -> str:
         if self.problem is not None:
@@ -48,15 +49,9 @@ class TestSendTexts:
         result = self.result
         if result is None:
             return ""
-        if result.status == "fail":
-            failed = next((s for s in result.steps if s.status == "fail"), None)
-            from ..diagnostics.render import step_name
+        from ..diagnostics.render import outcome_headline
 
-            return t("tui.test.failed", step=step_name(failed.id) if failed else "?")
-        key = "tui.test.ok_queue" if result.queue_id else "tui.test.ok"
-        if result.status == "warn":
-            key = "tui.test.warn"
-        return t(key, to=result.target.to_address, queue_id=result.queue_id or "")
+        return outcome_headline(result)
 
     def _diagnosis(self) -> str:
         result = self.result
@@ -82,7 +77,7 @@ class TestSendTexts:
         if suggestion is None:
             return ""
         return t("tui.test.suggestion", port=suggestion.port,
-                 security=t(f"tui.security_short.{suggestion.security}"),
+                 security=security_label(suggestion.security),
                  reason=render(suggestion.reason))
 
     def _after_note(self) -> str:
