@@ -29,9 +29,6 @@ i18n.register({
     },
 })
 
-# Special-use names (RFC 2606, RFC 6761) have no public DNS: asking is pointless.
-RESERVED_SUFFIXES = (".example", ".test", ".invalid", ".localhost", ".local",
-                     "example.com", "example.net", "example.org")
 LIFETIME = 3.0
 
 
@@ -50,22 +47,6 @@ def validate_check_arguments(args: argparse.Namespace) -> None:
         validate_dns_server(value, field="--dns-server")
 
 
-def sending_domain(config: Config) -> str:
-    address = config.smtp.from_address or config.company.email
-    return address.rpartition("@")[2].strip().rstrip(".").lower()
-
-
-def is_reserved(domain: str) -> bool:
-    """True for an empty or special-use domain (``shop.example``, ``example.com``...)."""
-    if not domain:
-        return True
-    for suffix in RESERVED_SUFFIXES:
-        name = suffix.lstrip(".")
-        if domain == name or domain.endswith("." + name):
-            return True
-    return False
-
-
 async def after_send_steps(args: argparse.Namespace, result: RunResult,
                            on_step: Callable[[Step], None] | None,
                            config: Config) -> list[Step]:
@@ -74,6 +55,8 @@ async def after_send_steps(args: argparse.Namespace, result: RunResult,
     A special-use domain is not asked of the system resolver (it has no public
     DNS); with an explicit DNS server it is, which is how tests point at theirs.
     """
+    from ..discovery.domains import is_reserved, sending_domain
+
     domain = sending_domain(config)
     nameserver = getattr(args, "dns_server", None) or config.dns_server
     if getattr(args, "no_dns_checks", False) or getattr(args, "demo", False) \

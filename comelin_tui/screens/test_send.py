@@ -237,7 +237,7 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         Not in demo mode; not for a special-use domain (``.example``, ``.test``...)
         unless a DNS server was named, which is how tests point at theirs.
         """
-        from ..commands.check_dns import is_reserved, sending_domain
+        from ..discovery.domains import is_reserved, sending_domain
 
         app: Any = self.app
         config = self.config
