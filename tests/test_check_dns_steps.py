@@ -11,7 +11,7 @@ from dns_server import DnsServer, dns_server_fixture  # noqa: F401
 
 from comelin_tui import cli, paths
 from comelin_tui.config import save_config, with_changes
-from comelin_tui.jobs.send_test import is_reserved
+from comelin_tui.discovery.domains import is_reserved
 from comelin_tui.sandbox import Sandbox
 
 

@@ -39,9 +39,6 @@ register({
     },
 })
 
-# Special-use names (RFC 2606, RFC 6761) have no public DNS: asking is pointless.
-RESERVED_SUFFIXES = (".example", ".test", ".invalid", ".localhost", ".local",
-                     "example.com", "example.net", "example.org")
 DNS_LIFETIME = 3.0
 
 
@@ -67,23 +64,6 @@ class SendTestOptions:
     log: bool = True
     log_path: Path | None = None  # None: the attempt log in the user state folder
     language: str | None = None  # the words' language for now (default: the current one)
-
-
-def sending_domain(config: Config) -> str:
-    """The domain whose DNS records the advisory checks read (the sender's)."""
-    address = config.smtp.from_address or config.company.email
-    return address.rpartition("@")[2].strip().rstrip(".").lower()
-
-
-def is_reserved(domain: str) -> bool:
-    """True for an empty or special-use domain (``shop.example``, ``example.com``...)."""
-    if not domain:
-        return True
-    for suffix in RESERVED_SUFFIXES:
-        name = suffix.lstrip(".")
-        if domain == name or domain.endswith("." + name):
-            return True
-    return False
 
 
 def missing_settings(config: Config, options: SendTestOptions) -> list[str]:
@@ -176,6 +156,8 @@ async def dns_steps(config: Config, result: RunResult, on_step: OnStep | None,
     Not when skipped; not for a special-use domain unless a DNS server was named,
     which is how tests point at theirs (the system resolver would only say "no such name").
     """
+    from ..discovery.domains import is_reserved, sending_domain
+
     domain = sending_domain(config)
     nameserver = options.dns_server or config.dns_server
     if not options.dns_checks or (nameserver is None and is_reserved(domain)):
