@@ -2,7 +2,7 @@
 
 ``make_app`` is the one factory the CLI and the tests use, so what is tested
 is what ships. Importing this module stays close to a bare Textual app:
-pydantic, keyring, dnspython and aiosmtplib are loaded in workers or on
+pydantic, keyring, dnspython and aiosmtpd are loaded in workers or on
 first use, never here.
 """
 
