@@ -9,13 +9,13 @@ already loaded), dnspython by the module name of the exception's class.
 
 from __future__ import annotations
 
-import errno
 import socket
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .os_errors import errno_code
 from .reply_rules import Verdict, normalise
 
 
@@ -27,19 +27,6 @@ class ReplyError:
     message: str
 
 
-_UNREACHABLE = {
-    errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN, errno.EHOSTDOWN,
-    errno.EADDRNOTAVAIL, errno.EACCES, errno.EPERM,
-}
-_DISCONNECTED = {errno.ECONNRESET, errno.EPIPE, errno.ECONNABORTED, errno.ENOTCONN}
-# getaddrinfo error numbers; EAI_NODATA and EAI_ADDRFAMILY are missing on some platforms.
-_DNS_NOT_FOUND = {
-    getattr(socket, name) for name in ("EAI_NONAME", "EAI_NODATA", "EAI_ADDRFAMILY")
-    if hasattr(socket, name)
-}
-_DNS_UNAVAILABLE = {
-    getattr(socket, name) for name in ("EAI_AGAIN", "EAI_FAIL") if hasattr(socket, name)
-}
 _UNTRUSTED_VERIFY_CODES = {2, 7, 18, 19, 20, 21, 24, 26, 27, 28}
 _WRONG_MODE_REASONS = (
     "WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG", "HTTP_REQUEST",
@@ -113,11 +100,10 @@ def _specific(
     smtpio = _smtp_client()
     if smtpio is not None and isinstance(exc, smtpio.ReplyError):
         return ReplyError(exc.reply.code, "\n".join(exc.reply.lines))
+    code = errno_code(exc)
     if isinstance(exc, socket.gaierror):
-        if exc.errno in _DNS_NOT_FOUND:
-            return Verdict("dns.not_found")
-        if exc.errno in _DNS_UNAVAILABLE:
-            return Verdict("dns.unavailable")
+        if code is not None:
+            return Verdict(code)
         text = normalise(str(exc))
         if any(w in text for w in (" not known ", " no address ", " nodename ", " not found ")):
             return Verdict("dns.not_found")
@@ -129,11 +115,11 @@ def _specific(
 
         if isinstance(exc, ssl.SSLError):
             return _ssl(exc, ssl, step, facts)
-    if isinstance(exc, ConnectionRefusedError) or getattr(exc, "errno", None) == errno.ECONNREFUSED:
+    if isinstance(exc, ConnectionRefusedError) or code == "connect.refused":
         return Verdict("connect.refused")
-    if isinstance(exc, OSError) and exc.errno in _UNREACHABLE:
+    if code == "connect.unreachable":
         return Verdict("connect.unreachable")
-    if isinstance(exc, OSError) and exc.errno == errno.ETIMEDOUT:
+    if code == "connect.timeout":
         return _timeout(step, facts)
     name = type(exc).__name__.lower()
     if "protocolerror" in name or "protocolviolation" in name:
@@ -151,9 +137,7 @@ def _generic(exc: BaseException, step: str, facts: Mapping[str, Any]) -> Verdict
         return _timeout(step, facts)
     if isinstance(exc, ConnectionAbortedError) and "taking longer" in str(exc):
         return _timeout(step, facts)  # asyncio's TLS handshake timeout
-    if isinstance(exc, (ConnectionError, EOFError)) or (
-        isinstance(exc, OSError) and exc.errno in _DISCONNECTED
-    ):
+    if isinstance(exc, (ConnectionError, EOFError)) or errno_code(exc) == "smtp.disconnected":
         return _disconnected(step, facts)
     return None
 
