@@ -207,13 +207,24 @@ def family_of_reply(text: str, subject: tuple[int, int] | None) -> str | None:
 
 
 def family_of_provider(provider_id: str | None) -> str | None:
-    """The family of a catalogue provider id ("google-workspace" -> "google")."""
-    pid = (provider_id or "").lower()
-    if any(word in pid for word in ("google", "gmail")):
-        return "google"
-    if any(word in pid for word in ("microsoft", "office", "outlook", "365", "exchange", "hotmail")):
-        return "microsoft"
-    return None
+    """The family the catalogue gives a provider id (``Provider.family``), or None.
+
+    Ids the catalogue does not know count as "custom", as everywhere else
+    (``get_provider``): they have no family, and the reply's own words
+    (:func:`family_of_reply`) still name Google or Microsoft. The catalogue is
+    imported on the first call with an id, not with this module.
+    """
+    if not isinstance(provider_id, str) or not provider_id.strip():
+        return None
+    try:
+        from ..providers import get_provider
+    except ImportError:
+        return None
+    try:
+        family = getattr(get_provider(provider_id), "family", None)
+    except Exception:  # noqa: BLE001 - a catalogue problem must not hide the diagnosis
+        return None
+    return family if isinstance(family, str) else None
 
 
 def oauth_error_status(message: str) -> str | None:
