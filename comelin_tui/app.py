@@ -2,7 +2,7 @@
 
 ``make_app`` is the one factory the CLI and the tests use, so what is tested
 is what ships. Importing this module stays close to a bare Textual app:
-pydantic, keyring, dnspython and aiosmtplib are loaded in workers or on
+pydantic, keyring, dnspython and aiosmtpd are loaded in workers or on
 first use, never here.
 """
 
@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -30,7 +28,7 @@ from .screens.home import HomeScreen
 
 if TYPE_CHECKING:
     from .config import Config
-    from .sandbox import Sandbox
+    from .sandbox import DemoSession, Sandbox
 
 WizardMode = Literal["new", "edit", "password"]
 
@@ -39,44 +37,6 @@ def _search_provider() -> type:
     from .screens.search import SearchSettings
 
     return SearchSettings
-
-
-class DemoSession:
-    """The embedded sandbox server plus throwaway settings in a private temporary folder.
-
-    The real settings are never read or written; the folder goes away on exit.
-    """
-
-    def __init__(self, sandbox: Sandbox | None = None) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="comelin-demo-"))
-        self.folder.chmod(0o700)
-        self.config_path = self.folder / "config.toml"
-        self._owns_sandbox = sandbox is None
-        self.sandbox: Sandbox | None = sandbox
-
-    def start(self) -> None:
-        """Start the sandbox (blocking: certificates are made here; run it in a thread)."""
-        if self.sandbox is None:
-            from .sandbox import Sandbox
-
-            self.sandbox = Sandbox()
-        if not self.sandbox.running:
-            self.sandbox.start()
-
-    def draft(self) -> Config:
-        """Settings pointing at the sandbox, not saved: the wizard starts from them."""
-        assert self.sandbox is not None
-        return self.sandbox.demo_config()
-
-    @property
-    def password(self) -> str:
-        assert self.sandbox is not None
-        return self.sandbox.password
-
-    def close(self) -> None:
-        if self._owns_sandbox and self.sandbox is not None:
-            self.sandbox.stop()
-        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _saved_language(config_path: Path) -> str | None:
@@ -136,7 +96,7 @@ class ComelinApp(WorkerErrors, App[int]):
     @property
     def attempt_log_path(self) -> Path | None:
         """Where test sends are logged: the demo keeps its own, the real log stays clean."""
-        return self.demo.folder / "attempts.jsonl" if self.demo is not None else None
+        return self.demo.attempt_log_path if self.demo is not None else None
 
     # -- start-up ----------------------------------------------------------
 
@@ -324,10 +284,12 @@ def make_app(config_path: Path | str | None = None, *, demo: bool | Sandbox | No
 
     session: DemoSession | None = None
     if demo:
+        from .sandbox import DemoSession
+
         session = DemoSession(None if demo is True else demo)
     path = paths.config_path(config_path)
     return ComelinApp(path, demo=session, language=language, dns_server=dns_server,
                       dns_lifetime=dns_lifetime, dns_checks=dns_checks)
 
 
-__all__ = ["ComelinApp", "DemoSession", "WorkerState", "make_app"]
+__all__ = ["ComelinApp", "WorkerState", "make_app"]

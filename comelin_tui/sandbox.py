@@ -27,9 +27,7 @@ import shutil
 import tempfile
 import threading
 import weakref
-from collections.abc import Generator, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Generator
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -40,8 +38,7 @@ from .diagnostics.model import Security, Target
 from .errors import ComelinError
 from .sandbox_smtp import Delivery, LoginAttempt, SandboxHandler, quiet_aiosmtpd_deprecation
 
-__all__ = ["Delivery", "DemoEnvironment", "LoginAttempt", "Sandbox", "SandboxError",
-           "demo_environment"]
+__all__ = ["Delivery", "DemoSession", "LoginAttempt", "Sandbox", "SandboxError"]
 
 if TYPE_CHECKING:
     import ssl
@@ -413,29 +410,72 @@ class Sandbox:
         return store
 
 
-@dataclass
-class DemoEnvironment:
-    """A running sandbox plus throwaway settings pointing at it (see demo_environment)."""
+class DemoSession:
+    """The sandbox plus throwaway settings in a private temporary folder: demo mode.
 
-    sandbox: Sandbox
-    folder: Path
-    config_path: Path
-    config: Config
+    The real settings are never read or written, and the folder goes away on
+    :meth:`close`. The wizard (``comelin-tui --demo``) starts it in a thread and
+    begins from :meth:`draft`; ``check --demo`` saves the settings and the
+    password first (:meth:`save`)::
 
+        with DemoSession() as demo:
+            demo.save()
+            ...  # the settings at demo.config_path, the log at demo.attempt_log_path
 
-@contextmanager
-def demo_environment(**sandbox_options: Any) -> Iterator[DemoEnvironment]:
-    """Start a sandbox and write its settings and password in a private temporary folder.
-
-    The real settings are never read or written; everything is deleted on exit.
+    A running *sandbox* given by the caller is used as is and left running.
     """
-    folder = Path(tempfile.mkdtemp(prefix="comelin-demo-"))
-    try:
-        folder.chmod(0o700)
-        with Sandbox(**sandbox_options) as sandbox:
-            config_path = folder / "config.toml"
-            config = sandbox.demo_config(config_path)
-            sandbox.store_password(config_path, "file")
-            yield DemoEnvironment(sandbox, folder, config_path, config)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+
+    def __init__(self, sandbox: Sandbox | None = None, **sandbox_options: Any) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="comelin-demo-"))
+        self.folder.chmod(0o700)
+        self.config_path = self.folder / "config.toml"
+        # The demo keeps its own log: the real history stays clean.
+        self.attempt_log_path = self.folder / "attempts.jsonl"
+        self.sandbox: Sandbox | None = sandbox
+        self._owns_sandbox = sandbox is None
+        self._sandbox_options = sandbox_options
+
+    def start(self) -> Sandbox:
+        """Start the sandbox (blocking: certificates are made here; a TUI runs it in a thread)."""
+        if self.sandbox is None:
+            self.sandbox = Sandbox(**self._sandbox_options)
+        if not self.sandbox.running:
+            self.sandbox.start()
+        return self.sandbox
+
+    def _running(self) -> Sandbox:
+        if self.sandbox is None or not self.sandbox.running:
+            raise SandboxError("sandbox.not_running")
+        return self.sandbox
+
+    def draft(self) -> Config:
+        """Settings pointing at the sandbox, not saved: the wizard starts from them."""
+        return self._running().demo_config()
+
+    def save(self) -> Config:
+        """Write the settings and the password in the demo folder; returns the settings."""
+        sandbox = self._running()
+        config = sandbox.demo_config(self.config_path)
+        sandbox.store_password(self.config_path, "file")
+        return config
+
+    @property
+    def password(self) -> str:
+        return self._running().password
+
+    def close(self) -> None:
+        """Stop the sandbox (if this session started it) and delete the folder."""
+        if self._owns_sandbox and self.sandbox is not None:
+            self.sandbox.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> Self:
+        try:
+            self.start()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

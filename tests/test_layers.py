@@ -18,6 +18,7 @@ CORE_MODULES = [
     "comelin_tui.sandbox",
     "comelin_tui.attempt_log",
     "comelin_tui.cli",
+    "comelin_tui.compat",
     "comelin_tui.oauth",
     "comelin_tui.oauth_check",
 ]

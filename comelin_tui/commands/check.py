@@ -170,16 +170,17 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the check; print steps live (or JSON at the end); return the exit code."""
     if getattr(args, "demo", False):
-        from ..sandbox import demo_environment
+        from ..sandbox import DemoSession
 
-        with demo_environment() as demo:
+        with DemoSession() as demo:
+            demo.save()
             if not args.json:
-                sandbox = demo.sandbox
+                sandbox = demo.start()
                 print(t("check.demo_banner", host=sandbox.host, port=sandbox.port,
                         username=sandbox.username), flush=True)
             # The demo's log stays in its throwaway folder, away from the real history.
-            return _check(args, demo.config_path, demo.folder / "attempts.jsonl",
-                          demo_password=demo.sandbox.password)
+            return _check(args, demo.config_path, demo.attempt_log_path,
+                          demo_password=demo.password)
     from .. import paths
 
     return _check(args, paths.config_path(args.config), None)

@@ -108,8 +108,6 @@ def _verdict(evidence: Evidence) -> tuple[Verdict, str]:
         if isinstance(found, ReplyError):
             # The exception's own reply is authoritative (a caller may pass str(exc) too).
             code, message = found.code, found.message or message
-            if found.step == "rcpt_to" or (found.step == "banner" and step in ("connect", "tls")):
-                step = found.step
         elif code is None and not message.strip():
             return Verdict("unknown", "error"), _describe_exception(exc)
     if code is None and not message.strip():

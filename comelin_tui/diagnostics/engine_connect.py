@@ -10,8 +10,9 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import join, m, register
-from .engine_common import UNREACHABLE_ERRNOS, StepFailed, StepFunction
+from .engine_common import StepFailed, StepFunction
 from .model import Step, StepStatus, Target
+from .os_errors import UNREACHABLE_ERRNOS
 from .smtpio import (
     SmtpConnection,
     connect_socket,

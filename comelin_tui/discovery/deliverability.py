@@ -44,11 +44,6 @@ DKIM_SELECTORS: dict[str, tuple[str, ...]] = {
     "microsoft365": ("selector1", "selector2"),
     "microsoft365-relay": ("selector1", "selector2"),
 }
-# Provider id -> key of its DKIM set-up hint (where to click at the provider).
-DKIM_HINTS: dict[str, str] = {
-    "google-workspace": "google", "google-smtp-relay": "google",
-    "microsoft365": "microsoft", "microsoft365-relay": "microsoft",
-}
 
 OnStep = Callable[[Step], None]
 # (status, detail, diagnosis, facts) of one finished step.
@@ -71,6 +66,14 @@ def _provider_name(provider_id: str | None, lang: str | None) -> str:
     from ..providers import get_provider
 
     return get_provider(provider_id).display_name(lang)
+
+
+def _provider_family(provider_id: str | None) -> str | None:
+    if not provider_id:
+        return None
+    from ..providers import get_provider
+
+    return get_provider(provider_id).family
 
 
 async def deliverability_steps(
@@ -235,7 +238,7 @@ async def _check_dkim(client: DnsClient, domain: str, provider_id: str | None,
             missing.append(name)
     facts = {"selectors": list(selectors), "found": found, "missing": missing}
     if missing:
-        hint_key = DKIM_HINTS.get(provider_id or "", "generic")
+        hint_key = _provider_family(provider_id) or "generic"  # where to click at the provider
         diagnosis = _diagnosis(f"dns.dkim_missing_{hint_key}", lang, names=", ".join(missing),
                                domain=domain, provider=_provider_name(provider_id, lang))
         diagnosis = Diagnosis("dns.dkim_missing", diagnosis.summary, diagnosis.hint)
