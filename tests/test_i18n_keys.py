@@ -244,13 +244,8 @@ def _closed_sets() -> list[tuple[str, tuple[str, ...]]]:
     security = get_args(Security)
     finished = tuple(s for s in get_args(StepStatus) if s != "running")
     return [
-        ("tui.security.", security),
-        ("tui.security_short.", security),
-        ("discovery.security.", security),
-        ("probe.security.", security),
-        ("test_message.security.", security),
-        ("diagnosis.security.", security),
-        ("show.security.", security),
+        ("label.security.", security),
+        ("label.security_choice.", security),
         ("show.auth.", get_args(AuthKind)),
         ("discover.source.", get_args(Source)),
         ("discover.confidence.", get_args(Confidence)),
