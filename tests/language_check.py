@@ -96,10 +96,27 @@ def foreign_words(text: str, lang: str, allowed: Iterable[str] = ()) -> set[str]
     return (words(text) & other) - permitted
 
 
+def cut_buttons(app: Any) -> list[str]:
+    """The labels of shown buttons too narrow for them."""
+    cut = []
+    for button in app.screen.query(Button):
+        node, shown = button, True
+        while node is not None and shown:
+            shown = bool(getattr(node, "display", True))
+            node = node.parent
+        label = str(button.label)
+        if shown and button.content_size.width < len(label):
+            cut.append(f"{label!r} in {button.content_size.width} columns")
+    return cut
+
+
 def assert_one_language(app: Any, lang: str, allowed: Iterable[str] = (),
                         where: str = "") -> None:
-    """Neither the drawn screen nor any widget holds a word of the other language."""
+    """Neither the drawn screen nor any widget holds a word of the other language, and every
+    button is wide enough for its label."""
     allowed = list(allowed)
+    cut = cut_buttons(app)
+    assert not cut, f"{where} ({lang}): buttons cut: {cut}"
     for name, text in (("drawn", drawn_text(app)), ("widgets", widget_texts(app))):
         found = foreign_words(text, lang, allowed)
         assert not found, (f"{where or type(app.screen).__name__} ({name}, {lang}): "
