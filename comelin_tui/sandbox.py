@@ -36,7 +36,13 @@ from typing import TYPE_CHECKING, Any, Self
 from . import i18n
 from .diagnostics.model import Security, Target
 from .errors import ComelinError
-from .sandbox_smtp import Delivery, LoginAttempt, SandboxHandler, quiet_aiosmtpd_deprecation
+from .sandbox_smtp import (
+    Delivery,
+    LoginAttempt,
+    SandboxHandler,
+    counting,
+    quiet_aiosmtpd_deprecation,
+)
 
 __all__ = ["Delivery", "DemoSession", "LoginAttempt", "Sandbox", "SandboxError"]
 
@@ -137,6 +143,8 @@ class Sandbox:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._servers: list[asyncio.AbstractServer] = []
         self._connections: set[Any] = set()
+        self._sessions_now = 0
+        self._sessions_peak = 0
         self._error: BaseException | None = None
 
     # -- life cycle -------------------------------------------------------
@@ -282,7 +290,8 @@ class Sandbox:
         from aiosmtpd.smtp import SMTP
 
         excluded = [] if self.oauth_token else ["XOAUTH2"]
-        smtp = SMTP(
+        smtp = counting(SMTP)(
+            self,
             SandboxHandler(self),
             hostname=SERVER_NAME,
             ident="Comelin sandbox",
@@ -341,10 +350,25 @@ class Sandbox:
             return [d.message for d in self.deliveries]
 
     def clear(self) -> None:
-        """Forget received messages and login attempts."""
+        """Forget received messages, login attempts and the peak of sessions."""
         with self._changed:
             self.deliveries.clear()
             self.logins.clear()
+            self._sessions_peak = self._sessions_now
+
+    def max_concurrent_sessions(self) -> int:
+        """The most client connections open at once since the last :meth:`clear`."""
+        with self._changed:
+            return self._sessions_peak
+
+    def _session_opened(self) -> None:
+        with self._changed:
+            self._sessions_now += 1
+            self._sessions_peak = max(self._sessions_peak, self._sessions_now)
+
+    def _session_closed(self) -> None:
+        with self._changed:
+            self._sessions_now -= 1
 
     def wait_for_messages(self, count: int = 1, timeout: float = 5.0) -> list[EmailMessage]:
         """Block until at least *count* messages arrived (TimeoutError otherwise)."""
