@@ -181,7 +181,6 @@ class UpstreamPool:
 
     async def acquire(self) -> Upstream:
         """A logged-in connection: an idle one, a new one, or one freed within the wait."""
-        from ..diagnostics.upstream import Upstream
 
         deadline = self.clock() + self.limits.wait
         async with self.changed:
@@ -202,12 +201,26 @@ class UpstreamPool:
                     async with asyncio.timeout(remaining):
                         await self.changed.wait()
         try:
-            upstream = Upstream(await self.source(self.refresh_token))
-            self.refresh_token = False
-            await upstream.open()
+            return await self._open()
         except BaseException:
             await self._forget()
             raise
+
+    async def _open(self) -> Upstream:
+        from ..diagnostics.upstream import Upstream, UpstreamError
+
+        refresh, self.refresh_token = self.refresh_token, False
+        upstream = Upstream(await self.source(refresh))
+        try:
+            await upstream.open()
+        except UpstreamError as error:
+            code = error.diagnosis.code if error.diagnosis else ""
+            if code != "auth.oauth_failed" or refresh:
+                raise
+            # A token the cache still thought good, refused (revoked early): once more
+            # with a fresh one, as the test send does.
+            upstream = Upstream(await self.source(True))
+            await upstream.open()
         return upstream
 
     async def release(self, upstream: Upstream) -> None:
@@ -262,6 +275,15 @@ class UpstreamPool:
                 self.changed.notify_all()
             for upstream in stale:
                 await upstream.close()
+
+    async def close_idle(self) -> None:
+        """Close every idle connection now (the next message opens a fresh one)."""
+        async with self.changed:
+            idle, self.idle = self.idle, []
+            self.count -= len(idle)
+            self.changed.notify_all()
+        for upstream in idle:
+            await upstream.close()
 
     async def close(self) -> None:
         if self._closer is not None:
@@ -555,6 +577,11 @@ class Relay:
                 summary = " ".join(str(diagnosis.summary).split()) if diagnosis else ""
                 reply = UPSTREAM_REFUSED.format(code=code, summary=summary)[:500]
                 status = "fail"
+        elif isinstance(error, ComelinError) and getattr(error, "kind", "") != "network":
+            # No token (signed out, refresh refused), no secret: a setting to fix.
+            code, diagnosis, status = error.key, None, "fail"
+            reply = UPSTREAM_REFUSED.format(code=code, summary=" ".join(
+                str(error.message("en")).split()))[:500]
         else:
             code = getattr(error, "key", type(error).__name__)
             reply, status, diagnosis = UPSTREAM_DOWN.format(code=code), "temporary", None

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ComelinError
 from ..i18n import get_language, register
@@ -119,6 +119,36 @@ def read_secret(config: Config, config_path: Path, options: SendTestOptions) -> 
     if not password:
         raise SendTestSetupError("no_password", var=ENV_PASSWORD)
     return password
+
+
+def target_source(config: Config, config_path: Path, *, language: str | None = None,
+                  authority_host: str | None = None,
+                  verify: Any = True) -> Callable[[bool], Awaitable[Target]]:
+    """Targets for real messages (the relay, ``send``): the same settings, secret and
+    token as the test send, read again at each new connection (a password changed with
+    ``comelin-tui password`` applies at once; a Microsoft 365 token is refreshed when
+    needed, or at once when *refresh* is asked because the provider refused it)."""
+    options = SendTestOptions(language=language)
+    store: list[Any] = []
+
+    async def source(refresh: bool = False) -> Target:
+        password = await asyncio.to_thread(read_secret, config, config_path, options)
+        target = build_target(config, options, password)
+        if target.auth != "oauth2" or password is not None:
+            return target
+        from ..oauth import acquire_access_token
+        from ..oauth_check import with_token
+        from ..secrets import open_secret_store
+
+        if not store:
+            store.append(await asyncio.to_thread(open_secret_store, config_path,
+                                                 config.secret_backend))
+        token = await asyncio.to_thread(acquire_access_token, config, store[0],
+                                        authority_host=authority_host, verify=verify,
+                                        force_refresh=refresh)
+        return with_token(target, token, config)
+
+    return source
 
 
 async def prepare(config: Config, config_path: Path,
