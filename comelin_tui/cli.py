@@ -23,6 +23,7 @@ COMMANDS = {
     "check": "check",
     "discover": "discover",
     "signin": "signin",
+    "relay": "relay",
 }
 
 i18n.register({
