@@ -24,6 +24,7 @@ COMMANDS = {
     "discover": "discover",
     "signin": "signin",
     "relay": "relay",
+    "send": "send",
 }
 
 i18n.register({
