@@ -25,6 +25,7 @@ COMMANDS = {
     "signin": "signin",
     "relay": "relay",
     "send": "send",
+    "queue": "queue",
 }
 
 i18n.register({

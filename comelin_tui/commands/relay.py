@@ -51,6 +51,12 @@ i18n.register({
         "fr": "offrir STARTTLS avec un certificat local généré",
         "en": "offer STARTTLS with a generated local certificate",
     },
+    "relay.queue_help": {
+        "fr": "file d'attente durable : 250 dès que le message est sur le disque, remis ensuite "
+              "avec des essais pendant 24 h (voir « comelin-tui queue »)",
+        "en": "durable queue: 250 once the message is on disk, delivered after with retries "
+              "for 24 h (see \"comelin-tui queue\")",
+    },
     "relay.password_help": {
         "fr": "créer (ou changer) le mot de passe local que Comelin donne au relais",
         "en": "create (or change) the local password Comelin gives the relay",
@@ -162,6 +168,7 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
     parser.add_argument("--allow-remote", action="store_true", help=t("relay.allow_remote_help"))
     parser.add_argument("--no-auth", action="store_true", help=t("relay.no_auth_help"))
     parser.add_argument("--starttls", action="store_true", help=t("relay.starttls_help"))
+    parser.add_argument("--queue", action="store_true", help=t("relay.queue_help"))
     actions = parser.add_subparsers(dest="relay_command", metavar="{password,status,install}")
     password = actions.add_parser("password", help=t("relay.password_help"),
                                   description=t("relay.password_help"))
@@ -207,9 +214,16 @@ def relay_username(config: Config) -> str:
     return config.relay.username or config.company.email or config.smtp.from_address
 
 
+def queue_folder() -> Path:
+    """The relay's spool: one folder in the state folder (0700)."""
+    from .. import paths
+
+    return paths.state_dir() / "queue"
+
+
 def relay_options(config: Config, config_path: Path, *, listen: str | None = None,
                   allow_remote: bool = False, no_auth: bool = False, starttls: bool = False,
-                  password: str | None = None) -> RelayOptions:
+                  password: str | None = None, queue: bool = False) -> RelayOptions:
     """The relay's options from the settings (and this run's flags)."""
     from ..config_validate import parse_listen
     from ..jobs.relay import RelayLimits, RelayOptions
@@ -228,7 +242,8 @@ def relay_options(config: Config, config_path: Path, *, listen: str | None = Non
     return RelayOptions(
         host=host, port=port, username=relay_username(config), password=password,
         require_auth=not no_auth, allow_remote=allow_remote, tls_context=tls, senders=senders,
-        limits=limits)
+        limits=limits, queue_folder=queue_folder() if (queue or relay.queue) else None,
+        notice_to=config.company.email or config.smtp.from_address)
 
 
 def _local_tls_context() -> Any:
@@ -265,7 +280,7 @@ def _serve(args: argparse.Namespace, config_path: Path) -> int:
     password = None if args.no_auth else _local_password(config, config_path)
     options = relay_options(config, config_path, listen=args.listen,
                             allow_remote=args.allow_remote, no_auth=args.no_auth,
-                            starttls=args.starttls, password=password)
+                            starttls=args.starttls, password=password, queue=args.queue)
     relay = Relay(options, target_source(config, config_path), on_delivery=_print_delivery)
     return asyncio.run(_run_until_stopped(relay, config, config_path))
 

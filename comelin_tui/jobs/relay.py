@@ -114,6 +114,8 @@ class RelayOptions:
     log: bool = True
     hostname: str = "comelin-relay.localhost"
     data_size_limit: int = 35 * 1024 * 1024
+    queue_folder: Path | None = None  # the durable queue (relay --queue), else pass-through
+    notice_to: str = ""  # who hears of a queued message given up (the company address)
 
 
 class _QuietLoopbackAuth(logging.Filter):
@@ -361,6 +363,10 @@ class RelayHandler:
         if options.senders and address.lower() not in options.senders:
             return SENDER_REFUSED.format(sender=address or "<>",
                                          allowed=", ".join(sorted(options.senders)))
+        if relay.spool is not None:
+            envelope.mail_from = address
+            envelope.mail_options.extend(mail_options)
+            return "250 2.1.0 OK"
         await relay.end_transaction(session)
         relay.begin()
         try:
@@ -385,13 +391,16 @@ class RelayHandler:
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
                           rcpt_options: list[str]) -> str:
+        limit = self.relay.options.limits.max_recipients
+        if len(envelope.rcpt_tos) >= limit:
+            return TOO_MANY_RECIPIENTS.format(limit=limit)
+        if self.relay.spool is not None:
+            envelope.rcpt_tos.append(address)
+            return "250 2.1.5 OK"
         upstream = getattr(session, "comelin_upstream", None)
         delivery: Delivery | None = getattr(session, "comelin_delivery", None)
         if upstream is None or delivery is None:
             return NO_TRANSACTION
-        limit = self.relay.options.limits.max_recipients
-        if len(envelope.rcpt_tos) >= limit:
-            return TOO_MANY_RECIPIENTS.format(limit=limit)
         verdict = await upstream.rcpt(address)
         if verdict.accepted:
             envelope.rcpt_tos.append(address)
@@ -408,6 +417,8 @@ class RelayHandler:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         relay = self.relay
+        if relay.spool is not None:
+            return await relay.enqueue(envelope)
         upstream = getattr(session, "comelin_upstream", None)
         delivery: Delivery | None = getattr(session, "comelin_delivery", None)
         if upstream is None or delivery is None:
@@ -474,6 +485,8 @@ class Relay:
         self.in_flight = 0
         self.idle = asyncio.Event()
         self.idle.set()
+        self.spool: Any = None
+        self.deliverer: Any = None
 
     @property
     def address(self) -> tuple[str, int]:
@@ -540,6 +553,13 @@ class Relay:
                              port=self.options.port,
                              reason=error.strerror or str(error)) from None
         self.pool.start()
+        if self.options.queue_folder is not None:
+            from .relay_queue import Deliverer, Spool
+
+            self.spool = Spool(self.options.queue_folder).open()
+            self.deliverer = Deliverer(self.spool, self.pool, self.options.notice_to,
+                                       on_result=self._queue_result)
+            self.deliverer.start()
         return self.address
 
     async def stop(self, grace: float = 30.0) -> None:
@@ -553,11 +573,42 @@ class Relay:
             transport = getattr(protocol, "transport", None)
             if transport is not None:
                 transport.close()
+        if self.deliverer is not None:
+            await self.deliverer.stop(grace)
+        if self.spool is not None:
+            self.spool.close()
         await self.pool.close()
         if self.server is not None:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(2.0):
                     await self.server.wait_closed()
+
+    # -- the queue ----------------------------------------------------------------------------
+
+    async def enqueue(self, envelope: Any) -> str:
+        """Queue mode: 250 once the message is on disk, fsynced; delivery comes after."""
+        payload = envelope.original_content or envelope.content or b""
+        if isinstance(payload, str):
+            payload = payload.encode("utf-8", "surrogateescape")
+        delivery = Delivery(sender=envelope.mail_from or "", recipients=list(envelope.rcpt_tos),
+                            size=len(payload))
+        try:
+            message = await asyncio.to_thread(self.spool.store, envelope.mail_from or "",
+                                              list(envelope.rcpt_tos), payload)
+        except OSError as error:
+            delivery.reply = f"451 4.3.0 Cannot queue the message now ({error.strerror})"
+            delivery.status = "temporary"
+            self._record(delivery)
+            return delivery.reply
+        self.deliverer.wake.set()
+        return f"250 2.0.0 Queued as {message.id}"
+
+    def _queue_result(self, message: Any, result: str) -> None:
+        status = {"ok": "ok", "retry": "temporary"}.get(result, "fail")
+        self._record(Delivery(sender=message.sender, recipients=list(message.recipients),
+                              size=message.size, reply=message.last_reply or "250 delivered",
+                              code=message.last_diagnosis, status=status,
+                              queue_id=message.id))
 
     # -- transactions -------------------------------------------------------------------------
 
