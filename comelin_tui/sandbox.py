@@ -96,7 +96,8 @@ class Sandbox:
     STARTTLS (and so without AUTH); ``cert_expired`` and ``cert_identities``
     (names the certificate is for) give expired or wrong-name certificates;
     ``oauth_token`` enables XOAUTH2 with that bearer token; ``require_auth=False``
-    is an open relay on loopback.
+    is an open relay on loopback; ``reply_delay`` makes every reply wait that many
+    seconds, as a provider far away does.
 
     ``replies`` scripts a failure: map ``"AUTH"``, ``"MAIL"``, ``"RCPT"`` or
     ``"DATA"`` to the reply to send instead of accepting, e.g.
@@ -118,8 +119,11 @@ class Sandbox:
         cert_expired: bool = False,
         data_size_limit: int = 10 * 1024 * 1024,
         replies: dict[str, str] | None = None,
+        reply_delay: float = 0.0,
     ) -> None:
         self.host = host
+        # Seconds before each reply, as a provider across the internet takes (benchmarks).
+        self.reply_delay = reply_delay
         self.username = username
         # A fresh random password per run: nothing to remember, nothing to leak.
         self.password = password if password is not None else secrets.token_urlsafe(18)

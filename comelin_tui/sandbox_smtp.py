@@ -153,6 +153,15 @@ def counting(smtp_class: Any) -> Any:
                 self.counted = True
                 self._sandbox._session_opened()
 
+        async def push(self, status: Any) -> None:
+            text = status.decode("ascii", "replace") if isinstance(status, bytes) else status
+            # Once a reply (not once a line of a multi-line one), as latency works.
+            if self._sandbox.reply_delay and text[3:4] != "-":
+                import asyncio
+
+                await asyncio.sleep(self._sandbox.reply_delay)
+            await super().push(status)
+
         def connection_lost(self, error: Exception | None) -> None:
             if self.counted:
                 self.counted = False
