@@ -139,6 +139,10 @@ i18n.register({
               "service (\"comelin-tui relay install\").",
     },
     "relay.not_running_at": {"fr": " (rien ne répond sur {listen})", "en": " (nothing answers on {listen})"},
+    "relay.login_is": {
+        "fr": "Utilisateur à entrer dans Comelin : {username}",
+        "en": "Username to enter in Comelin: {username}",
+    },
     "relay.last_sends": {"fr": "Derniers envois :", "en": "Last sends:"},
     "relay.no_sends": {"fr": "Aucun envoi par le relais pour l'instant.",
                        "en": "No send through the relay yet."},
@@ -378,7 +382,8 @@ def relay_status(config: Config | None) -> dict[str, Any]:
     from ..attempt_log import read_records
 
     listen = config.relay.listen if config is not None else "127.0.0.1:2525"
-    data: dict[str, Any] = {"running": False, "listen": listen, "pid": None, "since": None}
+    data: dict[str, Any] = {"running": False, "listen": listen, "pid": None, "since": None,
+                            "username": relay_username(config) if config is not None else None}
     try:
         saved = json.loads(_status_path().read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -410,6 +415,8 @@ def _status(args: argparse.Namespace, config_path: Path) -> int:
     if data["running"]:
         print(t("relay.running", listen=data["listen"], since=data["since"] or "?",
                 pid=data["pid"] or "?"))
+    if data["username"]:
+        print(t("relay.login_is", username=data["username"]))
     else:
         print(t("relay.not_running", where=t("relay.not_running_at", listen=data["listen"])))
     if data["last"]:
