@@ -415,10 +415,10 @@ def _status(args: argparse.Namespace, config_path: Path) -> int:
     if data["running"]:
         print(t("relay.running", listen=data["listen"], since=data["since"] or "?",
                 pid=data["pid"] or "?"))
-    if data["username"]:
-        print(t("relay.login_is", username=data["username"]))
     else:
         print(t("relay.not_running", where=t("relay.not_running_at", listen=data["listen"])))
+    if data["username"]:
+        print(t("relay.login_is", username=data["username"]))
     if data["last"]:
         print(t("relay.last_sends"))
         for record in data["last"]:
