@@ -381,6 +381,13 @@ class Sandbox:
                 raise TimeoutError(f"{len(self.deliveries)} message(s) after {timeout} s")
             return [d.message for d in self.deliveries]
 
+    def wait_for_logins(self, count: int = 1, timeout: float = 5.0) -> list[LoginAttempt]:
+        """Block until at least *count* AUTH attempts were seen (TimeoutError otherwise)."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: len(self.logins) >= count, timeout):
+                raise TimeoutError(f"{len(self.logins)} login(s) after {timeout} s")
+            return list(self.logins)
+
     def target(self, **overrides: Any) -> Target:
         """A diagnostics Target for this server (STARTTLS, demo account); fields overridable."""
         if not self.running:

@@ -132,3 +132,43 @@ def test_the_systemd_unit_is_hardened_and_verified(upstream: Sandbox,
     problems = [line for line in (verified.stdout + verified.stderr).splitlines()
                 if unit.name in line]
     assert verified.returncode == 0 or not problems, verified.stdout + verified.stderr
+
+
+def test_sigterm_lets_the_message_in_flight_finish(isolated_environment: Path) -> None:
+    import threading
+
+    with Sandbox(reply_delay=0.4) as slow:  # each provider reply takes 0.4 s
+        config_path = paths.config_path()
+        slow.demo_config(config_path)
+        slow.store_password(config_path, "file")
+        comelin("relay", "password", "--stdin", input="pos-local-password-2\n")
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "comelin_tui", "--lang", "en", "relay", "--listen",
+             f"127.0.0.1:{port}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        outcome: list[object] = []
+        try:
+            assert process.stdout is not None
+            assert "Relay ready" in process.stdout.readline()
+
+            def pos() -> None:
+                try:
+                    with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
+                        client.login("caisse@demo.example", "pos-local-password-2")
+                        outcome.append(client.send_message(message()))
+                except Exception as error:  # noqa: BLE001 - the test reports it
+                    outcome.append(error)
+
+            thread = threading.Thread(target=pos)
+            thread.start()
+            slow.wait_for_logins(1, 20)  # the relay is talking to the provider
+            process.send_signal(signal.SIGTERM)
+            thread.join(40)
+            out, _err = process.communicate(timeout=40)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        assert outcome == [{}], outcome
+        assert [m["Subject"] for m in slow.mailbox] == ["Facture 77"]
+        assert process.returncode == 0 and "Relay stopped." in out
