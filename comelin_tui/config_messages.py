@@ -32,6 +32,17 @@ _LABELS = {
     "oauth.tenant": ("Locataire (tenant)", "Tenant"),
     "oauth.client_id": ("ID d'application (client)", "Application (client) ID"),
     "oauth.account": ("Compte OAuth", "OAuth account"),
+    "relay": ("Relais local pour Comelin", "Local relay for Comelin"),
+    "relay.listen": ("Adresse d'écoute du relais", "Relay listen address"),
+    "relay.username": ("Utilisateur local du relais", "Relay local username"),
+    "relay.max_recipients": ("Destinataires par message", "Recipients per message"),
+    "relay.max_connections": ("Connexions au fournisseur à la fois",
+                              "Connections to the provider at once"),
+    "relay.messages_per_minute": ("Messages par minute", "Messages per minute"),
+    "relay.wait": ("Attente avant « réessayez »", "Wait before \"try again\""),
+    "relay.idle_timeout": ("Fermeture d'une connexion inutilisée", "Idle connection closed after"),
+    "relay.starttls": ("STARTTLS pour Comelin", "STARTTLS for Comelin"),
+    "relay.queue": ("File d'attente durable", "Durable queue"),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
