@@ -36,7 +36,7 @@ from ..errors import ComelinError
 from ..i18n import t
 
 if TYPE_CHECKING:
-    from ..config import Config
+    from ..config_read import ConfigView as Config
     from ..diagnostics.model import RunResult, Step, Target
 
 # Modules adding steps after the SMTP conversation (see the module docstring).
@@ -229,15 +229,16 @@ def prepare(args: argparse.Namespace, config_path: Path, *,
 
     Raises a ComelinError (exit 3) when the run cannot start.
     """
-    from ..config import Config, ConfigNotFound, load_config
+    # The settings are only read here: the pydantic models stay unloaded (config_read).
+    from ..config_read import ConfigNotFound, ConfigView, read_config
     from ..diagnostics.model import Target
 
     try:
-        config = load_config(config_path)
+        config = read_config(config_path)
     except ConfigNotFound:
         if not args.host:
             raise CheckSetupError("check.no_config", path=config_path) from None
-        config = Config()
+        config = ConfigView()
     config = apply_overrides(config, args)
     for module in _step_providers():
         validate = getattr(module, "validate_check_arguments", None)
@@ -271,8 +272,14 @@ def prepare(args: argparse.Namespace, config_path: Path, *,
 
 def apply_overrides(config: Config, args: argparse.Namespace) -> Config:
     """The settings with this run's options applied, each validated like the wizard does."""
-    from ..config import validate_email, validate_host, validate_port, with_changes
-    from ..config_validate import validate_ca_file, validate_timeout
+    from ..config_read import with_changes
+    from ..config_validate import (
+        validate_ca_file,
+        validate_email,
+        validate_host,
+        validate_port,
+        validate_timeout,
+    )
 
     changes: dict[str, object] = {}
     # Each option is checked on its own first, so an error names the option.
@@ -307,7 +314,7 @@ def _env_secret() -> bool:
 
 def _missing(config: Config, args: argparse.Namespace) -> list[str]:
     """Settings still needed for this run, named for a person."""
-    from ..config import field_label, missing_fields
+    from ..config_checks import field_label, missing_fields
 
     missing = missing_fields(config)
     # The company email is only the default recipient; --to or the sender stand in.

@@ -3,15 +3,20 @@
 Facts come from the DER certificate (parsed with ``cryptography``, which the
 sandbox's certificate tooling already brings) so they are available even for a
 certificate that failed verification: that is exactly when the fingerprint,
-issuer and dates matter.
+issuer and dates matter. For a verified session the ``ssl`` module has already
+decoded the certificate; when its names need no RFC 4514 escaping (nearly
+always), the same facts are read from there, which spares ``comelin-tui check``
+the ~30 ms import of ``cryptography.x509``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
 import re
 import ssl
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -111,11 +116,80 @@ def _name(name: Any) -> str:
         return str(name)
 
 
-def certificate_facts(der: bytes | None) -> dict[str, Any]:
-    """Subject, SANs, issuer, validity and fingerprint of a DER certificate."""
+# The names cryptography's rfc4514_string() writes short, by OpenSSL's long name.
+_SHORT_NAMES = {
+    "commonName": "CN", "localityName": "L", "stateOrProvinceName": "ST",
+    "organizationName": "O", "organizationalUnitName": "OU", "countryName": "C",
+    "streetAddress": "STREET", "domainComponent": "DC", "userId": "UID",
+}
+# A value with one of these (or a space or # at an edge) is escaped by RFC 4514.
+_ESCAPED = frozenset('\\"+,;<>\0')
+
+
+def _decoded_name(rdns: object) -> str | None:
+    """``Name.rfc4514_string()`` of a name as ``getpeercert()`` gives it; None if unsure."""
+    if not isinstance(rdns, tuple) or not rdns:
+        return None
+    parts = []
+    for rdn in reversed(rdns):
+        if not (isinstance(rdn, tuple) and len(rdn) == 1 and len(rdn[0]) == 2):
+            return None  # a multi-valued RDN: the order of its parts is cryptography's
+        name, value = rdn[0]
+        short = _SHORT_NAMES.get(name)
+        if (short is None or not isinstance(value, str) or not value or not value.isascii()
+                or not value.isprintable() or _ESCAPED.intersection(value)
+                or value[0] in "# " or value[-1] == " "):
+            return None
+        parts.append(f"{short}={value}")
+    return ",".join(parts)
+
+
+def _decoded_time(value: object) -> str | None:
+    try:
+        seconds = ssl.cert_time_to_seconds(str(value))
+    except (ValueError, OverflowError):
+        return None
+    return (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)).isoformat()
+
+
+def _decoded_facts(decoded: dict[str, Any]) -> dict[str, Any] | None:
+    """What :func:`certificate_facts` finds, from ``getpeercert()``; None when unsure."""
+    subject = _decoded_name(decoded.get("subject"))
+    issuer = _decoded_name(decoded.get("issuer"))
+    not_before = _decoded_time(decoded.get("notBefore"))
+    not_after = _decoded_time(decoded.get("notAfter"))
+    if subject is None or issuer is None or not_before is None or not_after is None:
+        return None
+    dns: list[str] = []
+    ips: list[str] = []
+    for kind, value in decoded.get("subjectAltName", ()):
+        if kind == "DNS":
+            if not (isinstance(value, str) and value.isascii() and value.isprintable()):
+                return None
+            dns.append(value)
+        elif kind == "IP Address":
+            try:
+                ips.append(str(ipaddress.ip_address(str(value).strip())))
+            except ValueError:
+                return None
+    return {"subject": subject, "issuer": issuer, "not_before": not_before,
+            "not_after": not_after, "sans": dns + ips}
+
+
+def certificate_facts(der: bytes | None,
+                      decoded: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Subject, SANs, issuer, validity and fingerprint of a DER certificate.
+
+    *decoded* is the same certificate as ``SSLObject.getpeercert()`` returns it
+    (verified sessions only); when given, and plain, cryptography is not needed.
+    """
     if not der:
         return {}
     facts: dict[str, Any] = {"fingerprint_sha256": fingerprint(der)}
+    plain = _decoded_facts(decoded) if decoded else None
+    if plain is not None:
+        facts.update(plain)
+        return facts
     try:
         from cryptography import x509
     except ImportError:  # pragma: no cover - cryptography ships with the sandbox tooling
@@ -149,7 +223,9 @@ def session_facts(ssl_object: ssl.SSLObject | None, *, verified: bool) -> dict[s
         "cipher": cipher[0] if cipher else None,
         "verified": verified,
     }
-    facts.update(certificate_facts(ssl_object.getpeercert(binary_form=True)))
+    # Decoded by ssl only when verified (empty otherwise).
+    decoded = ssl_object.getpeercert() if verified else None
+    facts.update(certificate_facts(ssl_object.getpeercert(binary_form=True), decoded))
     return facts
 
 
