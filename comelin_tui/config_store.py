@@ -5,11 +5,8 @@ Kept apart from the pydantic models (:mod:`comelin_tui.config`), which use it.
 
 from __future__ import annotations
 
-import ast
-import glob
 import os
 import re
-import tempfile
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
@@ -212,6 +209,8 @@ def _toml_problem(error: tomllib.TOMLDecodeError, text: str) -> Problem:
 
 def _char_code(detail: str) -> str:
     try:
+        import ast  # only for a malformed file's message
+
         char = ast.literal_eval(detail.split(" ", 2)[2])
     except (ValueError, SyntaxError, IndexError):
         return detail
@@ -322,6 +321,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     profile, whose ACL keeps other users out; ``os.replace`` replaces an existing
     file there too.
     """
+    import tempfile  # writing only: reading the settings (check, dashboard) skips it
+
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
@@ -367,6 +368,8 @@ def keep_copy(path: Path, data: bytes, label: str) -> Path:
 
 def remove_stale_temps(path: Path, max_age: float = STALE_TEMP_SECONDS) -> None:
     """Delete temp files that a crash during an earlier save left next to *path*."""
+    import glob
+
     now = time.time()
     for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
         with suppress(OSError):

@@ -16,7 +16,8 @@ import ipaddress
 import os
 import re
 import ssl
-from datetime import UTC, datetime, timedelta
+import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,17 @@ class CaFileError(Exception):
         super().__init__(f"{path}: {reason}")
 
 
+def _context_key(ca_file: Path | None, verify: bool) -> tuple[object, ...]:
+    key: tuple[object, ...] = (verify,)
+    if verify and ca_file is not None:
+        try:
+            info = os.stat(ca_file)
+            key = (verify, str(ca_file), info.st_mtime_ns, info.st_size)
+        except OSError:
+            key = (verify, str(ca_file), None)  # let loading report the problem
+    return key
+
+
 def client_context(ca_file: Path | None = None, *, verify: bool = True) -> ssl.SSLContext:
     """The client context: system CAs plus *ca_file*, TLS 1.2 or newer.
 
@@ -58,25 +70,59 @@ def client_context(ca_file: Path | None = None, *, verify: bool = True) -> ssl.S
 
     Loading the system CA store costs ~20 ms, more than the rest of a whole
     check, so contexts are shared (safe for client connections) and rebuilt
-    only when the CA file changes.
+    only when the CA file changes; :func:`prepare_client_context` starts one
+    early, in the background.
     """
-    key: tuple[object, ...] = (verify,)
-    if verify and ca_file is not None:
-        try:
-            info = os.stat(ca_file)
-            key = (verify, str(ca_file), info.st_mtime_ns, info.st_size)
-        except OSError:
-            key = (verify, str(ca_file), None)  # let loading report the problem
-    cached = _CONTEXTS.get(key)
+    key = _context_key(ca_file, verify)
+    with _LOCK:
+        cached = _CONTEXTS.get(key)
+        pending = _PENDING.get(key)
+    if cached is None and pending is not None:
+        pending.wait()  # the background build is under way: no sooner to start another
+        with _LOCK:
+            cached = _CONTEXTS.get(key)
     if cached is None:
-        cached = _new_client_context(ca_file, verify=verify)
-        if len(_CONTEXTS) >= 16:
-            _CONTEXTS.clear()
-        _CONTEXTS[key] = cached
+        cached = _new_client_context(ca_file, verify=verify)  # a CaFileError says why
+        _remember(key, cached)
     return cached
 
 
+def prepare_client_context(ca_file: Path | None = None) -> None:
+    """Start building the verifying context in a thread, so it is ready when TLS starts.
+
+    OpenSSL loads the CA store without holding the GIL, so the load overlaps the
+    connection's first round trips. A CA file that does not load is left for
+    :func:`client_context` to report.
+    """
+    key = _context_key(ca_file, True)
+    with _LOCK:
+        if key in _CONTEXTS or key in _PENDING:
+            return
+        done = _PENDING[key] = threading.Event()
+
+    def build() -> None:
+        try:
+            _remember(key, _new_client_context(ca_file, verify=True))
+        except CaFileError:
+            pass
+        finally:
+            with _LOCK:
+                _PENDING.pop(key, None)
+            done.set()
+
+    threading.Thread(target=build, name="comelin-tls-context", daemon=True).start()
+
+
+def _remember(key: tuple[object, ...], context: ssl.SSLContext) -> None:
+    with _LOCK:
+        if len(_CONTEXTS) >= 16:
+            _CONTEXTS.clear()
+        _CONTEXTS[key] = context
+
+
 _CONTEXTS: dict[tuple[object, ...], ssl.SSLContext] = {}
+_PENDING: dict[tuple[object, ...], threading.Event] = {}
+_LOCK = threading.Lock()
 
 
 def _new_client_context(ca_file: Path | None, *, verify: bool) -> ssl.SSLContext:
@@ -144,12 +190,22 @@ def _decoded_name(rdns: object) -> str | None:
     return ",".join(parts)
 
 
+# How OpenSSL prints a certificate time ("Jan  1 00:00:00 3000 GMT"); parsed by hand
+# because ssl.cert_time_to_seconds loads _strptime and its locale tables.
+_TIME_RE = re.compile(r"([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4}) GMT")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _decoded_time(value: object) -> str | None:
-    try:
-        seconds = ssl.cert_time_to_seconds(str(value))
-    except (ValueError, OverflowError):
+    match = _TIME_RE.fullmatch(str(value))
+    if match is None or match.group(1) not in _MONTHS:
         return None
-    return (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)).isoformat()
+    month = _MONTHS.index(match.group(1)) + 1
+    day, hour, minute, second, year = (int(part) for part in match.groups()[1:])
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC).isoformat()
+    except ValueError:
+        return None
 
 
 def _decoded_facts(decoded: dict[str, Any]) -> dict[str, Any] | None:
