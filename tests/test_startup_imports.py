@@ -69,3 +69,41 @@ def test_a_damaged_settings_file_is_still_explained_by_the_models(tmp_path: Path
     assert code == 3
     assert "line 2" in output and "line 3" in output
     assert "pydantic" in loaded  # the models name every problem
+
+
+def test_the_dashboard_shows_saved_settings_without_the_models(sandbox: Sandbox,
+                                                               tmp_path: Path) -> None:
+    config_path = tmp_path / "config.toml"
+    sandbox.demo_config(config_path)
+    sandbox.store_password(config_path, "file")
+    code = f"""
+import sys
+from comelin_tui.app import make_app
+from comelin_tui.screens.home import HomeScreen
+
+shown = []
+
+async def auto_pilot(pilot):
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, HomeScreen)
+    shown.extend(str(widget.render()) for widget in screen.query("Tr"))
+    pilot.app.exit(0)
+
+app = make_app({str(config_path)!r}, language="en")
+app.run(headless=True, size=(80, 24), auto_pilot=auto_pilot)
+assert app.ready and app.settings_error is None and app.settings_view is not None
+print("SHOWN", " | ".join(shown).replace("\\n", " "))
+print("LOADED", " ".join(m for m in {HEAVY[:-1]!r} if m in sys.modules))
+# Editing needs the models: built from what was read, equal to what load_config gives.
+from comelin_tui.config import load_config
+assert app.settings == load_config({str(config_path)!r})
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    shown = next(line for line in lines if line.startswith("SHOWN "))
+    assert f"{sandbox.host}:{sandbox.port}" in shown and "permissions 0600" in shown
+    assert next(line for line in lines if line.startswith("LOADED")).split()[1:] == []
