@@ -9,6 +9,7 @@ first use, never here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import tempfile
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from .sandbox import Sandbox
 
 WizardMode = Literal["new", "edit", "password"]
+# How long the first screen waits for the saved settings before showing "loading".
+FIRST_SCREEN_WAIT = 0.25
 
 
 def _search_provider() -> type:
@@ -162,9 +165,15 @@ class ComelinApp(WorkerErrors, App[int]):
 
     # -- start-up ----------------------------------------------------------
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        preparing = self.prepare()
+        if self.demo is None:
+            # Reading the settings takes a few milliseconds: wait that long so the home
+            # screen is built once, with them, instead of "loading" and then rebuilt. A
+            # slow disk gets the "loading" screen after a moment, as the demo does.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(preparing.wait()), FIRST_SCREEN_WAIT)
         self.push_screen(HomeScreen())
-        self.prepare()
 
     @work(exclusive=True, group="prepare", exit_on_error=False)
     async def prepare(self) -> None:
