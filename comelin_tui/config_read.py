@@ -48,7 +48,9 @@ from .config_validate import (
 )
 
 if TYPE_CHECKING:
-    from .config_models import Config
+    from .config_models import Config, SecretBackend
+    from .diagnostics.model import AuthKind, Security
+    from .i18n import Lang
 
 __all__ = ["CompanyView", "ConfigError", "ConfigNotFound", "ConfigTooNew", "ConfigView",
            "OAuthView", "SmtpView", "read_config", "view_from_dict", "with_changes"]
@@ -77,8 +79,8 @@ class SmtpView:
 
     host: str = ""
     port: int = 587
-    security: str = "starttls"
-    auth: str = "password"
+    security: Security = "starttls"
+    auth: AuthKind = "password"
     username: str = ""
     from_address: str = ""
     reply_to: str | None = None
@@ -102,12 +104,12 @@ class ConfigView:
     """Validated settings, read-only, with the fields of the pydantic ``Config``."""
 
     version: int = CONFIG_VERSION
-    language: str | None = None
+    language: Lang | None = None
     provider: str = "custom"
     company: CompanyView = field(default_factory=CompanyView)
     smtp: SmtpView = field(default_factory=SmtpView)
     oauth: OAuthView = field(default_factory=OAuthView)
-    secret_backend: str | None = None
+    secret_backend: SecretBackend | None = None
     dns_server: str | None = None
 
     def model_dump(self) -> dict[str, Any]:
