@@ -9,6 +9,7 @@ first use, never here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -28,9 +29,12 @@ from .screens.home import HomeScreen
 
 if TYPE_CHECKING:
     from .config import Config
+    from .config_read import ConfigView
     from .sandbox import DemoSession, Sandbox
 
 WizardMode = Literal["new", "edit", "password"]
+# How long the first screen waits for the saved settings before showing "loading".
+FIRST_SCREEN_WAIT = 0.25
 
 
 def _search_provider() -> type:
@@ -80,7 +84,10 @@ class ComelinApp(WorkerErrors, App[int]):
         super().__init__()
         # Animations off: they cost redraws over SSH and read poorly in 16 colours.
         self.animation_level = "none"
-        self.settings: Config | None = None
+        # The saved settings, read without pydantic (what the dashboard shows); the
+        # models are built from them when first asked for (see `settings`).
+        self.settings_view: ConfigView | None = None
+        self._settings: Config | None = None
         self.settings_error: ComelinError | None = None
         self.ready = False
         # DNS server for MX lookups when the settings name none (None: the system's).
@@ -94,15 +101,39 @@ class ComelinApp(WorkerErrors, App[int]):
         self.errors: list[str] = []
 
     @property
+    def settings(self) -> Config | None:
+        """The saved settings as the pydantic models, for editing and the test send.
+
+        Built from :attr:`settings_view` on first use, so showing the dashboard never
+        loads pydantic.
+        """
+        if self._settings is None and self.settings_view is not None:
+            self._settings = self.settings_view.to_config()
+        return self._settings
+
+    @settings.setter
+    def settings(self, config: Config | None) -> None:
+        from .config_read import view_of
+
+        self._settings = config
+        self.settings_view = None if config is None else view_of(config)
+
+    @property
     def attempt_log_path(self) -> Path | None:
         """Where test sends are logged: the demo keeps its own, the real log stays clean."""
         return self.demo.attempt_log_path if self.demo is not None else None
 
     # -- start-up ----------------------------------------------------------
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        preparing = self.prepare()
+        if self.demo is None:
+            # Reading the settings takes a few milliseconds: wait that long so the home
+            # screen is built once, with them, instead of "loading" and then rebuilt. A
+            # slow disk gets the "loading" screen after a moment, as the demo does.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(preparing.wait()), FIRST_SCREEN_WAIT)
         self.push_screen(HomeScreen())
-        self.prepare()
 
     @work(exclusive=True, group="prepare", exit_on_error=False)
     async def prepare(self) -> None:
@@ -112,28 +143,29 @@ class ComelinApp(WorkerErrors, App[int]):
         try:
             if self.demo is not None:
                 await asyncio.to_thread(self.demo.start)
-            self.settings = await asyncio.to_thread(self._load_settings)
+            self._settings = None
+            self.settings_view = await asyncio.to_thread(self._load_settings)
         except ComelinError as error:
-            self.settings = None
+            self.settings_view = None
             self.settings_error = error
         except Exception as error:  # noqa: BLE001 - shown on the home screen, never a crash
-            self.settings = None
+            self.settings_view = None
             self.settings_error = ComelinError("tui.error.unexpected", kind=type(error).__name__,
                                                detail=str(error))
         self.ready = True
         await self.refresh_home()
 
-    def _load_settings(self) -> Config | None:
-        # A first start has no file: no need to import pydantic and the models to learn that.
+    def _load_settings(self) -> ConfigView | None:
+        # A first start has no file: not even the settings reader to load to learn that.
         if not os.path.lexists(self.config_path):
             return None
-        from .config import ConfigNotFound, load_config
+        # Read and checked without pydantic (config_read); the models only for editing.
+        from .config_read import ConfigNotFound, read_config
 
         try:
-            config = load_config(self.config_path)
+            return read_config(self.config_path)
         except ConfigNotFound:
             return None
-        return config
 
     async def refresh_home(self) -> None:
         """Redraw the home screen(s) from the current settings."""
@@ -159,8 +191,8 @@ class ComelinApp(WorkerErrors, App[int]):
         """Push the wizard: a new setup, editing the saved settings, or just the password."""
         from .screens.wizard import WizardScreen
 
-        if mode != "new" and self.settings is not None:
-            draft = self.settings.model_copy(deep=True)
+        if mode != "new" and self.settings_view is not None:
+            draft = self.settings_view.to_config()  # a new model: the draft owns it
             saved = True
         else:
             draft = self.new_draft()
@@ -185,7 +217,7 @@ class ComelinApp(WorkerErrors, App[int]):
             return
         if not self.ready or self.settings_error is not None:
             return
-        self.open_wizard("edit" if self.settings is not None else "new", field=field)
+        self.open_wizard("edit" if self.settings_view is not None else "new", field=field)
 
     def settings_saved(self, config: Config) -> None:
         """Record settings just written to disk; every open screen sees them."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from .config_store import CONFIG_VERSION, MIGRATIONS
 from .config_validate import (
     FieldError,
     validate_ca_file,
@@ -30,10 +30,6 @@ __all__ = [
 
 SecretBackend = Literal["keyring", "file"]
 
-# The on-disk format version this program writes. Bump it when a change needs a
-# migration, and add MIGRATIONS[old] to turn a version-`old` dict into `old + 1`.
-CONFIG_VERSION = 1
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 
 def _lower(value: object) -> object:

@@ -27,7 +27,6 @@ import json
 import os
 import stat
 import threading
-import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -312,6 +311,8 @@ def keyring_usable(timeout: float = PROBE_TIMEOUT) -> bool:
         if backend is None:
             return False
         # A unique account: two probes at once never see each other's value.
+        import uuid  # not at import: reading the password file needs no random names
+
         account = f"probe-{uuid.uuid4().hex}"
         value = uuid.uuid4().hex
         backend.set_password(SERVICE, account, value)
@@ -579,6 +580,8 @@ class FileSecretStore(SecretStore):
     def _write(self, data: Mapping[str, str]) -> None:
         """Atomic replace: a 0600 temp file in the same folder, fsync, rename, fsync folder."""
         folder = self.path.parent
+        import uuid
+
         temp = folder / f".{self.path.name}.{uuid.uuid4().hex[:12]}.tmp"
         text = json.dumps(dict(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         try:

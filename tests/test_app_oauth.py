@@ -28,7 +28,6 @@ from test_app_support import (
     texts,
     value,
 )
-from textual.widgets._footer import FooterKey
 
 from comelin_tui.config import (
     CompanySettings,
@@ -50,6 +49,7 @@ from comelin_tui.secrets import (
     FileSecretStore,
     secret_file_path,
 )
+from comelin_tui.widgets.textual_compat import FooterKey
 
 ZONE = {"contoso.example": [("MX", "0 contoso-example.mail.protection.outlook.com.")]}
 

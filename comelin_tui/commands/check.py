@@ -29,7 +29,7 @@ from ..i18n import t
 from .check_dns import add_check_arguments, validate_check_arguments
 
 if TYPE_CHECKING:
-    from ..config import Config
+    from ..config_read import ConfigView as Config
     from ..diagnostics.model import RunResult, Step
     from ..jobs.send_test import SendTestOptions, SendTestSetupError
 
@@ -217,15 +217,16 @@ def prepare(args: argparse.Namespace, config_path: Path, log_path: Path | None =
     """
     import dataclasses
 
-    from ..config import Config, ConfigNotFound, load_config
+    # The settings are only read here: the pydantic models stay unloaded (config_read).
+    from ..config_read import ConfigNotFound, ConfigView, read_config
     from ..jobs.send_test import SendTestOptions, field_name, missing_settings
 
     try:
-        config = load_config(config_path)
+        config = read_config(config_path)
     except ConfigNotFound:
         if not args.host:
             raise CheckSetupError("check.no_config", path=config_path) from None
-        config = Config()
+        config = ConfigView()
     config = apply_overrides(config, args)
     validate_check_arguments(args)
     stdin = args.password_stdin and config.smtp.auth != "none"
@@ -245,8 +246,14 @@ def prepare(args: argparse.Namespace, config_path: Path, log_path: Path | None =
 
 def apply_overrides(config: Config, args: argparse.Namespace) -> Config:
     """The settings with this run's options applied, each validated like the wizard does."""
-    from ..config import validate_email, validate_host, validate_port, with_changes
-    from ..config_validate import validate_ca_file, validate_timeout
+    from ..config_read import with_changes
+    from ..config_validate import (
+        validate_ca_file,
+        validate_email,
+        validate_host,
+        validate_port,
+        validate_timeout,
+    )
 
     changes: dict[str, object] = {}
     # Each option is checked on its own first, so an error names the option.

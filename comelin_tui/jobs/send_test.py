@@ -68,7 +68,7 @@ class SendTestOptions:
 
 def missing_settings(config: Config, options: SendTestOptions) -> list[str]:
     """Settings still needed for this run (field names)."""
-    from ..config import missing_fields
+    from ..config_checks import missing_fields
     from ..secrets import ENV_PASSWORD
 
     missing = missing_fields(config)
@@ -83,7 +83,7 @@ def missing_settings(config: Config, options: SendTestOptions) -> list[str]:
 
 def field_name(name: str) -> str:
     """A setting named for a person, with its name in the settings file."""
-    from ..config import field_label
+    from ..config_checks import field_label
 
     label = field_label(name)
     return name if label == name else f"{label} ({name})"
