@@ -100,6 +100,21 @@ class OAuthView:
 
 
 @dataclass(frozen=True)
+class RelayView:
+    """The local relay Comelin sends through; never its password."""
+
+    listen: str = "127.0.0.1:2525"
+    username: str = ""
+    max_recipients: int = 100
+    max_connections: int | None = None
+    messages_per_minute: int | None = None
+    wait: float = 10.0
+    idle_timeout: float = 30.0
+    starttls: bool = False
+    queue: bool = False
+
+
+@dataclass(frozen=True)
 class ConfigView:
     """Validated settings, read-only, with the fields of the pydantic ``Config``."""
 
@@ -109,6 +124,7 @@ class ConfigView:
     company: CompanyView = field(default_factory=CompanyView)
     smtp: SmtpView = field(default_factory=SmtpView)
     oauth: OAuthView = field(default_factory=OAuthView)
+    relay: RelayView = field(default_factory=RelayView)
     secret_backend: SecretBackend | None = None
     dns_server: str | None = None
 
@@ -117,7 +133,7 @@ class ConfigView:
         data: dict[str, Any] = {}
         for item in fields(self):
             value = getattr(self, item.name)
-            if isinstance(value, CompanyView | SmtpView | OAuthView):
+            if isinstance(value, CompanyView | SmtpView | OAuthView | RelayView):
                 value = {part.name: getattr(value, part.name) for part in fields(value)}
             data[item.name] = value
         return data
@@ -190,6 +206,36 @@ _OAUTH: dict[str, Callable[[object], object]] = {
     "client_id": lambda v: validate_text(v, field="oauth.client_id", max_length=256),
     "account": lambda v: validate_email(v, field="oauth.account", allow_empty=True),
 }
+def _number(low: float, high: float, *, whole: bool) -> Callable[[object], object]:
+    """A number within the model's bounds; anything else goes to the models to explain."""
+    def check(value: object) -> object:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _Refused
+        if whole and not isinstance(value, int):
+            raise _Refused
+        if not low <= value <= high:
+            raise _Refused
+        return value if whole else float(value)
+    return check
+
+
+def _listen(value: object) -> str:
+    from .config_validate import validate_listen
+
+    return validate_listen(value, field="relay.listen")
+
+
+_RELAY: dict[str, Callable[[object], object]] = {
+    "listen": _listen,
+    "username": lambda v: validate_text(v, field="relay.username", max_length=320),
+    "max_recipients": _number(1, 10000, whole=True),
+    "max_connections": _optional(_number(1, 100, whole=True)),
+    "messages_per_minute": _optional(_number(1, 100000, whole=True)),
+    "wait": _number(0.0, 300.0, whole=False),
+    "idle_timeout": _number(1.0, 3600.0, whole=False),
+    "starttls": _strict_bool,
+    "queue": _strict_bool,
+}
 _TOP = frozenset(item.name for item in fields(ConfigView))
 
 
@@ -213,6 +259,7 @@ def _fast(data: Mapping[str, Any]) -> ConfigView:
     values["company"] = _section(data, "company", _COMPANY, CompanyView)
     values["smtp"] = _section(data, "smtp", _SMTP, SmtpView)
     values["oauth"] = _section(data, "oauth", _OAUTH, OAuthView)
+    values["relay"] = _section(data, "relay", _RELAY, RelayView)
     if "secret_backend" in data:
         values["secret_backend"] = _choice(data["secret_backend"], _BACKENDS, optional=True)
     if "dns_server" in data:
@@ -228,6 +275,7 @@ def view_of(config: Config) -> ConfigView:
         company=CompanyView(**config.company.model_dump()),
         smtp=SmtpView(**config.smtp.model_dump()),
         oauth=OAuthView(**config.oauth.model_dump()),
+        relay=RelayView(**config.relay.model_dump()),
         secret_backend=config.secret_backend, dns_server=config.dns_server)
 
 
