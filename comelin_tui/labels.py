@@ -2,13 +2,13 @@
 
 Security modes (the engine, the probe, discovery, the test message, ``show``,
 the wizard and the test screen all say the same), their choice in the wizard
-(with the usual port), and the test send's outcome headline. Textual-free and
+(with the usual port), and the steps of a run. Textual-free and
 light: the check path imports it.
 """
 
 from __future__ import annotations
 
-from .i18n import Msg, m, register
+from .i18n import Msg, catalogue, m, register
 
 SECURITY_MODES = ("starttls", "implicit_tls", "none")
 USUAL_PORTS = {"starttls": 587, "implicit_tls": 465}
@@ -23,7 +23,30 @@ register({
                                            "en": "Implicit SSL/TLS (usually 465)"},
     "label.security_choice.none": {"fr": "Sans chiffrement (déconseillé)",
                                    "en": "No encryption (not recommended)"},
+    # The steps of a run, as every view names them.
+    "render.step.resolve": {"fr": "Résolution du nom", "en": "Resolve host name"},
+    "render.step.connect": {"fr": "Connexion TCP", "en": "TCP connection"},
+    "render.step.tls": {"fr": "Chiffrement TLS", "en": "TLS handshake"},
+    "render.step.banner": {"fr": "Accueil du serveur", "en": "Server greeting"},
+    "render.step.ehlo": {"fr": "EHLO", "en": "EHLO"},
+    "render.step.starttls": {"fr": "STARTTLS", "en": "STARTTLS"},
+    "render.step.auth": {"fr": "Authentification", "en": "Authentication"},
+    "render.step.mail_from": {"fr": "Expéditeur (MAIL FROM)", "en": "Sender (MAIL FROM)"},
+    "render.step.rcpt_to": {"fr": "Destinataire (RCPT TO)", "en": "Recipient (RCPT TO)"},
+    "render.step.data": {"fr": "Envoi du message (DATA)", "en": "Message (DATA)"},
+    "render.step.quit": {"fr": "Fin de session (QUIT)", "en": "Close session (QUIT)"},
+    "render.step.mx": {"fr": "Serveurs MX", "en": "MX records"},
+    "render.step.spf": {"fr": "SPF", "en": "SPF"},
+    "render.step.dkim": {"fr": "DKIM", "en": "DKIM"},
+    "render.step.dmarc": {"fr": "DMARC", "en": "DMARC"},
 })
+
+
+def step_label(step_id: str, lang: str | None = None) -> Msg:
+    """A step's name ("Server greeting" / "Accueil du serveur")."""
+    if f"render.step.{step_id}" not in catalogue():
+        return Msg.inline({"fr": step_id, "en": step_id}, lang)
+    return m(f"render.step.{step_id}", lang)
 
 
 def security_label(mode: str, lang: str | None = None) -> Msg:

@@ -40,7 +40,7 @@ from comelin_tui.diagnostics.classifier import (
 from comelin_tui.diagnostics.model import SMTP_STEPS
 from comelin_tui.i18n import LocalText
 
-CONTRACT_CODES = {
+DESIGN_CODES = {
     "config.invalid", "dns.not_found", "dns.unavailable", "connect.refused", "connect.timeout",
     "connect.unreachable", "tls.wrong_mode", "tls.untrusted", "tls.hostname_mismatch",
     "tls.expired", "tls.protocol", "tls.starttls_unavailable", "smtp.banner_timeout",
@@ -51,6 +51,20 @@ CONTRACT_CODES = {
     "sender.send_as_denied", "sender.rejected", "recipient.rejected", "relay.denied",
     "message.too_large", "quota.exceeded", "rate.limited", "mailbox.full", "unknown",
 }
+
+
+def _added_codes() -> set[str]:
+    """The codes docs/diagnosis-codes.md adds to the design's contract (first table)."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "docs" / "diagnosis-codes.md").read_text()
+    first_table = text.split("Refinements of existing codes")[0]
+    return set(re.findall(r"^\| `([a-z]+\.[a-z_]+)` \|", first_table, re.MULTILINE))
+
+
+# The contract: the design's codes plus the ones added since (documented, never renamed).
+CONTRACT_CODES = DESIGN_CODES | _added_codes()
 
 GOOGLE_OAUTH_CHALLENGE = base64.b64encode(json.dumps(
     {"status": "401", "schemes": "Bearer", "scope": "https://mail.google.com/"}
@@ -321,6 +335,12 @@ REPLY_CASES = [
     ReplyCase("unexpected-positive", "data", 250, "250 2.0.0 Ok: queued as 4XyZ",
               "unknown"),
     ReplyCase("ehlo-syntax", "ehlo", 501, "501 5.5.4 Invalid EHLO/HELO domain", "unknown"),
+    ReplyCase("postfix-454-temporary-auth", "auth", 454,
+              "454 4.7.0 Temporary authentication failure", "auth.temporary_failure",
+              hint_has="change no setting"),
+    ReplyCase("recipient-lookup-later", "rcpt_to", 451,
+              "451 4.3.0 <client@example.net>: Temporary lookup failure",
+              "recipient.temporary", hint_has="try again in a few minutes"),
 ]
 
 
@@ -343,7 +363,7 @@ def test_reply_rules_cover_every_reply_code_of_the_contract() -> None:
     engine_decisions = {"config.invalid", "auth.insecure_refused", "tls.starttls_unavailable",
                         "auth.mechanism_unsupported", "message.too_large", "auth.unavailable"}
     connection_level = {c for c in CONTRACT_CODES if c.split(".")[0] in ("dns", "connect", "tls")}
-    connection_level |= {"smtp.banner_timeout", "smtp.disconnected"}
+    connection_level |= {"smtp.banner_timeout", "smtp.disconnected", "smtp.timeout"}
     missing = CONTRACT_CODES - from_replies - engine_decisions - connection_level
     assert not missing
 
@@ -433,7 +453,7 @@ EXCEPTION_CASES: list[tuple[str, str, Callable[[], BaseException], dict[str, Any
     ("banner-timeout-tls-bytes", "banner", lambda: TimeoutError("timed out"),
      {"received_tls_bytes": True}, "tls.wrong_mode"),
     ("tls-timeout", "tls", lambda: TimeoutError(), {}, "smtp.banner_timeout"),
-    ("data-timeout", "data", lambda: TimeoutError(), {}, "unknown"),
+    ("data-timeout", "data", lambda: TimeoutError(), {}, "smtp.timeout"),  # mid-conversation: named, with its step
     ("enetunreach", "connect", lambda: OSError(errno.ENETUNREACH, "Network is unreachable"), {},
      "connect.unreachable"),
     ("ehostunreach", "connect", lambda: OSError(errno.EHOSTUNREACH, "No route to host"), {},
@@ -867,9 +887,9 @@ def test_client_exceptions_constructed() -> None:
 
     cases: list[tuple[str, BaseException, str]] = [
         ("connect", TimeoutError(), "connect.timeout"),
-        ("ehlo", TimeoutError(), "unknown"),
+        ("ehlo", TimeoutError(), "smtp.timeout"),
         ("banner", TimeoutError(), "smtp.banner_timeout"),
-        ("data", TimeoutError(), "unknown"),
+        ("data", TimeoutError(), "smtp.timeout"),
         ("ehlo", SmtpDisconnected(), "smtp.disconnected"),
         ("auth", refused("AUTH PLAIN", 535, "5.7.3 Authentication unsuccessful"),
          "auth.invalid_credentials"),

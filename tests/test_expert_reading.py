@@ -157,3 +157,56 @@ def test_engine_decisions_weigh_the_run_too() -> None:
     assert "takes no password logins" in found.hint
     plain = diagnosis("auth.unavailable", "en")
     assert "only after STARTTLS" in plain.hint
+
+
+# -- server-side faults: the settings are right, the password never judged ---------------
+
+async def test_454_at_auth_is_a_temporary_failure_not_a_bad_password(
+        starttls_server: ScriptedServer, certs: Certificates) -> None:
+    starttls_server.scripted.reply_to_auth = "454 4.7.0 Temporary authentication failure"
+    result = await run_check(make_target(starttls_server, certs))
+    found = result.diagnosis
+    assert found is not None and found.code == "auth.temporary_failure"
+    assert "never checked" in found.summary and "change no setting" in words(found.hint)
+    assert result.suggestion is None
+
+
+async def test_a_cut_at_auth_after_tls_says_the_password_was_never_judged(
+        starttls_server: ScriptedServer, certs: Certificates,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    async def cut(server: object, session: object, envelope: object, args: list[str]) -> str:
+        server.transport.abort()  # type: ignore[attr-defined]
+        return "421 4.3.2 gone"
+
+    monkeypatch.setattr(starttls_server.scripted, "handle_AUTH", cut)
+    result = await run_check(make_target(starttls_server, certs))
+    assert result.step("starttls").status == "ok"
+    found = result.diagnosis
+    assert found is not None and found.code == "auth.temporary_failure", found
+    assert "never judged" in found.summary and "change no setting" in words(found.hint)
+
+
+async def test_a_4xx_at_rcpt_is_temporary(starttls_server: ScriptedServer,
+                                          certs: Certificates) -> None:
+    starttls_server.scripted.rcpt_reply = "451 4.3.0 <caisse@shop.test>: Temporary lookup failure"
+    result = await run_check(make_target(starttls_server, certs), probe=False)
+    assert result.diagnosis is not None and result.diagnosis.code == "recipient.temporary"
+    assert "no setting is at fault" in result.diagnosis.hint
+
+
+async def test_a_timeout_at_rcpt_names_the_step(starttls_server: ScriptedServer,
+                                                certs: Certificates,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    async def stall(server: object, session: object, envelope: object, address: str,
+                    options: list[str]) -> str:
+        await asyncio.sleep(5)
+        return "250 OK"
+
+    monkeypatch.setattr(starttls_server.scripted, "handle_RCPT", stall)
+    result = await run_check(make_target(starttls_server, certs, timeout=1.0), probe=False)
+    found = result.diagnosis
+    assert found is not None and found.code == "smtp.timeout"
+    assert "Recipient (RCPT TO)" in found.summary
+    assert "Destinataire (RCPT TO)" in found.render("fr").summary

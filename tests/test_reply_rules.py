@@ -34,6 +34,8 @@ SAMPLES: list[tuple[str, str, int | None, str, dict[str, Any]]] = [
      "Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.", {}),
     ("basic-auth-retired", "auth", 550,
      "550 5.7.30 Basic authentication is not supported for Client Submission.", {}),
+    ("login-temporary-failure", "auth", 454, "454 4.7.0 Temporary authentication failure",
+     {}),
     ("login-rate-limited", "auth", 454, "454 4.7.0 Too many login attempts, please try again "
      "later.", {}),
     ("oauth-login-refused", "auth", 535, "535 5.7.3 Authentication unsuccessful", XOAUTH2),
@@ -66,10 +68,12 @@ SAMPLES: list[tuple[str, str, int | None, str, dict[str, Any]]] = [
     ("rate-limited", "rcpt_to", 450, "450 4.2.1 The user you are trying to contact is receiving "
      "mail at a rate that prevents additional messages", {}),
     ("dmarc-words", "data", 550, "550 5.7.1 Message failed SPF and DKIM checks", {}),
+    ("recipient-later", "rcpt_to", 451, "451 4.3.0 <a@b.example>: Temporary lookup failure",
+     {}),
     ("auth-mechanism-refused", "auth", 504, "504 5.5.4 Unrecognized authentication type", {}),
     ("auth-not-offered", "auth", 502, "502 5.5.1 Command not implemented", {}),
     ("auth-refused", "auth", 535, "535 5.7.8 Error: authentication failed: UGFzc3dvcmQ6", {}),
-    ("auth-other", "auth", 454, "454 4.7.0 Temporary authentication failure", {}),
+    ("auth-other", "auth", None, "Something odd happened", {}),
     ("credentials-refused", "mail_from", None, "Username and Password not accepted", {}),
     ("starttls-refused", "starttls", 454, "454 4.7.0 TLS not available due to local problem", {}),
     ("sender-refused", "mail_from", 550, "550 5.7.1 Sender address not allowed for this account "

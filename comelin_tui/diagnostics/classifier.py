@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..i18n import LANGUAGES, Msg, catalogue, get_language
-from ..labels import SECURITY_MODES, security_label
+from ..labels import SECURITY_MODES, security_label, step_label
 from .diagnosis_messages import DIAGNOSIS_CODES
 from .exception_rules import ReplyError, exception_verdict
 from .model import Diagnosis, StepId
@@ -201,6 +201,7 @@ _PARAM_SOURCES: dict[str, tuple[str, ...]] = {
     "not_before": ("not_before", "tls_not_before"),
     "status": ("status",),
     "reply": ("reply",),
+    "step": ("step",),
 }
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]+")
 _CLIENT_LINE = re.compile(
@@ -296,11 +297,14 @@ def _fallback(name: str, lang: str) -> str:
 
 
 def _security_names(params: dict[str, Any]) -> None:
-    """Security modes by their name in the words' language (worded when shown)."""
+    """Security modes and steps by their name in the words' language (worded when shown)."""
     for name in ("security", "suggested_security"):
         value = params.get(name)
         if isinstance(value, str) and value in SECURITY_MODES:
             params[name] = security_label(value)
+    step = params.get("step")
+    if isinstance(step, str):
+        params["step"] = step_label(step)
 
 
 def _worded(key: str, params: Mapping[str, Any], lang: str) -> Msg:

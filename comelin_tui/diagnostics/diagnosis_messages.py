@@ -52,6 +52,10 @@ DIAGNOSIS_CODES: tuple[str, ...] = (
     "quota.exceeded",
     "rate.limited",
     "mailbox.full",
+    # Added December 2026 (issue "expert reading"): never renamed, only added.
+    "auth.temporary_failure",
+    "smtp.timeout",
+    "recipient.temporary",
     "unknown",
 )
 
@@ -540,6 +544,57 @@ _TEXTS: dict[str, dict[str, str]] = {
         "publique du magasin.",
         "Send through smtp.office365.com port 587 with a login, or ask the admin to "
         "create a connector that trusts the store's public IP address.",
+    ),
+    # --- server-side faults (the settings are right) ---------------------------------------
+    "auth.temporary_failure.summary": _m(
+        "Le service de connexion du serveur a échoué temporairement : le mot de passe "
+        "n'a pas été vérifié[ ({reply})].",
+        "The server's login service failed for now: the password was never checked"
+        "[ ({reply})].",
+    ),
+    "auth.temporary_failure.summary.cut": _m(
+        "Le serveur a coupé la connexion pendant la vérification du mot de passe : "
+        "celui-ci n'a pas été jugé.",
+        "The server cut the connection while checking the password: it was never judged.",
+    ),
+    "auth.temporary_failure.hint": _m(
+        "Ne changez aucun réglage : réessayez dans quelques minutes et, si cela se "
+        "répète, signalez-le à l'administrateur du serveur (son service "
+        "d'authentification ne répond pas).",
+        "Change no setting: try again in a few minutes and, if it happens again, tell the "
+        "server's administrator (its authentication service is not answering).",
+    ),
+    "smtp.disconnected.summary.after_tls": _m(
+        "Le chiffrement a réussi, puis le serveur a coupé la connexion.",
+        "Encryption worked, then the server cut the connection.",
+    ),
+    "smtp.disconnected.hint.after_tls": _m(
+        "Les réglages de connexion sont bons (le chiffrement a fonctionné) : c'est un "
+        "problème du serveur. Réessayez, puis signalez-le à son administrateur.",
+        "The connection settings are right (encryption worked): it is the server's "
+        "fault. Try again, then tell its administrator.",
+    ),
+    "smtp.timeout.summary": _m(
+        "Le serveur a cessé de répondre pendant l'étape « {step} »[ (délai de {timeout} s)].",
+        "The server stopped answering during the step \"{step}\"[ ({timeout} s timeout)].",
+    ),
+    "smtp.timeout.hint": _m(
+        "Le serveur a répondu jusque-là : réessayez; si cela se répète, le serveur "
+        "est surchargé ou un pare-feu coupe les longues connexions. Un délai plus long "
+        "(Serveur > Avancé > Délai d'attente) peut aider.",
+        "The server answered until then: try again; if it happens again, the server is "
+        "overloaded or a firewall cuts long connections. A longer timeout (Server > "
+        "Advanced > Timeout) may help.",
+    ),
+    "recipient.temporary.summary": _m(
+        "Le serveur a reporté le destinataire[ {recipient}][ : {reply}].",
+        "The server deferred the recipient[ {recipient}][: {reply}].",
+    ),
+    "recipient.temporary.hint": _m(
+        "C'est temporaire (liste grise, boîte du destinataire occupée) : réessayez dans "
+        "quelques minutes; aucun réglage n'est en cause.",
+        "It is temporary (greylisting, the recipient's mailbox busy): try again in a few "
+        "minutes; no setting is at fault.",
     ),
     # --- what the whole run proved (classifier.weigh_run) -----------------------------------
     "relay.denied.summary.after_login": _m(

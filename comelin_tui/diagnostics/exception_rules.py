@@ -152,7 +152,8 @@ def _timeout(step: str, facts: Mapping[str, Any]) -> Verdict:
         if variant is not None:
             return Verdict("tls.wrong_mode", variant)
         return Verdict("smtp.banner_timeout", None if step == "banner" else "tls_silent")
-    return Verdict("unknown", "timeout")
+    # The server greeted, then stopped answering mid-conversation.
+    return Verdict("smtp.timeout", params={"step": step})
 
 
 def _disconnected(step: str, facts: Mapping[str, Any]) -> Verdict:
@@ -160,6 +161,12 @@ def _disconnected(step: str, facts: Mapping[str, Any]) -> Verdict:
         variant = wrong_mode_variant(step, facts)
         if variant is not None:
             return Verdict("tls.wrong_mode", variant)
+    if step == "auth":
+        # Cut while the password was being checked: the server's login service failed,
+        # the password itself was never judged.
+        return Verdict("auth.temporary_failure", "cut")
+    if step == "ehlo" and facts.get("encrypted"):
+        return Verdict("smtp.disconnected", "after_tls")
     return Verdict("smtp.disconnected")
 
 

@@ -23,21 +23,6 @@ i18n.register({
     "render.status.fail": {"fr": "ÉCHEC", "en": "FAIL"},
     "render.status.skipped": {"fr": "sauté", "en": "skip"},
     "render.status.running": {"fr": "...", "en": "..."},
-    "render.step.resolve": {"fr": "Résolution du nom", "en": "Resolve host name"},
-    "render.step.connect": {"fr": "Connexion TCP", "en": "TCP connection"},
-    "render.step.tls": {"fr": "Chiffrement TLS", "en": "TLS handshake"},
-    "render.step.banner": {"fr": "Accueil du serveur", "en": "Server greeting"},
-    "render.step.ehlo": {"fr": "EHLO", "en": "EHLO"},
-    "render.step.starttls": {"fr": "STARTTLS", "en": "STARTTLS"},
-    "render.step.auth": {"fr": "Authentification", "en": "Authentication"},
-    "render.step.mail_from": {"fr": "Expéditeur (MAIL FROM)", "en": "Sender (MAIL FROM)"},
-    "render.step.rcpt_to": {"fr": "Destinataire (RCPT TO)", "en": "Recipient (RCPT TO)"},
-    "render.step.data": {"fr": "Envoi du message (DATA)", "en": "Message (DATA)"},
-    "render.step.quit": {"fr": "Fin de session (QUIT)", "en": "Close session (QUIT)"},
-    "render.step.mx": {"fr": "Serveurs MX", "en": "MX records"},
-    "render.step.spf": {"fr": "SPF", "en": "SPF"},
-    "render.step.dkim": {"fr": "DKIM", "en": "DKIM"},
-    "render.step.dmarc": {"fr": "DMARC", "en": "DMARC"},
     "render.ms": {"fr": "{ms} ms", "en": "{ms} ms"},
     "render.diagnosis": {
         "fr": "Diagnostic [{code}] : {summary}", "en": "Diagnosis [{code}]: {summary}",
@@ -123,7 +108,9 @@ def status_tag(status: StepStatus, lang: str | None = None, *, color: bool = Fal
 
 
 def step_name(step_id: str, lang: str | None = None) -> str:
-    return t(f"render.step.{step_id}", lang)
+    from ..labels import step_label
+
+    return step_label(step_id, lang)
 
 
 def one_line(text: str) -> str:
@@ -163,7 +150,9 @@ def outcome_headline(result: RunResult, lang: str | None = None) -> Msg:
     if status == "fail":
         failed = next((s for s in result.steps if s.status == "fail"), None)
         key = "outcome.fail" if target.send else "outcome.fail_no_send"
-        return m(key, lang, step=m(f"render.step.{failed.id}", lang) if failed else "?")
+        from ..labels import step_label
+
+        return m(key, lang, step=step_label(failed.id, lang) if failed else "?")
     if status == "warn":
         return m("outcome.warn" if target.send else "outcome.warn_no_send", lang,
                  to=target.to_address)

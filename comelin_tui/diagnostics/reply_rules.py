@@ -412,6 +412,10 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
               lambda r: _microsoft_variant(r.text), "microsoft"),
     ReplyRule("basic-auth-retired", lambda r: r.subject == (7, 30) or r.says(BASIC_AUTH_OFF),
               "auth.basic_auth_retired"),
+    ReplyRule("login-temporary-failure",
+              lambda r: r.step == "auth" and r.cls == 4 and not r.says(AUTH_RATE)
+              and not r.says(RATE),
+              "auth.temporary_failure"),
     ReplyRule("login-rate-limited",
               lambda r: r.says(AUTH_RATE) and (r.step == "auth" or r.cls == 4),
               "auth.rate_limited"),
@@ -454,6 +458,12 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
     ReplyRule("quota-exceeded", _quota, "quota.exceeded"),
     ReplyRule("rate-limited", _rate, "rate.limited"),
     ReplyRule("dmarc-words", lambda r: r.says(DMARC) and r.cls == 5, "sender.rejected", "dmarc"),
+    # A 4xx at RCPT about the recipient (greylisting, a busy mailbox), not about us.
+    ReplyRule("recipient-later",
+              lambda r: r.step == "rcpt_to" and r.cls == 4
+              and not any(w in r.text for w in (" client host ", " helo ", " sender address ",
+                                                " reverse ", " hostname ")),
+              "recipient.temporary"),
     # What is left, by the step it happened at.
     ReplyRule("auth-mechanism-refused",
               lambda r: r.step == "auth" and (r.code == 504 or r.says(MECHANISM_UNSUPPORTED)),
