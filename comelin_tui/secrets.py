@@ -501,7 +501,12 @@ class KeyringSecretStore(SecretStore):
             self._forget(backend, self.account(name, part))
 
     def get(self, name: str) -> str | None:
-        return self._call(lambda backend: self._read(backend, name))
+        head = self._call(lambda backend: backend.get_password(SERVICE, self.account(name)))
+        if _parse_header(head) is None:
+            return head  # one entry: read at once
+        # Chunks: read them under the lock too, or a write halfway through would mix values.
+        with self._locked():
+            return self._call(lambda backend: self._read(backend, name))
 
     def set(self, name: str, value: str) -> None:
         try:
