@@ -46,12 +46,12 @@ register({
     "lock.timeout": {
         "fr": "Un autre programme comelin-tui modifie {path} depuis plus de {seconds} secondes "
               "(verrou {lock}) ; rien n'a été modifié. Attendez qu'il ait terminé, puis "
-              "réessayez. Si aucun autre comelin-tui ne tourne, un programme bloqué garde le "
-              "verrou : arrêtez-le.",
+              "réessayez. Si aucun autre comelin-tui ne semble au travail, l'un d'eux est "
+              "peut-être bloqué avec le verrou : arrêtez-le.",
         "en": "Another comelin-tui program has been changing {path} for more than {seconds} "
               "seconds (lock {lock}); nothing was changed. Wait for it to finish, then try "
-              "again. If no other comelin-tui is running, a stuck program holds the lock: "
-              "stop it.",
+              "again. If no other comelin-tui seems to be at work, one may be stuck holding "
+              "the lock: stop it.",
     },
     "lock.failed": {
         "fr": "Impossible de verrouiller {path} avant de le modifier (verrou {lock}) : {detail}.",
