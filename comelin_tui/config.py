@@ -20,7 +20,8 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
@@ -69,6 +70,7 @@ from .config_validate import (
     validate_timeout,
 )
 from .errors import ComelinError
+from .filelock import exclusive_lock
 from .i18n import register
 
 __all__ = [
@@ -76,7 +78,7 @@ __all__ = [
     "ConfigNotFound", "ConfigTooNew", "ConfigWarning", "FieldError", "OAuthSettings",
     "SecretBackend", "Security", "SmtpSettings", "backup_path", "config_from_dict",
     "config_warnings", "email_to_ascii", "field_label", "host_to_ascii", "load_config",
-    "migrate", "missing_fields", "parse_dns_server", "save_config", "to_toml",
+    "migrate", "missing_fields", "parse_dns_server", "save_config", "to_toml", "update_config",
     "validate_dns_server", "validate_email", "validate_fingerprint", "validate_host",
     "validate_port", "validate_timeout", "with_changes",
 ]
@@ -223,7 +225,13 @@ def to_toml(config: Config) -> str:
 def save_config(config: Config, path: Path) -> None:
     """Write the settings file atomically, keeping the previous version as ``<name>.bak``.
 
+    A whole write: what another program saved meanwhile is replaced (the last
+    writer wins, never a mix). To change a part of the settings, use
+    :func:`update_config`, which applies the change to what is on disk now.
+
     - The folder is created (0700) if missing.
+    - Under the settings lock (``<name>.lock``, see :mod:`comelin_tui.filelock`),
+      held only for the read of the previous version and the write.
     - Temp file in the same folder, fsync, rename, fsync of the folder: a crash
       or power cut leaves the old file or the new one, never a mix.
     - Mode 0600. On Windows file modes do not apply; the file is in the user's
@@ -235,19 +243,69 @@ def save_config(config: Config, path: Path) -> None:
     - Saving identical content changes nothing, so ``.bak`` keeps the real
       previous version.
     """
-    path = Path(path)
+    path = _write_target(Path(path))
+    new = _checked_bytes(config)
+    with _settings_lock(path):
+        _replace(path, new)
+
+
+def update_config(path: Path, change: Callable[[Config], Config], *,
+                  default: Config | None = None) -> Config:
+    """Apply *change* to the settings as they are on disk now, save, and return the result.
+
+    The file is read again under the settings lock and *change* gets what it holds,
+    so a change made meanwhile by another program (or another part of this one) is
+    kept: only what *change* changes is replaced. *change* runs under the lock: it
+    must be quick (no network, no question to the user). With no settings file,
+    *change* gets *default*, or ConfigNotFound is raised when there is none. A file
+    that does not load (ConfigError, ConfigTooNew) is left as it is: the change
+    cannot be applied to it.
+    """
+    path = _write_target(Path(path))
+    with _settings_lock(path):
+        try:
+            current = _config_from_bytes(read_bytes(path), path)
+        except ConfigNotFound:
+            if default is None:
+                raise
+            current = default
+        config = change(current)
+        _replace(path, _checked_bytes(config))
+    return config
+
+
+def _write_target(path: Path) -> Path:
+    """The file a save writes: a symlink's target (the link itself is kept)."""
     if path.is_symlink():
         try:
-            path = path.resolve()  # keep the link; write the file it points to
+            return path.resolve()
         except (OSError, RuntimeError) as error:  # a loop: RuntimeError before Python 3.13
             raise ConfigError("config.error.write", path=path,
                               reason=getattr(error, "strerror", None) or str(error)) from None
+    return path
+
+
+def _checked_bytes(config: Config) -> bytes:
     text = to_toml(config)
     # What is written must load back: never leave a file comelin-tui would refuse.
     _validate(tomllib.loads(text), path=None, text=text, key="config.error.not_saved")
-    new = text.encode("utf-8")
+    return text.encode("utf-8")
+
+
+@contextmanager
+def _settings_lock(path: Path) -> Iterator[None]:
     try:
-        ensure_folder(path.parent)
+        ensure_folder(path.parent)  # the lock file goes beside the settings
+    except OSError as error:
+        raise ConfigError("config.error.write", path=path,
+                          reason=error.strerror or str(error)) from None
+    with exclusive_lock(path, error=ConfigError):
+        yield
+
+
+def _replace(path: Path, new: bytes) -> None:
+    """Write *new* to *path* (the caller holds the lock), keeping the previous version."""
+    try:
         remove_stale_temps(path)
         try:
             old: bytes | None = path.read_bytes()

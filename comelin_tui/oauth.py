@@ -392,8 +392,8 @@ def acquire_access_token(config: Config, store: SecretStore, *,
                          timeout: float = HTTP_TIMEOUT) -> AccessToken:
     """A valid access token for the saved sign-in (blocking); refreshes silently if needed.
 
-    The token cache is written back only when it changed (a refresh happened).
-    Raises OAuthError (``auth.oauth_failed``), OAuthUnavailable, or SecretError.
+    The token cache is written back only when it changed (a refresh happened), and
+    only if the store still holds the cache the refresh started from. Raises OAuthError (``auth.oauth_failed``), OAuthUnavailable, or SecretError.
     """
     oauth = config.oauth
     if not oauth.client_id:
@@ -422,7 +422,12 @@ def acquire_access_token(config: Config, store: SecretStore, *,
     if "access_token" not in result:
         raise OAuthError.from_response(result, tenant=oauth.tenant)
     if cache.has_state_changed:
-        store.set(OAUTH_TOKEN_CACHE, _compact(cache.serialize()))
+        refreshed = _compact(cache.serialize())
+        # Written back only over the cache this refresh started from: if another program
+        # saved one meanwhile (its own refresh, or a new sign-in), that one is newer and
+        # stays. The store re-reads it under its lock; the refresh itself ran outside it.
+        store.update(OAUTH_TOKEN_CACHE,
+                     lambda current: refreshed if current == saved else current)
     return AccessToken(token=str(result["access_token"]),
                        from_cache=result.get("token_source") == "cache",
                        username=str(accounts[0].get("username") or ""))

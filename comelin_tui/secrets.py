@@ -17,10 +17,17 @@ sign-in saves is held there until the wizard or the command commits it.
 
 Headless POS boxes have no keyring daemon: :func:`open_secret_store` picks the
 keyring only when a real round trip works within a few seconds, otherwise the file.
+
+Writes (set, delete, :meth:`SecretStore.update`) of the file and keyring stores
+hold an exclusive lock (``config.secrets.lock``, see :mod:`comelin_tui.filelock`)
+while they read what is stored now and write it back, so two programs writing
+different secrets at once (a relay renewing its sign-in, ``comelin-tui password``)
+never undo each other.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -28,12 +35,13 @@ import os
 import stat
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeVar
 
 from . import i18n
 from .errors import ComelinError
+from .filelock import exclusive_lock, lock_path
 from .i18n import t
 
 SMTP_PASSWORD = "smtp-password"
@@ -224,6 +232,23 @@ class SecretStore(ABC):
     def delete(self, name: str) -> None:
         """Remove the secret; removing an absent secret is not an error."""
 
+    def update(self, name: str, change: Callable[[str | None], str | None]) -> str | None:
+        """Replace the secret by ``change(current value)`` (None: delete it); return it.
+
+        The stores on disk read the current value and write the new one under their
+        lock, so nothing another program wrote in between is lost. *change* runs
+        under that lock: it must be quick (no network). This default, for stores
+        that live in one process only, reads and writes without a lock.
+        """
+        current = self.get(name)
+        new = change(current)
+        if new != current:
+            if new is None:
+                self.delete(name)
+            else:
+                self.set(name, new)
+        return new
+
     @abstractmethod
     def describe(self, lang: str | None = None) -> str:
         """Where the secrets are and how they are protected, in *lang*."""
@@ -393,10 +418,18 @@ class KeyringSecretStore(SecretStore):
     kind = "keyring"
 
     def __init__(self, namespace: str, *, timeout: float = OPERATION_TIMEOUT,
-                 backend: Any | None = None) -> None:
+                 backend: Any | None = None, lock_for: Path | None = None) -> None:
         self.namespace = namespace
         self.timeout = timeout
         self._backend = backend
+        # A write reads the old chunk count and writes several entries: two at once
+        # would mix their chunks. *lock_for* names the file whose lock guards the writes
+        # (the secret file's, so a move between stores is guarded too); None: no lock.
+        self._lock_for = lock_for
+
+    def _locked(self) -> contextlib.AbstractContextManager[None]:
+        return (contextlib.nullcontext() if self._lock_for is None
+                else _store_lock(self._lock_for))
 
     def account(self, name: str, part: int | None = None) -> str:
         """The keyring account (username) that holds *name*, or its chunk *part*."""
@@ -433,52 +466,76 @@ class KeyringSecretStore(SecretStore):
         header = _parse_header(backend.get_password(SERVICE, self.account(name)))
         return header[0] if header else 0
 
-    def get(self, name: str) -> str | None:
-        def action(backend: Any) -> str | None:
-            head = backend.get_password(SERVICE, self.account(name))
-            header = _parse_header(head)
-            if header is None:
-                return head
-            count, digest = header
-            parts = [backend.get_password(SERVICE, self.account(name, i))
-                     for i in range(1, count + 1)]
-            if any(part is None for part in parts) or _digest("".join(parts)) != digest:
-                raise SecretError("secrets.keyring_incomplete", name=name)
-            return "".join(parts)
+    def _read(self, backend: Any, name: str) -> str | None:
+        head = backend.get_password(SERVICE, self.account(name))
+        header = _parse_header(head)
+        if header is None:
+            return head
+        count, digest = header
+        parts = [backend.get_password(SERVICE, self.account(name, i))
+                 for i in range(1, count + 1)]
+        if any(part is None for part in parts) or _digest("".join(parts)) != digest:
+            raise SecretError("secrets.keyring_incomplete", name=name)
+        return "".join(parts)
 
-        return self._call(action)
+    def _write(self, backend: Any, name: str, value: str) -> None:
+        old_count = self._chunk_count(backend, name)
+        new_count = 0
+        if _needs_chunks(value):
+            chunks = _split(value)
+            # Chunks first, header last: an interrupted write leaves a header whose
+            # digest no longer matches, which get() reports instead of mixing values.
+            for part, chunk in enumerate(chunks, start=1):
+                backend.set_password(SERVICE, self.account(name, part), chunk)
+            new_count = len(chunks)
+            header = f"{_HEADER_PREFIX}{new_count}:{_digest(value)}"
+            backend.set_password(SERVICE, self.account(name), header)
+        else:
+            backend.set_password(SERVICE, self.account(name), value)
+        for part in range(new_count + 1, old_count + 1):
+            self._forget(backend, self.account(name, part))
+
+    def _erase(self, backend: Any, name: str) -> None:
+        count = self._chunk_count(backend, name)
+        self._forget(backend, self.account(name))
+        for part in range(1, count + 1):
+            self._forget(backend, self.account(name, part))
+
+    def get(self, name: str) -> str | None:
+        head = self._call(lambda backend: backend.get_password(SERVICE, self.account(name)))
+        if _parse_header(head) is None:
+            return head  # one entry: read at once
+        # Chunks: read them under the lock too, or a write halfway through would mix values.
+        with self._locked():
+            return self._call(lambda backend: self._read(backend, name))
 
     def set(self, name: str, value: str) -> None:
-        def action(backend: Any) -> None:
-            old_count = self._chunk_count(backend, name)
-            new_count = 0
-            if _needs_chunks(value):
-                chunks = _split(value)
-                # Chunks first, header last: an interrupted write leaves a header whose
-                # digest no longer matches, which get() reports instead of mixing values.
-                for part, chunk in enumerate(chunks, start=1):
-                    backend.set_password(SERVICE, self.account(name, part), chunk)
-                new_count = len(chunks)
-                header = f"{_HEADER_PREFIX}{new_count}:{_digest(value)}"
-                backend.set_password(SERVICE, self.account(name), header)
-            else:
-                backend.set_password(SERVICE, self.account(name), value)
-            for part in range(new_count + 1, old_count + 1):
-                self._forget(backend, self.account(name, part))
-
         try:
-            self._call(action)
+            with self._locked():
+                self._call(lambda backend: self._write(backend, name, value))
         except SecretError as error:
             raise SecretNotSaved(error) from error
 
     def delete(self, name: str) -> None:
-        def action(backend: Any) -> None:
-            count = self._chunk_count(backend, name)
-            self._forget(backend, self.account(name))
-            for part in range(1, count + 1):
-                self._forget(backend, self.account(name, part))
+        with self._locked():
+            self._call(lambda backend: self._erase(backend, name))
 
-        self._call(action)
+    def update(self, name: str, change: Callable[[str | None], str | None]) -> str | None:
+        # The lock is held in this thread while each keyring call runs in its own, bounded
+        # one: a call abandoned at its timeout may still finish after the lock is released.
+        try:
+            with self._locked():
+                current = self._call(lambda backend: self._read(backend, name))
+                new = change(current)
+                if new == current:
+                    return new
+                if new is None:
+                    self._call(lambda backend: self._erase(backend, name))
+                else:
+                    self._call(lambda backend: self._write(backend, name, new))
+                return new
+        except SecretError as error:
+            raise SecretNotSaved(error) from error
 
     def describe(self, lang: str | None = None) -> str:
         backend = self._backend
@@ -592,7 +649,7 @@ class FileSecretStore(SecretStore):
             raise SecretError("secrets.file_write_failed", path=self.path,
                               detail=_VALUE_NOT_UTF8) from None
         try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            _ensure_folder(folder)
             # Created 0600 from the start (O_EXCL): the secret is never readable by others,
             # not even for the instant between create and chmod.
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
@@ -621,29 +678,51 @@ class FileSecretStore(SecretStore):
     def get(self, name: str) -> str | None:
         return self._read().get(name)
 
-    def set(self, name: str, value: str) -> None:
-        try:
+    def _change(self, name: str, change: Callable[[str | None], str | None]) -> str | None:
+        """Read the file, change one entry, write it back: all under the file's lock."""
+        with _store_lock(self.path):
             # Read first: a damaged or unsafe file is reported, never overwritten
             # (it may hold the other secret).
             data = self._read()
-            data[name] = value
-            self._write(data)
+            current = data.get(name)
+            new = change(current)
+            if new == current:
+                return new
+            if new is None:
+                del data[name]
+            else:
+                data[name] = new
+            if data:
+                self._write(data)
+            else:
+                try:
+                    self.path.unlink(missing_ok=True)
+                except OSError as error:
+                    raise SecretError("secrets.file_write_failed", path=self.path,
+                                      detail=error.strerror or error) from None
+            return new
+
+    def set(self, name: str, value: str) -> None:
+        try:
+            try:
+                value.encode("utf-8")  # refused before any folder or lock file is made
+            except UnicodeEncodeError:
+                raise SecretError("secrets.file_write_failed", path=self.path,
+                                  detail=_VALUE_NOT_UTF8) from None
+            self._change(name, lambda _current: value)
         except SecretError as error:
             raise SecretNotSaved(error) from error
 
     def delete(self, name: str) -> None:
-        data = self._read()
-        if name not in data:
-            return
-        del data[name]
-        if data:
-            self._write(data)
-        else:
-            try:
-                self.path.unlink(missing_ok=True)
-            except OSError as error:
-                raise SecretError("secrets.file_write_failed", path=self.path,
-                                  detail=error.strerror or error) from None
+        if not self.path.exists():
+            return  # nothing to delete: no need to create a folder for the lock
+        self._change(name, lambda _current: None)
+
+    def update(self, name: str, change: Callable[[str | None], str | None]) -> str | None:
+        try:
+            return self._change(name, change)
+        except SecretError as error:
+            raise SecretNotSaved(error) from error
 
     def describe(self, lang: str | None = None) -> str:
         key = "secrets.describe_file" if os.name == "posix" else "secrets.describe_file_windows"
@@ -668,6 +747,9 @@ class EnvSecretStore(SecretStore):
         raise SecretError("secrets.env_read_only", var=ENV_PASSWORD)
 
     def delete(self, name: str) -> None:
+        raise SecretError("secrets.env_read_only", var=ENV_PASSWORD)
+
+    def update(self, name: str, change: Callable[[str | None], str | None]) -> str | None:
         raise SecretError("secrets.env_read_only", var=ENV_PASSWORD)
 
     def describe(self, lang: str | None = None) -> str:
@@ -703,6 +785,23 @@ class MemorySecretStore(SecretStore):
 
 # -- choosing and switching ------------------------------------------------------------------
 
+def _ensure_folder(folder: Path) -> None:
+    """Create the folder of the secret file and of its lock (0700) if missing."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+@contextlib.contextmanager
+def _store_lock(secret_file: Path) -> Iterator[None]:
+    """The secret store's lock (``config.secrets.lock``), whichever store is used."""
+    try:
+        _ensure_folder(secret_file.parent)
+    except OSError as error:
+        raise SecretError("lock.failed", path=secret_file, lock=lock_path(secret_file),
+                          detail=error.strerror or error) from None
+    with exclusive_lock(secret_file, error=SecretError):
+        yield
+
+
 def open_secret_store(config_path: Path, backend: Backend | None = None) -> SecretStore:
     """The store for this config: *backend* if given, else keyring if usable, else file.
 
@@ -713,7 +812,7 @@ def open_secret_store(config_path: Path, backend: Backend | None = None) -> Secr
     if backend is None:
         backend = "file" if file_path.exists() or not keyring_usable() else "keyring"
     if backend == "keyring":
-        return KeyringSecretStore(config_namespace(config_path))
+        return KeyringSecretStore(config_namespace(config_path), lock_for=file_path)
     if backend == "file":
         return FileSecretStore(file_path)
     raise ValueError(f"unknown secret backend: {backend!r}")

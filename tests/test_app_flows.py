@@ -25,7 +25,7 @@ from test_app_support import (
     value,
 )
 
-from comelin_tui.config import load_config
+from comelin_tui.config import load_config, save_config, with_changes
 from comelin_tui.sandbox import Sandbox
 from comelin_tui.screens.home import HomeScreen
 from comelin_tui.screens.test_send import TestSendScreen
@@ -249,6 +249,31 @@ async def test_wrong_security_offers_the_fix_that_makes_it_pass(saved_settings) 
             assert_no_errors(app)
     config = load_config(config_path)
     assert (config.smtp.port, config.smtp.security) == (sandbox.port, "starttls")
+
+
+async def test_the_fix_keeps_a_change_saved_meanwhile_by_another_program(
+        saved_settings) -> None:
+    """Apply fix changes port and security in the file as it is now, not as it was read."""
+    with Sandbox() as sandbox:
+        config_path = saved_settings(sandbox, password=sandbox.password,
+                                     security="implicit_tls")
+        app = build(config_path)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_test_from_dashboard(pilot)
+            await pilot.press("ctrl+r")
+            await settle(pilot)
+            assert screen.result.suggestion is not None
+            # Meanwhile, another program (a second technician's command) renames the company.
+            save_config(with_changes(load_config(config_path),
+                                     {"company.name": "Boutique renommée"}), config_path)
+            await pilot.press("ctrl+f")
+            await settle(pilot)
+            assert screen.result.status == "ok", texts(pilot)
+            assert app.settings.company.name == "Boutique renommée"
+            assert_no_errors(app)
+    config = load_config(config_path)
+    assert (config.smtp.port, config.smtp.security) == (sandbox.port, "starttls")
+    assert config.company.name == "Boutique renommée"
 
 
 async def test_wrong_port_offers_the_fix(saved_settings) -> None:

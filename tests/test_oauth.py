@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -63,9 +64,9 @@ class CountingStore(FileSecretStore):
         super().__init__(path)
         self.writes = 0
 
-    def set(self, name: str, value: str) -> None:
+    def _write(self, data: Mapping[str, str]) -> None:
         self.writes += 1
-        super().set(name, value)
+        super()._write(data)
 
 
 @pytest.fixture

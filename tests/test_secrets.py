@@ -78,7 +78,7 @@ def test_demo_and_real_settings_never_share_a_secret(memory_keyring, tmp_path: P
     real.set(SMTP_PASSWORD, "real-password")
     assert demo.get(SMTP_PASSWORD) is None
     # Same file reached by another spelling: same namespace.
-    (tmp_path / "real").mkdir()
+    (tmp_path / "real").mkdir(exist_ok=True)  # the lock file's folder may be there
     assert config_namespace(tmp_path / "real" / ".." / "real" / "config.toml") == \
         config_namespace(tmp_path / "real" / "config.toml")
 
@@ -138,7 +138,9 @@ def test_fail_backend_falls_back_to_owner_only_file(config_file: Path, tmp_path:
         assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
     # In that file and nowhere else (no temp file left over, not in the config).
     assert _files_containing(tmp_path, "s3cret-value") == [store.path]
-    assert [p.name for p in config_file.parent.iterdir()] == ["config.secrets"]
+    # Beside it, only its (empty) lock file, which writers hold while they change it.
+    assert sorted(p.name for p in config_file.parent.iterdir()) == [
+        "config.secrets", "config.secrets.lock"]
     # Deleting the last secret removes the file.
     store.delete(SMTP_PASSWORD)
     assert not store.path.exists()

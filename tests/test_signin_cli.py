@@ -125,6 +125,28 @@ def test_options_win_over_saved_settings_and_a_different_username_is_flagged(
     assert "autre@contoso.example" in err and USERNAME in err
 
 
+def test_a_change_saved_during_the_sign_in_is_kept(
+        authority: LocalIdentityProvider, config_file: Path) -> None:
+    """The sign-in takes minutes: its settings go into the file as it is then."""
+    authority.device_outcome = "pending"
+
+    def change_meanwhile() -> None:
+        authority.wait_for_polls(1)  # the command is waiting for the person to sign in
+        config = load_config(config_file)
+        save_config(config.model_copy(update={"dns_server": "192.0.2.53"}), config_file)
+        authority.device_outcome = "approve"  # then the person signs in
+
+    other = threading.Thread(target=change_meanwhile)
+    other.start()
+    try:
+        assert signin(config_file) == 0
+    finally:
+        other.join(10)
+    config = load_config(config_file)
+    assert config.dns_server == "192.0.2.53"
+    assert config.smtp.auth == "oauth2" and config.oauth.account == USERNAME
+
+
 # -- failures: message + hint, exit 2, nothing saved ----------------------------------------
 
 @pytest.mark.parametrize(("outcome", "words"), [

@@ -117,7 +117,7 @@ def read_password(use_stdin: bool) -> str:
 def run(args: argparse.Namespace) -> int:
     import os
 
-    from ..config import load_config, save_config
+    from ..config import load_config, update_config
     from ..paths import config_path
     from ..providers import get_provider
     from ..secrets import (
@@ -154,7 +154,9 @@ def run(args: argparse.Namespace) -> int:
                 print(t("password.moved", names=", ".join(moved)))
     store.set(SMTP_PASSWORD, value)
     if config.secret_backend != store.kind:
-        save_config(config.model_copy(update={"secret_backend": store.kind}), path)
+        # Only the record of the store changes: merged into the settings as they are now.
+        update_config(path, lambda current: current.model_copy(
+            update={"secret_backend": store.kind}))
     print(t("password.saved", where=store.describe()))
     if os.environ.get(ENV_PASSWORD):
         print(t("password.env_wins", var=ENV_PASSWORD), file=sys.stderr)

@@ -271,7 +271,7 @@ def wait_for_sign_in(flow: DeviceSignIn, code: DeviceCode, out: TextIO,
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..config import load_config, save_config, with_changes
+    from ..config import load_config, update_config, with_changes
     from ..oauth import DeviceSignIn, OAuthError, describe_sign_in, require_msal
     from ..paths import config_path
     from ..secrets import OAUTH_TOKEN_CACHE, MemorySecretStore, open_secret_store
@@ -308,16 +308,20 @@ def run(args: argparse.Namespace) -> int:
             return 130
         raise SignInFailed(error) from None
 
-    changes: dict[str, object] = {
-        "smtp.auth": "oauth2", "oauth.tenant": result.tenant,
-        "oauth.client_id": result.client_id, "oauth.account": result.username,
-        "secret_backend": store.kind,
-    }
-    if not config.smtp.username and result.username:
-        changes["smtp.username"] = result.username
-    updated = with_changes(config, changes)  # validated before anything is written
+    def signed_in(current: Config) -> Config:
+        changes: dict[str, object] = {
+            "smtp.auth": "oauth2", "oauth.tenant": result.tenant,
+            "oauth.client_id": result.client_id, "oauth.account": result.username,
+            "secret_backend": store.kind,
+        }
+        if not current.smtp.username and result.username:
+            changes["smtp.username"] = result.username
+        return with_changes(current, changes)
+
+    signed_in(config)  # validated before anything is written
     store.set(OAUTH_TOKEN_CACHE, held.get(OAUTH_TOKEN_CACHE) or "")
-    save_config(updated, path)
+    # The sign-in took minutes: merged into the settings as they are now, not as read then.
+    updated = update_config(path, signed_in)
 
     print(t("signin.done", describe=describe_sign_in(store)))
     print(store.describe())

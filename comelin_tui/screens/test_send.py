@@ -262,7 +262,7 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
     @work(exclusive=True, group="apply-fix", exit_on_error=False)
     async def action_apply_fix(self) -> None:
         """Save the suggested port/security, then run the test again."""
-        from ..config import save_config, with_changes
+        from ..config import update_config, with_changes
 
         result = self.result
         if result is None or result.suggestion is None or self.running or self.applying:
@@ -271,9 +271,12 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         suggestion = result.suggestion
         self.applying = True
         try:
-            config = with_changes(self.config, {"smtp.port": suggestion.port,
-                                                "smtp.security": suggestion.security})
-            await asyncio.to_thread(save_config, config, app.config_path)
+            changes = {"smtp.port": suggestion.port, "smtp.security": suggestion.security}
+            with_changes(self.config, changes)  # refused before anything is written
+            # Only port and security change: merged into the settings as they are on disk.
+            config = await asyncio.to_thread(
+                update_config, app.config_path, lambda current: with_changes(current, changes),
+                default=self.config)
         except ComelinError as error:
             self.problem = error
             self.refresh_texts()
