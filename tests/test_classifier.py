@@ -361,7 +361,8 @@ def test_reply_rules(case: ReplyCase) -> None:
 def test_reply_rules_cover_every_reply_code_of_the_contract() -> None:
     from_replies = {case.expected for case in REPLY_CASES}
     engine_decisions = {"config.invalid", "auth.insecure_refused", "tls.starttls_unavailable",
-                        "auth.mechanism_unsupported", "message.too_large", "auth.unavailable"}
+                        "auth.mechanism_unsupported", "message.too_large", "auth.unavailable",
+                        "relay.local_only"}
     connection_level = {c for c in CONTRACT_CODES if c.split(".")[0] in ("dns", "connect", "tls")}
     connection_level |= {"smtp.banner_timeout", "smtp.disconnected", "smtp.timeout"}
     missing = CONTRACT_CODES - from_replies - engine_decisions - connection_level

@@ -210,3 +210,41 @@ async def test_a_timeout_at_rcpt_names_the_step(starttls_server: ScriptedServer,
     assert found is not None and found.code == "smtp.timeout"
     assert "Recipient (RCPT TO)" in found.summary
     assert "Destinataire (RCPT TO)" in found.render("fr").summary
+
+
+async def test_no_login_port_25_to_its_own_domain_is_only_a_warning() -> None:
+    from comelin_tui.diagnostics.engine_mail import local_delivery_only
+
+    target = Target(host="127.0.0.1", port=25, security="starttls", auth="none",
+                    from_address="caisse@shop.test", to_address="gerant@shop.test")
+    assert local_delivery_only(target, "gerant@shop.test")
+    assert not local_delivery_only(target, "client@example.net")
+
+
+def test_an_own_domain_send_without_login_on_port_25_warns() -> None:
+    """A real server on port 25 of a loopback address of its own, taking mail without a
+    login (as an MX does): the send to its own domain passes, and is only a warning."""
+    import asyncio
+
+    from aiosmtpd.controller import Controller
+
+    class Accept:
+        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+            return "250 2.0.0 Ok: queued as LOCAL1"
+
+    controller = Controller(Accept(), hostname="127.0.3.25", port=25)
+    try:
+        controller.start()
+    except (PermissionError, OSError) as error:
+        pytest.skip(f"cannot listen on 127.0.3.25:25 here ({error})")
+    try:
+        target = Target(host="127.0.3.25", port=25, security="none", auth="none",
+                        from_address="caisse@shop.test", to_address="gerant@shop.test",
+                        timeout=3.0, language="en")
+        result = asyncio.run(run_check(target, probe=False))
+    finally:
+        controller.stop()
+    assert result.status == "warn" and result.exit_code == 1
+    rcpt = result.step("rcpt_to")
+    assert rcpt.status == "warn" and rcpt.diagnosis.code == "relay.local_only"
+    assert "outside recipients" in rcpt.diagnosis.hint

@@ -56,6 +56,7 @@ DIAGNOSIS_CODES: tuple[str, ...] = (
     "auth.temporary_failure",
     "smtp.timeout",
     "recipient.temporary",
+    "relay.local_only",
     "unknown",
 )
 
@@ -595,6 +596,21 @@ _TEXTS: dict[str, dict[str, str]] = {
         "quelques minutes; aucun réglage n'est en cause.",
         "It is temporary (greylisting, the recipient's mailbox busy): try again in a few "
         "minutes; no setting is at fault.",
+    ),
+    "relay.local_only.summary": _m(
+        "Accepté sans authentification sur le port 25, mais seulement pour un destinataire "
+        "du même domaine[ ({recipient})] : cela prouve la réception, pas l'envoi.",
+        "Accepted with no login on port 25, but only for a recipient of the same domain"
+        "[ ({recipient})]: that proves receiving, not sending.",
+    ),
+    "relay.local_only.hint": _m(
+        "Les clients et les fournisseurs (destinataires extérieurs) seront probablement "
+        "refusés. Faites un essai vers une adresse externe (Destinataire du test, ou "
+        "--to), ou utilisez le serveur d'envoi du fournisseur avec authentification "
+        "(port 587 ou 465).",
+        "Customers and suppliers (outside recipients) will probably be refused. Try a "
+        "test to an outside address (Test recipient, or --to), or use the provider's "
+        "sending server with a login (port 587 or 465).",
     ),
     # --- what the whole run proved (classifier.weigh_run) -----------------------------------
     "relay.denied.summary.after_login": _m(

@@ -233,7 +233,20 @@ async def step_rcpt_to(run: CheckRun, step: Step) -> StepStatus:
         raise ReplyError("RCPT TO", reply)
     step.detail = str(reply)
     step.facts = {"recipient": to}
+    if local_delivery_only(run.target, to):
+        # Accepted only because the recipient is the server's own: proves no sending.
+        step.diagnosis = run.diagnosis("relay.local_only", recipient=to)
+        return "warn"
     return "ok"
+
+
+def local_delivery_only(target: Any, recipient_address: str) -> bool:
+    """No login, port 25, a recipient of the sender's own domain: the server may well
+    take it as incoming mail for its domain (an MX), and refuse anyone outside."""
+    if target.auth != "none" or target.port != 25:
+        return False
+    own = target.from_address.rpartition("@")[2].lower()
+    return bool(own) and recipient_address.rpartition("@")[2].lower() == own
 
 
 async def step_data(run: CheckRun, step: Step) -> StepStatus:
