@@ -327,3 +327,41 @@ def test_live_printer_running_twice_leaves_one_clean_row(
     printer(Step("banner", "fail", 1000, "no answer within 1 s"))
     assert _screen_rows(screen.getvalue(), 80) == [
         "[FAIL] Server greeting           1000 ms  no answer within 1 s"]
+
+
+def test_the_try_line_repeats_every_ad_hoc_flag_and_works_when_pasted(
+        isolated_environment: Path) -> None:
+    import shlex
+
+    with Sandbox(implicit_tls=True) as server:
+        flags = ["--host", server.host, "--port", str(server.implicit_tls_port),
+                 "--security", "starttls", "--username", server.username,
+                 "--from", server.username, "--ca-file", str(server.ca_file),
+                 "--timeout", "2", "--password-stdin", "--no-dns-checks"]
+        done = comelin("--lang", "en", "check", *flags, input=server.password + "\n")
+        assert done.returncode == 2, done.stdout + done.stderr
+        [line] = [li for li in done.stdout.splitlines() if li.startswith("To try it: ")]
+        command = shlex.split(line.removeprefix("To try it: "))
+        assert command[:2] == ["comelin-tui", "check"]
+        for flag in ("--host", "--username", "--from", "--ca-file", "--password-stdin"):
+            assert flag in command, line
+        assert command[command.index("--security") + 1] == "implicit_tls"
+        again = comelin("--lang", "en", *command[1:], input=server.password + "\n")
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert len(server.mailbox) == 1
+
+
+def test_an_ad_hoc_host_never_sends_to_the_saved_company_address(
+        saved: Path, sandbox: Sandbox) -> None:
+    from comelin_tui.config import load_config, save_config, with_changes
+
+    config = with_changes(load_config(saved), {"company.email": "patron@boutique.test",
+                                               "smtp.host": "smtp.saved.example"})
+    save_config(config, saved)
+    done = comelin("--lang", "en", "check", "--host", sandbox.host, "--port", str(sandbox.port),
+                   "--no-dns-checks")
+    assert done.returncode == 0, done.stdout + done.stderr
+    [message] = sandbox.mailbox
+    assert message["To"] == sandbox.username  # the sender, not patron@boutique.test
+    assert "the saved password (for smtp.saved.example) will be sent to 127.0.0.1" \
+        in done.stderr

@@ -126,6 +126,12 @@ i18n.register({
         "fr": "avertissement : journal des essais non écrit ({reason})",
         "en": "warning: attempt log not written ({reason})",
     },
+    "check.saved_password_elsewhere": {
+        "fr": "Attention : le mot de passe enregistré (pour {saved}) sera envoyé à {host}. "
+              "Pour un autre compte, donnez son mot de passe avec --password-stdin.",
+        "en": "Note: the saved password (for {saved}) will be sent to {host}. For another "
+              "account, give its password with --password-stdin.",
+    },
     "check.demo_banner": {
         "fr": "Démonstration : serveur local {host}:{port}, compte {username} "
               "(vos vrais réglages ne sont ni lus ni modifiés).",
@@ -227,12 +233,20 @@ def prepare(args: argparse.Namespace, config_path: Path, log_path: Path | None =
         if not args.host:
             raise CheckSetupError("check.no_config", path=config_path) from None
         config = ConfigView()
+    saved_host = config.smtp.host
     config = apply_overrides(config, args)
     validate_check_arguments(args)
     stdin = args.password_stdin and config.smtp.auth != "none"
     demo = bool(getattr(args, "demo", False))
+    # Ad hoc (--host): the test goes to --to, else to the sender, never to the saved
+    # company address, which belongs to other settings.
+    to_address = args.to_address or (config.smtp.from_address if args.host else None)
+    if args.host and saved_host and args.host.strip().lower() != saved_host.lower() \
+            and not stdin and config.smtp.auth == "password" and not args.json:
+        print(t("check.saved_password_elsewhere", host=args.host, saved=saved_host),
+              file=sys.stderr)
     options = SendTestOptions(
-        to_address=args.to_address, send=not args.no_send, probe=not args.no_probe,
+        to_address=to_address, send=not args.no_send, probe=not args.no_probe,
         password="" if stdin else demo_password, dns_checks=not (args.no_dns_checks or demo),
         dns_server=args.dns_server, log_path=log_path, language=i18n.get_language())
     # Incomplete settings are said before a password is asked for.
@@ -354,8 +368,29 @@ def _print_outcome(args: argparse.Namespace, result: RunResult) -> None:
     lines: list[str] = []
     if args.transcript:
         lines += format_transcript(result.transcript)
-    lines += format_outcome(result, color=use_color(sys.stdout))
+    lines += format_outcome(result, color=use_color(sys.stdout), try_flags=try_flags(args))
     print("\n".join(lines), flush=True)
+
+
+def try_flags(args: argparse.Namespace) -> tuple[str, ...]:
+    """This run's options other than port and security, quoted for a shell: the
+    "To try it" line then runs the same test with only the suggestion changed."""
+    import shlex
+
+    flags: list[str] = []
+    for option, value in (("--config", getattr(args, "config", None)), ("--host", args.host),
+                          ("--auth", args.auth), ("--username", args.username),
+                          ("--from", args.from_address), ("--to", args.to_address),
+                          ("--ca-file", args.ca_file), ("--timeout", args.timeout),
+                          ("--dns-server", getattr(args, "dns_server", None))):
+        if value is not None:
+            flags.append(f"{option} {shlex.quote(str(value))}")
+    for option, given in (("--password-stdin", args.password_stdin),
+                          ("--no-send", args.no_send),
+                          ("--no-dns-checks", getattr(args, "no_dns_checks", False))):
+        if given:
+            flags.append(option)
+    return tuple(flags)
 
 
 def _log_could_not_run(error: ComelinError, args: argparse.Namespace,

@@ -33,8 +33,8 @@ i18n.register({
         "en": "Suggestion: port {port} ({security}) works. {reason}",
     },
     "render.suggestion_try": {
-        "fr": "Pour l'essayer : comelin-tui check --port {port} --security {security}",
-        "en": "To try it: comelin-tui check --port {port} --security {security}",
+        "fr": "Pour l'essayer : comelin-tui check {flags}",
+        "en": "To try it: comelin-tui check {flags}",
     },
     "render.result": {"fr": "Résultat : {headline}", "en": "Result: {headline}"},
     "outcome.ok": {
@@ -135,12 +135,17 @@ def format_diagnosis(diagnosis: Diagnosis, lang: str | None = None) -> list[str]
     return lines
 
 
-def format_suggestion(suggestion: Suggestion, lang: str | None = None) -> list[str]:
+def format_suggestion(suggestion: Suggestion, lang: str | None = None,
+                      try_flags: tuple[str, ...] = ()) -> list[str]:
+    """The suggestion, and the command that tries it (*try_flags*: this run's other
+    options, so the line works when pasted)."""
     security = security_label(suggestion.security, lang)
+    flags = " ".join((*try_flags, f"--port {suggestion.port}",
+                      f"--security {suggestion.security}"))
     return [
         t("render.suggestion", lang, port=suggestion.port, security=security,
           reason=suggestion.reason).rstrip(),
-        t("render.suggestion_try", lang, port=suggestion.port, security=suggestion.security),
+        t("render.suggestion_try", lang, flags=flags),
     ]
 
 
@@ -163,7 +168,8 @@ def outcome_headline(result: RunResult, lang: str | None = None) -> Msg:
     return m("outcome.ok", lang, to=target.to_address)
 
 
-def format_outcome(result: RunResult, lang: str | None = None, *, color: bool = False) -> list[str]:
+def format_outcome(result: RunResult, lang: str | None = None, *, color: bool = False,
+                   try_flags: tuple[str, ...] = ()) -> list[str]:
     """What follows the step lines: result line, diagnosis and hint, suggestion."""
     status = result.status
     headline = t("render.result", lang, headline=outcome_headline(result, lang))
@@ -178,7 +184,7 @@ def format_outcome(result: RunResult, lang: str | None = None, *, color: bool = 
         shown.add(diagnosis.code)
         lines.extend(format_diagnosis(diagnosis, lang))
     if result.suggestion:
-        lines.extend(format_suggestion(result.suggestion, lang))
+        lines.extend(format_suggestion(result.suggestion, lang, try_flags))
     return lines
 
 
