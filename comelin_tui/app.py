@@ -206,6 +206,12 @@ class ComelinApp(WorkerErrors, App[int]):
 
         self.push_screen(TestSendScreen())
 
+    def open_connect_comelin(self) -> None:
+        """Comelin's panel values, the relay, and a test the way Comelin sends."""
+        from .screens.connect_comelin import ConnectComelinScreen
+
+        self.push_screen(ConnectComelinScreen())
+
     async def goto_setting(self, field: str) -> None:
         """From the command palette: show the wizard step holding *field* and focus it."""
         from .screens.wizard import WizardScreen

@@ -20,14 +20,23 @@ from ..i18n import t
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..jobs.relay import Delivery, RelayOptions
+    from ..jobs.relay import Delivery
 
-RELAY_PASSWORD = "relay-password"
-# Easy to read aloud and to type on a POS keyboard: no 0/O, 1/l/I.
-PASSWORD_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-PASSWORD_LENGTH = 20
-STATUS_FILE = "relay_status.json"
-UNIT_NAME = "comelin-tui-relay.service"
+from ..jobs.relay_setup import (
+    RELAY_PASSWORD,
+    UNIT_NAME,
+    generate_password,
+    queue_folder,
+    relay_options,
+    relay_status,
+    relay_username,
+    status_path,
+    systemd_unit,
+    write_status,
+)
+
+__all__ = ["RELAY_PASSWORD", "queue_folder", "relay_options", "relay_status", "relay_username",
+           "systemd_unit"]
 
 i18n.register({
     "relay.help": {
@@ -214,55 +223,6 @@ def _load(config_path: Path) -> Config:
         raise RelayCommandError("relay.no_config", path=config_path) from None
 
 
-def relay_username(config: Config) -> str:
-    return config.relay.username or config.company.email or config.smtp.from_address
-
-
-def queue_folder() -> Path:
-    """The relay's spool: one folder in the state folder (0700)."""
-    from .. import paths
-
-    return paths.state_dir() / "queue"
-
-
-def relay_options(config: Config, config_path: Path, *, listen: str | None = None,
-                  allow_remote: bool = False, no_auth: bool = False, starttls: bool = False,
-                  password: str | None = None, queue: bool = False) -> RelayOptions:
-    """The relay's options from the settings (and this run's flags)."""
-    from ..config_validate import parse_listen
-    from ..jobs.relay import RelayLimits, RelayOptions
-    from ..providers.limits import sending_limits
-
-    host, port = parse_listen(listen or config.relay.listen,
-                              field="--listen" if listen else "relay.listen")
-    provider = sending_limits(config.provider)
-    relay = config.relay
-    limits = RelayLimits(
-        max_connections=relay.max_connections or provider.max_connections,
-        messages_per_minute=relay.messages_per_minute or provider.messages_per_minute,
-        max_recipients=relay.max_recipients, wait=relay.wait, idle_timeout=relay.idle_timeout)
-    senders = frozenset(a.lower() for a in (config.smtp.from_address, config.company.email) if a)
-    tls = _local_tls_context() if (starttls or relay.starttls or allow_remote) else None
-    return RelayOptions(
-        host=host, port=port, username=relay_username(config), password=password,
-        require_auth=not no_auth, allow_remote=allow_remote, tls_context=tls, senders=senders,
-        limits=limits, queue_folder=queue_folder() if (queue or relay.queue) else None,
-        notice_to=config.company.email or config.smtp.from_address)
-
-
-def _local_tls_context() -> Any:
-    """A certificate made for this computer's relay (POS software rarely checks it)."""
-    import ssl
-
-    import trustme
-
-    authority = trustme.CA(organization_name="comelin-tui relay")
-    certificate = authority.issue_cert("localhost", "127.0.0.1", "::1")
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    certificate.configure_cert(context)
-    return context
-
-
 def _local_password(config: Config, config_path: Path) -> str | None:
     from ..secrets import open_secret_store
 
@@ -298,7 +258,7 @@ async def _run_until_stopped(relay: Any, config: Config, config_path: Path) -> i
 
     host, port = await relay.start()
     listen = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    _write_status(listen, config_path)
+    write_status(listen, config_path)
     options = relay.options
     smtp = config.smtp
     print(t("relay.started", listen=listen, host=smtp.host, port=smtp.port,
@@ -324,7 +284,7 @@ async def _run_until_stopped(relay: Any, config: Config, config_path: Path) -> i
         print(t("relay.stopping"), flush=True)
         await relay.stop(grace=30.0)
         with contextlib.suppress(OSError):
-            _status_path().unlink()
+            status_path().unlink()
         print(t("relay.stopped"), flush=True)
     return 0
 
@@ -338,68 +298,6 @@ def _print_delivery(delivery: Delivery) -> None:
 
 
 # -- status ----------------------------------------------------------------------------------
-
-def _status_path() -> Path:
-    from .. import paths
-
-    return paths.state_dir() / STATUS_FILE
-
-
-def _write_status(listen: str, config_path: Path) -> None:
-    import os
-    import time
-
-    path = _status_path()
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    data = {"pid": os.getpid(), "listen": listen, "started": time.time(),
-            "config": str(config_path)}
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(temporary, path)
-
-
-def _answers(listen: str, timeout: float = 2.0) -> bool:
-    """Whether a comelin-tui relay greets on *listen* (a real connection, on any OS)."""
-    import socket
-
-    from ..config_validate import parse_listen
-
-    host, port = parse_listen(listen)
-    try:
-        with socket.create_connection((host, port), timeout=timeout) as sock:
-            sock.settimeout(timeout)
-            greeting = sock.recv(512)
-            sock.sendall(b"QUIT\r\n")
-    except OSError:
-        return False
-    return greeting.startswith(b"220") and b"comelin-tui relay" in greeting
-
-
-def relay_status(config: Config | None) -> dict[str, Any]:
-    """Whether the relay runs, where, since when, and its last sends (no secret)."""
-    import time
-
-    from ..attempt_log import read_records
-
-    listen = config.relay.listen if config is not None else "127.0.0.1:2525"
-    data: dict[str, Any] = {"running": False, "listen": listen, "pid": None, "since": None,
-                            "username": relay_username(config) if config is not None else None}
-    try:
-        saved = json.loads(_status_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        saved = None
-    if isinstance(saved, dict) and isinstance(saved.get("listen"), str):
-        data["listen"] = saved["listen"]
-        data["pid"] = saved.get("pid")
-        started = saved.get("started")
-        if isinstance(started, int | float):
-            data["since"] = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started))
-    data["running"] = _answers(data["listen"])
-    records = read_records("relay")
-    data["last"] = records[-10:]
-    data["failures"] = [r for r in records if r.get("status") != "ok"][-5:]
-    return data
-
 
 def _status(args: argparse.Namespace, config_path: Path) -> int:
     from ..config import ConfigError, load_config
@@ -432,12 +330,6 @@ def _status(args: argparse.Namespace, config_path: Path) -> int:
 
 # -- password --------------------------------------------------------------------------------
 
-def generate_password() -> str:
-    import secrets
-
-    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
-
-
 def _password(args: argparse.Namespace, config_path: Path) -> int:
     from ..secrets import open_secret_store
 
@@ -460,55 +352,6 @@ def _password(args: argparse.Namespace, config_path: Path) -> int:
 
 
 # -- install ---------------------------------------------------------------------------------
-
-def systemd_unit(config_path: Path, *, user: bool) -> str:
-    """The service: the relay with these settings, restarted on failure, kept in a box."""
-    import shlex
-
-    state = "%S/comelin-tui" if not user else "%h/.local/state/comelin-tui"
-    command = " ".join(shlex.quote(part) for part in (
-        sys.executable, "-m", "comelin_tui", "relay", "--config", str(config_path.resolve())))
-    lines = [
-        "[Unit]",
-        "Description=comelin-tui relay: Comelin's outgoing mail to the company provider",
-        "Documentation=https://pypi.org/project/comelin-tui/",
-        "After=network-online.target",
-        "Wants=network-online.target",
-        "",
-        "[Service]",
-        "Type=simple",
-        f"ExecStart={command}",
-        "Restart=on-failure",
-        "RestartSec=5",
-        # SIGTERM lets the messages in flight finish (within 30 s).
-        "KillSignal=SIGTERM",
-        "TimeoutStopSec=45",
-        "NoNewPrivileges=yes",
-        "PrivateTmp=yes",
-        "PrivateDevices=yes",
-        "ProtectSystem=strict",
-        f"ReadWritePaths={config_path.resolve().parent} {state}",
-        "ProtectKernelTunables=yes",
-        "ProtectKernelModules=yes",
-        "ProtectKernelLogs=yes",
-        "ProtectControlGroups=yes",
-        "ProtectClock=yes",
-        "ProtectHostname=yes",
-        "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX",
-        "RestrictNamespaces=yes",
-        "RestrictRealtime=yes",
-        "RestrictSUIDSGID=yes",
-        "LockPersonality=yes",
-        "SystemCallArchitectures=native",
-        "CapabilityBoundingSet=",
-        "UMask=0077",
-    ]
-    if not user:
-        lines.append("StateDirectory=comelin-tui")
-    lines += ["", "[Install]", f"WantedBy={'default.target' if user else 'multi-user.target'}",
-              ""]
-    return "\n".join(lines)
-
 
 def _install(args: argparse.Namespace, config_path: Path) -> int:
     import os

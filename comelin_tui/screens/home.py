@@ -117,6 +117,7 @@ class HomeScreen(WorkerErrors, Screen[None]):
         yield Tr(lambda: self._problems(config), classes="warning-text", hide_empty=True)
         yield Menu([
             ("test", "tui.home.action.test"),
+            ("connect", "tui.home.action.connect"),
             ("password", lambda: t("tui.home.action.sign_in" if config.smtp.auth == "oauth2"
                                    else "tui.home.action.password")),
             ("edit", "tui.home.action.edit"),
@@ -239,6 +240,8 @@ class HomeScreen(WorkerErrors, Screen[None]):
             app.open_wizard("password")
         elif choice == "test":
             app.open_test_send()
+        elif choice == "connect":
+            app.open_connect_comelin()
 
     def action_leave(self) -> None:
         self.app.exit(0)

@@ -90,6 +90,7 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
             yield Tr(self._diagnosis, id="diagnosis", classes="diagnosis", hide_empty=True)
             yield Tr(self._suggestion, id="suggestion", classes="note", hide_empty=True)
             yield TrButton("tui.test.apply_fix", id="apply-fix", variant="warning")
+            yield TrButton("tui.test.connect", id="connect-comelin", variant="success")
             yield Tr(self._after_note, id="bounce-note", classes="muted", hide_empty=True)
             yield Tr(self._mailbox, id="mailbox", classes="mailbox", hide_empty=True)
             yield Log(id="transcript", max_lines=2000)
@@ -99,6 +100,7 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#dns-rows").display = False
         self.query_one("#apply-fix").display = False
+        self.query_one("#connect-comelin").display = False
         self.query_one("#transcript").display = False
         self.query_one("#transcript", Log).border_title = t("tui.test.transcript_title")
         recipient = self.query_one("#recipient", Input)
@@ -109,6 +111,9 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         for widget in self.query(Tr):
             widget.refresh_language()
         self.query_one("#apply-fix").display = self.check_action("apply_fix", ()) is True
+        # After a passed test: the next step is Comelin's own settings.
+        self.query_one("#connect-comelin").display = (
+            self.result is not None and self.result.status != "fail" and not self.running)
         self.refresh_bindings()
 
     def refresh_language(self) -> None:
@@ -306,6 +311,12 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         if self.running:
             self.action_cancel()
         self.dismiss()
+
+    @on(Button.Pressed, "#connect-comelin")
+    def connect_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        app: Any = self.app
+        app.open_connect_comelin()
 
     @on(Button.Pressed, "#apply-fix")
     def fix_pressed(self, event: Button.Pressed) -> None:
