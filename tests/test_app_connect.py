@@ -64,3 +64,51 @@ async def test_connect_comelin_shows_the_panel_and_tests_through_the_relay(
             assert not isinstance(app.screen, ConnectComelinScreen)
             assert_no_errors(app)
     assert sandbox.password not in config_path.read_text()
+
+
+async def test_the_dashboard_shows_the_relay_live(tmp_path: Path, isolated_environment: Path
+                                                  ) -> None:
+    import asyncio
+    import smtplib
+    from email.message import EmailMessage
+
+    from comelin_tui import paths
+    from comelin_tui.jobs.relay import Relay
+    from comelin_tui.jobs.relay_setup import relay_options, write_status
+    from comelin_tui.jobs.send_test import target_source
+    from comelin_tui.screens.home import HomeScreen
+
+    with Sandbox() as sandbox:
+        config_path = paths.config_path()
+        port = free_port()
+        config = with_changes(sandbox.demo_config(), {"relay.listen": f"127.0.0.1:{port}"})
+        save_config(config, config_path)
+        FileSecretStore(secret_file_path(config_path)).set(SMTP_PASSWORD, sandbox.password)
+        app = build(config_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            home = app.screen
+            assert isinstance(home, HomeScreen)
+            assert "Relay" in texts(pilot) and "not running." in texts(pilot)
+            relay = Relay(relay_options(config, config_path, password="local-1"),
+                          target_source(config, config_path))
+            await relay.start()
+            write_status(f"127.0.0.1:{port}", config_path)
+            try:
+                def pos() -> None:
+                    mail = EmailMessage()
+                    mail["Subject"], mail["To"] = "Facture 5", "client@example.net"
+                    mail["From"] = sandbox.username
+                    mail.set_content("x")
+                    with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
+                        client.login(sandbox.username, "local-1")
+                        client.send_message(mail)
+                await asyncio.to_thread(pos)
+                home.poll_relay()  # what the dashboard's timer does every few seconds
+                await settle(pilot)
+                shown = texts(pilot)
+                assert f"running on 127.0.0.1:{port}." in shown
+                assert "Last send" in shown and "accepted" in shown
+            finally:
+                await relay.stop(grace=1.0)
+            assert_no_errors(app)

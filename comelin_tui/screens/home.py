@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from ..config_read import ConfigView
 
 
+RELAY_POLL = 5.0  # seconds between two looks at the relay on the dashboard
+
+
 def provider_label(provider_id: str) -> str:
     from ..providers import get_provider
 
@@ -63,6 +66,7 @@ class HomeScreen(WorkerErrors, Screen[None]):
         self._secret_error: Any = None
         self._attempt: Attempt | None = None
         self._attempt_loaded = False
+        self._relay: dict[str, Any] | None = None
 
     # -- layout ------------------------------------------------------------
 
@@ -139,7 +143,24 @@ class HomeScreen(WorkerErrors, Screen[None]):
              self._secret_line),
             ("tui.home.last_test", lambda: attempt_summary(self._attempt)
              if self._attempt_loaded else "..."),
+            ("tui.home.relay", self._relay_line),
         ]
+
+    def _relay_line(self) -> str:
+        """The relay, as `comelin-tui relay status` tells it (refreshed every few seconds)."""
+        status = self._relay
+        if status is None:
+            return "..."
+        last = status.get("last") or []
+        if status.get("running"):
+            line = t("tui.home.relay_running", listen=status.get("listen"))
+        else:
+            line = t("tui.home.relay_stopped")
+        if last:
+            record = last[-1]
+            line += " " + t("tui.home.relay_last", time=str(record.get("time", "?"))[11:16],
+                            status=t(f"tui.home.relay_status.{record.get('status', 'fail')}"))
+        return line
 
     def _secret_line(self) -> str:
         if self._secret_error is not None:
@@ -163,6 +184,7 @@ class HomeScreen(WorkerErrors, Screen[None]):
 
     def on_mount(self) -> None:
         self._focus_menu()
+        self.set_interval(RELAY_POLL, self.poll_relay)
 
     async def show_state(self) -> None:
         """Rebuild from the app's current settings (after loading or saving)."""
@@ -217,10 +239,32 @@ class HomeScreen(WorkerErrors, Screen[None]):
                 return None, error
 
         self._attempt = await asyncio.to_thread(last_attempt, app.attempt_log_path)
+        await self._read_relay(config)
         self._attempt_loaded = True
         self._secret_text, self._secret_error = await asyncio.to_thread(describe)
         for widget in self.query(Tr):
             widget.refresh_language()
+
+    async def _read_relay(self, config: ConfigView) -> None:
+        from ..jobs.relay_setup import relay_status
+
+        app: Any = self.app
+        if app.demo is not None:
+            self._relay = {"running": False, "last": []}
+            return
+        self._relay = await asyncio.to_thread(relay_status, config)
+
+    @work(exclusive=True, group="home-relay", exit_on_error=False)
+    async def poll_relay(self) -> None:
+        """Live: the relay's state and last send, every few seconds, off the event loop."""
+        app: Any = self.app
+        if not self.is_current or app.settings_view is None:
+            return
+        before = self._relay
+        await self._read_relay(app.settings_view)
+        if self._relay != before:
+            for widget in self.query(Tr):
+                widget.refresh_language()
 
     # -- actions -----------------------------------------------------------
 
