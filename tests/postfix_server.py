@@ -105,8 +105,8 @@ def process_group(pgid: int) -> list[int]:
 def stop_group(pid: int, timeout: float = 10.0) -> None:
     """SIGTERM a master daemon and its process group; wait until every one has ended.
 
-    The whole group, not only the master: Dovecot's auth process otherwise lingers for its
-    clients (Postfix's smtpd keeps a connection) after the master has gone.
+    The whole group, not only the master: Dovecot's auth, stats and log processes otherwise
+    outlive their master by seconds.
     """
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, signal.SIGTERM)

@@ -9,6 +9,7 @@ and is marked ``xfail(strict=True)`` with the issue it belongs to.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -339,12 +340,13 @@ RELAY_LOGIN = "caisse@demo.example"
 RELAY_PASSWORD = "local-relay-secret-42"
 
 
-@pytest.fixture
-async def relay(postfix: PostfixServer, tmp_path: Path) -> AsyncIterator[Relay]:
+@contextlib.asynccontextmanager
+async def running_relay(postfix: PostfixServer, log_path: Path,
+                        senders: frozenset[str] = frozenset({LOGIN})) -> AsyncIterator[Relay]:
+    """The relay on 127.0.0.1 (its own login for the POS), forwarding to Postfix's 587."""
     options = RelayOptions(
         host="127.0.0.1", port=0, username=RELAY_LOGIN, password=RELAY_PASSWORD,
-        senders=frozenset({LOGIN}), log_path=tmp_path / "attempts.jsonl",
-        limits=RelayLimits(wait=5.0, idle_timeout=5.0))
+        senders=senders, log_path=log_path, limits=RelayLimits(wait=5.0, idle_timeout=5.0))
 
     async def upstream(refresh: bool) -> Target:
         return target(postfix)
@@ -355,6 +357,12 @@ async def relay(postfix: PostfixServer, tmp_path: Path) -> AsyncIterator[Relay]:
         yield relay
     finally:
         await relay.stop(grace=2.0)
+
+
+@pytest.fixture
+async def relay(postfix: PostfixServer, tmp_path: Path) -> AsyncIterator[Relay]:
+    async with running_relay(postfix, tmp_path / "attempts.jsonl") as started:
+        yield started
 
 
 async def pos_send(relay: Relay, to: list[str], sender: str = LOGIN) -> Any:
@@ -386,3 +394,17 @@ async def test_relay_delivers_through_postfix(relay: Relay, postfix: PostfixServ
     assert record["status"] == "ok" and record["recipients"] == 2
     assert record["queue_id"] and f"id {record['queue_id']}" in message["Received"]
     assert postfix.password not in (tmp_path / "attempts.jsonl").read_text()
+
+
+async def test_relay_passes_on_postfix_refusing_the_sender(
+        postfix: PostfixServer, tmp_path: Path) -> None:
+    # The relay lets both addresses through; Postfix knows patron@ is not the login's.
+    log_path = tmp_path / "attempts.jsonl"
+    async with running_relay(postfix, log_path, frozenset({LOGIN, OTHER_SENDER})) as relay:
+        with pytest.raises(smtplib.SMTPRecipientsRefused) as caught:
+            await pos_send(relay, [RECIPIENT], sender=OTHER_SENDER)
+    code, text = caught.value.recipients[RECIPIENT]
+    assert code == 553 and b"not owned by user" in text
+    assert postfix.messages() == []
+    [record] = read_records("relay", log_path)
+    assert record["status"] == "fail" and record["diagnosis"] == "sender.send_as_denied"
