@@ -180,8 +180,6 @@ async def test_relay_denied_on_port_25_points_to_submission(postfix: PostfixServ
     assert "587" in result.diagnosis.hint, result.diagnosis.hint
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: a send without login on port 25 to the "
-                                       "server's own domain only proves local delivery: warn")
 async def test_port_25_local_delivery_is_only_a_warning(postfix: PostfixServer) -> None:
     result = await run_check(no_login(postfix))
 
@@ -254,8 +252,6 @@ async def test_login_service_down_is_not_a_password_error(postfix: PostfixServer
     assert again.status == "ok", again.to_json()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: 454 4.7.0 at AUTH is the server's login "
-                                       "service failing (auth.temporary_failure), not a setting")
 async def test_login_service_down_says_the_server_failed(postfix: PostfixServer) -> None:
     with postfix.dovecot_stopped():
         result = await run_check(target(postfix))

@@ -558,12 +558,19 @@ _TEXTS: dict[str, dict[str, str]] = {
         "celui-ci n'a pas été jugé.",
         "The server cut the connection while checking the password: it was never judged.",
     ),
+    "auth.temporary_failure.summary.after_tls": _m(
+        "Le chiffrement a réussi, puis le serveur a coupé la connexion avant "
+        "l'authentification : son service de connexion est probablement en panne, et le "
+        "mot de passe n'a pas été vérifié.",
+        "Encryption worked, then the server cut the connection before the login: its "
+        "login service is probably down, and the password was never checked.",
+    ),
     "auth.temporary_failure.hint": _m(
         "Ne changez aucun réglage : réessayez dans quelques minutes et, si cela se "
-        "répète, signalez-le à l'administrateur du serveur (son service "
-        "d'authentification ne répond pas).",
+        "répète, signalez à l'administrateur du serveur que son service d'accès ne "
+        "répond pas.",
         "Change no setting: try again in a few minutes and, if it happens again, tell the "
-        "server's administrator (its authentication service is not answering).",
+        "server's administrator that its sign-on service does not answer.",
     ),
     "smtp.disconnected.summary.after_tls": _m(
         "Le chiffrement a réussi, puis le serveur a coupé la connexion.",

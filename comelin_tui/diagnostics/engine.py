@@ -98,6 +98,8 @@ NOT_PROBED_CODES = frozenset({
     "dns.not_found", "dns.unavailable",
     # The server said "too many" or "later": more connections would only make it worse.
     "rate.limited", "auth.rate_limited",
+    # TLS worked and then the server failed: the port and mode are right.
+    "auth.temporary_failure",
 })
 
 

@@ -157,6 +157,13 @@ def _timeout(step: str, facts: Mapping[str, Any]) -> Verdict:
 
 
 def _disconnected(step: str, facts: Mapping[str, Any]) -> Verdict:
+    if step in ("starttls", "ehlo") and facts.get("encrypted"):
+        # TLS worked, then the server hung up before any login: the settings are right.
+        # With a login to come, it is almost always the server's login service (Postfix
+        # whose SASL back end is down ends the session at the EHLO that lists AUTH).
+        if facts.get("auth_kind") not in (None, "none"):
+            return Verdict("auth.temporary_failure", "after_tls")
+        return Verdict("smtp.disconnected", "after_tls")
     if step in ("banner", "tls", "starttls"):
         variant = wrong_mode_variant(step, facts)
         if variant is not None:
@@ -165,8 +172,6 @@ def _disconnected(step: str, facts: Mapping[str, Any]) -> Verdict:
         # Cut while the password was being checked: the server's login service failed,
         # the password itself was never judged.
         return Verdict("auth.temporary_failure", "cut")
-    if step == "ehlo" and facts.get("encrypted"):
-        return Verdict("smtp.disconnected", "after_tls")
     return Verdict("smtp.disconnected")
 
 
