@@ -34,6 +34,7 @@ from .oauth_support import (
     field_problem,
     printable,
 )
+from .step_base import field_for, placeholder
 
 if TYPE_CHECKING:
     from ..oauth import DeviceCode, DeviceSignIn, SignInResult
@@ -90,12 +91,9 @@ class MicrosoftSignIn(Vertical):
     def compose(self) -> ComposeResult:
         yield Tr(self._missing, id="oauth-missing", classes="warning-text", hide_empty=True)
         with Vertical(id="oauth-form"):
-            yield Field("tui.oauth.tenant_label", Input(id="oauth-tenant"),
-                        hint="tui.oauth.tenant_hint", id="field-oauth-tenant")
-            yield Field("tui.oauth.client_id_label",
-                        Input(id="oauth-client-id",
-                              placeholder="00000000-0000-0000-0000-000000000000"),
-                        hint="tui.oauth.client_id_hint", id="field-oauth-client-id")
+            yield field_for("oauth.tenant", Input(id="oauth-tenant"))
+            yield field_for("oauth.client_id",
+                            Input(id="oauth-client-id", placeholder=placeholder("oauth.client_id")))
             with Horizontal(classes="actions"):
                 yield TrButton("tui.oauth.sign_in", id="oauth-start", variant="primary")
         with Vertical(id="oauth-code", classes="code-box"):

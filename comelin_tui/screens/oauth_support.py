@@ -60,7 +60,10 @@ def field_problem(name: str, value: str) -> ComelinError | None:
     from ..oauth import OAuthConfigError
 
     if name == "oauth.client_id" and not value.strip():
-        return ComelinError("tui.oauth.client_id_required")
+        from ..fields import field_spec
+
+        spec = field_spec(name)
+        return ComelinError((spec.key("required") if spec else None) or "field.required")
     try:
         clean_value(name, value)
     except OAuthConfigError as error:

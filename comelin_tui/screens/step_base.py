@@ -1,4 +1,5 @@
-"""What the wizard's step panes share: filling from the draft, inline validation, Enter."""
+"""What the wizard's step panes share: fields built from the field registry, filling from
+the draft, inline validation, Enter."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import Input
 
+from ..fields import FieldSpec, field_spec, fields_of_step, required_message, widget_id
+from ..i18n import t
 from ..widgets import Field
 
 if TYPE_CHECKING:
@@ -19,9 +22,39 @@ if TYPE_CHECKING:
     from .wizard import WizardScreen
 
 
-def widget_id(dotted: str) -> str:
-    """DOM id of the control for a dotted setting (``smtp.host`` -> ``smtp-host``)."""
-    return dotted.replace(".", "-").replace("_", "-")
+__all__ = ["StepPane", "field_for", "fields_of_step", "placeholder", "shown", "widget_id"]
+
+
+def _spec(dotted: str) -> FieldSpec:
+    spec = field_spec(dotted)
+    if spec is None:  # a programming error: every field a pane shows is registered
+        raise KeyError(f"no field registry entry for {dotted!r}")
+    return spec
+
+
+def field_for(dotted: str, control: Widget, *,
+              provider: Callable[[], Provider] | None = None) -> Field:
+    """The labelled field around *control*, with its words from the field registry.
+
+    The hint is the registry's own, else the provider catalogue's hint for the field
+    (*provider* gives the provider chosen now)."""
+    spec = _spec(dotted)
+    hint: Any = spec.key("hint")
+    if hint is None and spec.provider_hint is not None and provider is not None:
+        name, chosen = spec.provider_hint, provider
+        hint = lambda: chosen().hint(name)
+    return Field(spec.key("form"), control, hint=hint, id=f"field-{spec.control_id}")
+
+
+def placeholder(dotted: str) -> str:
+    """The registry's example value for a field, in the current language."""
+    key = _spec(dotted).key("placeholder")
+    return t(key) if key is not None else ""
+
+
+def control_id(dotted: str) -> str:
+    spec = field_spec(dotted)
+    return spec.control_id if spec is not None else widget_id(dotted)
 
 
 def shown(widget: Widget, within: Widget) -> bool:
@@ -38,7 +71,8 @@ class StepPane(VerticalScroll):
     """One step of the wizard; the draft it edits belongs to the WizardScreen."""
 
     step_id: ClassVar[str] = ""
-    # Dotted settings this pane edits, in focus order (the search jumps to them).
+    # Dotted settings this pane edits, in focus order (the search jumps to them):
+    # ``fields_of_step(step_id)``, from the field registry.
     FIELDS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self) -> None:
@@ -85,10 +119,10 @@ class StepPane(VerticalScroll):
     # -- helpers ---------------------------------------------------------------
 
     def control(self, dotted: str) -> Any:
-        return self.query_one(f"#{widget_id(dotted)}")
+        return self.query_one(f"#{control_id(dotted)}")
 
     def field_of(self, dotted: str) -> Field:
-        return self.query_one(f"#field-{widget_id(dotted)}", Field)
+        return self.query_one(f"#field-{control_id(dotted)}", Field)
 
     def set_value(self, dotted: str, value: str) -> None:
         """Put *value* in an input without treating it as typing."""
@@ -103,7 +137,7 @@ class StepPane(VerticalScroll):
         field = self.field_of(dotted)
         error: Callable[[], str] | None = None
         if required and (value is None or str(value).strip() == ""):
-            error = self.wizard.required_message(dotted)
+            error = lambda: required_message(dotted)
         else:
             problem = self.wizard.assign(dotted, value)
             if problem is not None:

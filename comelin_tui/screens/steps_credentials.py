@@ -7,16 +7,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, RadioSet
 
+from ..fields import required_message
 from ..i18n import t
-from ..widgets import Field, Radio, Toggle, Tr, plain
+from ..widgets import Radio, Toggle, Tr, plain
 from .oauth_sign_in import MicrosoftSignIn
-from .step_base import StepPane, shown
+from .step_base import StepPane, field_for, fields_of_step, shown
 
 
 class CredentialsStep(StepPane):
     step_id = "credentials"
-    FIELDS = ("smtp.username", "password", "smtp.auth", "oauth.tenant", "oauth.client_id",
-              "oauth.sign_in")
+    FIELDS = fields_of_step("credentials")
 
     def __init__(self) -> None:
         super().__init__()
@@ -24,17 +24,17 @@ class CredentialsStep(StepPane):
 
     def compose(self) -> ComposeResult:
         yield Tr(self._advice, id="cred-advice", classes="note", hide_empty=True)
-        yield Field("tui.oauth.method_label",
-                    RadioSet(Radio(plain(t("tui.oauth.method_oauth")), id="auth-oauth2"),
-                             Radio(plain(t("tui.oauth.method_password")), id="auth-password"),
-                             id="auth-method", compact=True),
-                    id="field-auth-method")
+        yield field_for("oauth.method",
+                        RadioSet(Radio(plain(t("tui.oauth.method_oauth")), id="auth-oauth2"),
+                                 Radio(plain(t("tui.oauth.method_password")),
+                                       id="auth-password"),
+                                 id="auth-method", compact=True))
         yield Toggle(plain(t("tui.cred.no_login")), id="smtp-auth", compact=True)
         yield MicrosoftSignIn()
-        yield Field("tui.cred.username_label", Input(id="smtp-username"),
-                    hint=lambda: self.provider.hint("username"), id="field-smtp-username")
-        yield Field("tui.cred.password_label", Input(id="password", password=True),
-                    hint=lambda: self.provider.hint("password"), id="field-password")
+        yield field_for("smtp.username", Input(id="smtp-username"),
+                        provider=lambda: self.provider)
+        yield field_for("password", Input(id="password", password=True),
+                        provider=lambda: self.provider)
         yield Toggle(plain(t("tui.cred.reveal")), id="reveal", compact=True)
         yield Tr(self._strip_note, id="strip-note", classes="muted", hide_empty=True)
         yield Tr(self._where_title, id="where-title", classes="subheading")
@@ -123,7 +123,7 @@ class CredentialsStep(StepPane):
         field = self.field_of("password")
         if self.wizard.password is None and not self.wizard.has_secret:
             if show or field.has_class("-invalid"):
-                field.set_error(lambda: t("tui.cred.password_required"))
+                field.set_error(lambda: required_message("password"))
             problems.append("password")
         else:
             field.set_error(None)

@@ -6,24 +6,21 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from ..i18n import t
-from ..widgets import Field, Tr
-from .step_base import StepPane
+from ..widgets import Tr
+from .step_base import StepPane, field_for, fields_of_step, placeholder
 
 
 class EmailStep(StepPane):
     step_id = "email"
-    FIELDS = ("company.email", "company.name")
+    FIELDS = fields_of_step("email")
 
     def compose(self) -> ComposeResult:
         yield Tr("tui.email.intro", classes="intro")
-        yield Field("tui.email.email_label",
-                    Input(id="company-email", placeholder=t("tui.email.email_placeholder")),
-                    hint="tui.email.email_hint", id="field-company-email")
+        yield field_for("company.email",
+                        Input(id="company-email", placeholder=placeholder("company.email")))
         yield Tr(self.wizard.mx_text, id="mx-status", classes="finding", hide_empty=True)
-        yield Field("tui.email.name_label",
-                    Input(id="company-name", placeholder=t("tui.email.name_placeholder")),
-                    hint="tui.email.name_hint", id="field-company-name")
+        yield field_for("company.name",
+                        Input(id="company-name", placeholder=placeholder("company.name")))
 
     def load(self) -> None:
         self.set_value("company.email", self.draft.company.email)
@@ -60,5 +57,5 @@ class EmailStep(StepPane):
             self.apply("company.email", event.value, show=True)
 
     def refresh_language(self) -> None:
-        self.control("company.email").placeholder = t("tui.email.email_placeholder")
-        self.control("company.name").placeholder = t("tui.email.name_placeholder")
+        for dotted in self.FIELDS:
+            self.control(dotted).placeholder = placeholder(dotted)

@@ -98,10 +98,9 @@ class ReviewStep(StepPane):
         from ..config import config_warnings, field_label, missing_fields
 
         wizard = self.wizard
-        own = {"password": "tui.cred.password_label", "oauth.sign_in": "tui.oauth.sign_in_field"}
         lines = []
         for step, fields in wizard.field_problems().items():
-            names = ", ".join(t(own[f]) if f in own else field_label(f) for f in fields)
+            names = ", ".join(field_label(f) for f in fields)
             lines.append(t("tui.review.step_problem", step=t(f"tui.step.{step}"), fields=names))
         missing = [f for f in missing_fields(self.draft)
                    if not any(f in fields for fields in wizard.field_problems().values())]

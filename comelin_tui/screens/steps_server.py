@@ -10,8 +10,8 @@ from textual.widgets import Collapsible, Input, OptionList, RadioSet
 from textual.widgets.option_list import Option
 
 from ..i18n import t
-from ..widgets import Field, Radio, Tr, plain
-from .step_base import StepPane
+from ..widgets import Radio, Tr, plain
+from .step_base import StepPane, field_for, fields_of_step
 
 SECURITIES = ("starttls", "implicit_tls", "none")
 # The usual port of each security mode: switching mode moves a usual port along.
@@ -20,28 +20,28 @@ USUAL_PORTS = {"starttls": 587, "implicit_tls": 465}
 
 class ServerStep(StepPane):
     step_id = "server"
-    FIELDS = ("smtp.host", "smtp.port", "smtp.security", "smtp.ca_file", "smtp.timeout")
+    FIELDS = fields_of_step("server")
 
     def compose(self) -> ComposeResult:
-        yield Field("tui.server.host_label", Input(id="smtp-host"),
-                    hint=lambda: self.provider.hint("host"), id="field-smtp-host")
-        yield Field("tui.server.port_label",
-                    Input(id="smtp-port", type="integer", max_length=5, classes="short"),
-                    hint=lambda: self.provider.hint("port"), id="field-smtp-port")
-        yield Field("tui.server.security_label",
-                    RadioSet(*(Radio(plain(t(f"tui.security.{name}")),
-                                           id=f"sec-{name}") for name in SECURITIES),
-                             id="smtp-security", compact=True),
-                    hint=lambda: self.provider.hint("security"), id="field-smtp-security")
+        def provider():  # type: ignore[no-untyped-def]
+            return self.provider
+
+        yield field_for("smtp.host", Input(id="smtp-host"), provider=provider)
+        yield field_for("smtp.port",
+                        Input(id="smtp-port", type="integer", max_length=5, classes="short"),
+                        provider=provider)
+        yield field_for("smtp.security",
+                        RadioSet(*(Radio(plain(t(f"tui.security.{name}")),
+                                         id=f"sec-{name}") for name in SECURITIES),
+                                 id="smtp-security", compact=True),
+                        provider=provider)
         yield Tr(self._warnings, id="server-warnings", classes="warning-text", hide_empty=True)
         yield Tr(self._presets_title, id="presets-title", classes="subheading",
                  hide_empty=True)
         yield OptionList(id="server-presets", compact=True)
         with Collapsible(title=t("tui.server.advanced"), id="advanced"):
-            yield Field("tui.server.ca_label", Input(id="smtp-ca-file"),
-                        hint="tui.server.ca_hint", id="field-smtp-ca-file")
-            yield Field("tui.server.timeout_label", Input(id="smtp-timeout", classes="short"),
-                        hint="tui.server.timeout_hint", id="field-smtp-timeout")
+            yield field_for("smtp.ca_file", Input(id="smtp-ca-file"))
+            yield field_for("smtp.timeout", Input(id="smtp-timeout", classes="short"))
 
     # -- text --------------------------------------------------------------
 

@@ -8,7 +8,6 @@ keyring probe, and the save itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -22,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from .. import i18n
 from ..errors import ComelinError
+from ..fields import field_step
 from ..i18n import t
 from ..widgets import KeyBar, TitleBar, TrButton, plain
 from .base import WorkerErrors
@@ -44,8 +44,6 @@ PANES: dict[str, type[StepPane]] = {
     "email": EmailStep, "provider": ProviderStep, "server": ServerStep,
     "credentials": CredentialsStep, "review": ReviewStep,
 }
-# Which step holds each setting (the command palette jumps there).
-FIELD_STEPS = {field: step for step, pane in PANES.items() for field in pane.FIELDS}
 
 
 class StepList(OptionList):
@@ -88,7 +86,8 @@ class WizardScreen(ProviderGuessing, Saving, SigningIn, WorkerErrors, Screen[Non
         self.draft = draft
         self.saved = saved  # editing settings that exist on disk
         if field is not None:
-            start = FIELD_STEPS.get(field, "review")
+            step = field_step(field)
+            start = step if step in STEPS else "review"
         self.current = start if start in STEPS else "email"
         self._start_field = field
         self.visited: set[str] = set(STEPS) if saved else {self.current}
@@ -196,12 +195,6 @@ class WizardScreen(ProviderGuessing, Saving, SigningIn, WorkerErrors, Screen[Non
             return FieldError("config.field.invalid", detail=error.errors()[0].get("msg", ""))
         return None
 
-    @staticmethod
-    def required_message(dotted: str) -> Callable[[], str]:
-        from ..config import field_label
-
-        return lambda: t("tui.field.required", field=field_label(dotted))
-
     def step_states(self) -> dict[str, str]:
         states = {}
         for step in STEPS:
@@ -257,7 +250,8 @@ class WizardScreen(ProviderGuessing, Saving, SigningIn, WorkerErrors, Screen[Non
         if field == "test":
             self.open_test()
             return
-        self.goto(FIELD_STEPS.get(field, "review"), field=field)
+        step = field_step(field)
+        self.goto(step if step in STEPS else "review", field=field)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         first = self.current == STEPS[0]
