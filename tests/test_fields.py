@@ -21,7 +21,7 @@ from comelin_tui.i18n import LANGUAGES
 from comelin_tui.screens.help import help_topic
 from comelin_tui.screens.search import ranked
 from comelin_tui.screens.wizard import PANES
-from comelin_tui.screens.wizard_save import STEPS
+from comelin_tui.wizard_state import STEPS
 
 
 def _leaves(model: type[BaseModel], prefix: str = "") -> list[str]:

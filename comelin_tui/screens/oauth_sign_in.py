@@ -128,7 +128,7 @@ class MicrosoftSignIn(Vertical):
         return t("tui.oauth.msal_missing", command=INSTALL_COMMAND)
 
     def _account_step(self) -> str:
-        account = self.wizard.draft.smtp.username
+        account = self.wizard.state.draft.smtp.username
         return (t("tui.oauth.step_account", account=account) if account
                 else t("tui.oauth.step_account_any"))
 
@@ -149,20 +149,20 @@ class MicrosoftSignIn(Vertical):
             return t("oauth.failed_with_hint", message=message, hint=hint()) if hint else message
         if self.state == "cancelled":
             return t("oauth.cancelled")
-        signed = wizard.sign_in_state()
+        signed = wizard.state.sign_in_state()
         if signed == "none":
             return t("tui.oauth.sign_in_first") if self.ask_first else ""
-        account = wizard.signed_in_account() or "?"
+        account = wizard.state.signed_in_account() or "?"
         lines = [t("tui.oauth.signed_in" if signed == "new" else "tui.oauth.saved",
                    account=account)]
-        username = wizard.draft.smtp.username
+        username = wizard.state.draft.smtp.username
         if username and account != "?" and username.lower() != account.lower():
             lines.append(t("tui.oauth.account_differs", account=account, username=username))
         return "\n".join(lines)
 
     def refresh_texts(self) -> None:
         """Redraw what depends on the state, and show the parts that apply."""
-        signed = self.wizard.sign_in_state()
+        signed = self.wizard.state.sign_in_state()
         failing = self.state == "failed" or (self.ask_first and signed == "none")
         status = self.query_one("#oauth-status", Tr)
         status.set_class(failing, "error-text")
@@ -184,7 +184,7 @@ class MicrosoftSignIn(Vertical):
         from .. import oauth
 
         self.msal = oauth.msal_available()
-        draft = self.wizard.draft
+        draft = self.wizard.state.draft
         tenant = draft.oauth.tenant or default_tenant(draft.company.email)
         for selector, value in (("#oauth-tenant", tenant),
                                 ("#oauth-client-id", draft.oauth.client_id)):
@@ -197,7 +197,7 @@ class MicrosoftSignIn(Vertical):
     def check(self, *, show: bool) -> list[str]:
         """The fields that are wrong, and whether a sign-in is still needed."""
         problems = [name for name in _IDS if not self.take(name, show=show)]
-        if self.wizard.sign_in_state() == "none":
+        if self.wizard.state.sign_in_state() == "none":
             problems.append("oauth.sign_in")
             if show:
                 self.ask_first = True
@@ -225,10 +225,10 @@ class MicrosoftSignIn(Vertical):
         problem = field_problem(name, control.value)
         if problem is None:
             clean = clean_value(name, control.value)
-            current = getattr(self.wizard.draft.oauth, name.partition(".")[2])
+            current = getattr(self.wizard.state.draft.oauth, name.partition(".")[2])
             # The default tenant shown is not a setting until someone types or signs in.
             if clean != current and (name != "oauth.tenant" or control.has_focus or current):
-                self.wizard.assign(name, clean)
+                self.wizard.state.assign(name, clean)
             field.set_error(None)
         elif show or field.has_class("-invalid"):
             field.set_error(problem.message)

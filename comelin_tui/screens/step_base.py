@@ -19,6 +19,7 @@ from ..widgets import Field
 if TYPE_CHECKING:
     from ..config import Config
     from ..providers import Provider
+    from ..wizard_state import WizardState
     from .wizard import WizardScreen
 
 
@@ -68,7 +69,7 @@ def shown(widget: Widget, within: Widget) -> bool:
 
 
 class StepPane(VerticalScroll):
-    """One step of the wizard; the draft it edits belongs to the WizardScreen."""
+    """One step of the wizard: a view of part of the WizardState, which owns the draft."""
 
     step_id: ClassVar[str] = ""
     # Dotted settings this pane edits, in focus order (the search jumps to them):
@@ -83,12 +84,17 @@ class StepPane(VerticalScroll):
         return self.screen  # type: ignore[return-value]
 
     @property
+    def state(self) -> WizardState:
+        """What the wizard knows (the draft, the held password...): the pane's model."""
+        return self.wizard.state
+
+    @property
     def draft(self) -> Config:
-        return self.wizard.draft
+        return self.state.draft
 
     @property
     def provider(self) -> Provider:
-        return self.wizard.provider
+        return self.state.provider
 
     # -- to override ---------------------------------------------------------
 
@@ -112,7 +118,7 @@ class StepPane(VerticalScroll):
             except NoMatches:  # a pane without that control
                 continue
             if dotted != "password" and isinstance(control, Input) and control.value.strip() \
-                    and self.wizard.assign(dotted, control.value) is not None:
+                    and self.state.assign(dotted, control.value) is not None:
                 invalid.append(dotted)
         return invalid
 
@@ -139,7 +145,7 @@ class StepPane(VerticalScroll):
         if required and (value is None or str(value).strip() == ""):
             error = lambda: required_message(dotted)
         else:
-            problem = self.wizard.assign(dotted, value)
+            problem = self.state.assign(dotted, value)
             if problem is not None:
                 error = problem.message
         if error is None:

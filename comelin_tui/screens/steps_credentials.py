@@ -38,7 +38,7 @@ class CredentialsStep(StepPane):
         yield Toggle(plain(t("tui.cred.reveal")), id="reveal", compact=True)
         yield Tr(self._strip_note, id="strip-note", classes="muted", hide_empty=True)
         yield Tr(self._where_title, id="where-title", classes="subheading")
-        yield Tr(lambda: self.wizard.secret_where(), id="secret-where", classes="muted")
+        yield Tr(lambda: self.state.secret_where(), id="secret-where", classes="muted")
 
     # -- text --------------------------------------------------------------
 
@@ -97,11 +97,11 @@ class CredentialsStep(StepPane):
         self.sign_in.load()
         self.set_value("smtp.username", smtp.username)
         password_input = self.query_one("#password", Input)
-        if self.wizard.password is not None:
-            self.set_value("password", self.wizard.password)
+        if self.state.password is not None:
+            self.set_value("password", self.state.password)
         elif not password_input.has_focus:
             self.set_value("password", "")
-        password_input.placeholder = (t("tui.cred.password_keep") if self.wizard.has_secret
+        password_input.placeholder = (t("tui.cred.password_keep") if self.state.has_secret
                                       else "")
         for widget_id in ("#field-smtp-username", "#field-password", "#reveal"):
             self.query_one(widget_id).display = self._uses_password
@@ -121,7 +121,7 @@ class CredentialsStep(StepPane):
                           required=True):
             problems.append("smtp.username")
         field = self.field_of("password")
-        if self.wizard.password is None and not self.wizard.has_secret:
+        if self.state.password is None and not self.state.has_secret:
             if show or field.has_class("-invalid"):
                 field.set_error(lambda: required_message("password"))
             problems.append("password")
@@ -133,7 +133,7 @@ class CredentialsStep(StepPane):
         if self._uses_oauth:
             return self.sign_in.invalid_fields()
         value = self.control("smtp.username").value
-        refused = value.strip() and self.wizard.assign("smtp.username", value) is not None
+        refused = value.strip() and self.state.assign("smtp.username", value) is not None
         return ["smtp.username"] if refused else []
 
     def entered(self) -> None:
@@ -167,7 +167,7 @@ class CredentialsStep(StepPane):
         chosen = "oauth2" if event.pressed.id == "auth-oauth2" else "password"
         if chosen == self.draft.smtp.auth:
             return  # the draft's own choice, shown by load()
-        self.wizard.assign("smtp.auth", chosen)
+        self.state.assign("smtp.auth", chosen)
         self.load()
         self.wizard.refresh_chrome()
 
@@ -185,7 +185,7 @@ class CredentialsStep(StepPane):
             self._stripped = True
             self.set_value("password", value)
             self.query_one("#strip-note", Tr).refresh_language()
-        self.wizard.password = value or None
+        self.state.password = value or None
         self.check(show=False)
         self.wizard.refresh_chrome()
 
@@ -197,7 +197,7 @@ class CredentialsStep(StepPane):
     @on(Checkbox.Changed, "#smtp-auth")
     def login_toggled(self, event: Checkbox.Changed) -> None:
         event.stop()
-        self.wizard.assign("smtp.auth", "none" if event.value else "password")
+        self.state.assign("smtp.auth", "none" if event.value else "password")
         self.load()
         self.wizard.refresh_chrome()
 
@@ -207,4 +207,4 @@ class CredentialsStep(StepPane):
         self.query_one("#auth-oauth2", Radio).label = plain(t("tui.oauth.method_oauth"))
         self.query_one("#auth-password", Radio).label = plain(t("tui.oauth.method_password"))
         self.query_one("#password", Input).placeholder = (
-            t("tui.cred.password_keep") if self.wizard.has_secret else "")
+            t("tui.cred.password_keep") if self.state.has_secret else "")

@@ -18,7 +18,7 @@ class EmailStep(StepPane):
         yield Tr("tui.email.intro", classes="intro")
         yield field_for("company.email",
                         Input(id="company-email", placeholder=placeholder("company.email")))
-        yield Tr(self.wizard.mx_text, id="mx-status", classes="finding", hide_empty=True)
+        yield Tr(lambda: self.state.mx_text(), id="mx-status", classes="finding", hide_empty=True)
         yield field_for("company.name",
                         Input(id="company-name", placeholder=placeholder("company.name")))
 

@@ -68,23 +68,24 @@ class ReviewStep(StepPane):
                  else "tui.review.password")
 
     def _password_state(self) -> str:
-        wizard = self.wizard
+        state = self.state
         if self.draft.smtp.auth == "oauth2":
-            state = wizard.sign_in_state()
-            if state == "none":
+            signed = state.sign_in_state()
+            if signed == "none":
                 return t("tui.review.sign_in_missing")
-            key = "tui.review.sign_in_new" if state == "new" else "tui.review.sign_in_kept"
-            return t(key, account=wizard.signed_in_account() or "?")
+            key = "tui.review.sign_in_new" if signed == "new" else "tui.review.sign_in_kept"
+            return t(key, account=state.signed_in_account() or "?")
         if self.draft.smtp.auth != "password":
             return "-"
-        if wizard.password is not None:
+        if state.password is not None:
             return t("tui.review.password_new")
-        if wizard.has_secret:
+        if state.has_secret:
             return t("tui.review.password_kept")
         return t("tui.review.password_missing")
 
     def _store(self) -> str:
-        kind = self.draft.secret_backend or self.wizard.store_kind
+        store = self.state.store
+        kind = self.draft.secret_backend or (store.kind if store is not None else None)
         if kind is None:
             return t("tui.cred.store_probing")
         if kind == "file":
@@ -115,7 +116,7 @@ class ReviewStep(StepPane):
                  "tui.review.saved" if auth == "password" else "tui.review.saved_settings")
 
     def _save_error(self) -> str:
-        error = self.wizard.save_error
+        error = self.state.save_error
         return t("tui.review.not_saved_detail", reason=error.message()) if error else ""
 
     def _reminders(self) -> str:
@@ -128,7 +129,7 @@ class ReviewStep(StepPane):
 
     @property
     def _after_save(self) -> bool:
-        return self.wizard.just_saved and not self.wizard.dirty
+        return self.state.just_saved and not self.state.dirty
 
     def entered(self) -> None:
         for widget in self.query(Tr):

@@ -62,8 +62,7 @@ class ServerStep(StepPane):
     def _preset_options(self) -> list[Option]:
         from ..providers import expand_host
 
-        wizard = self.wizard
-        mx_hosts = wizard.mx_result.hosts if wizard.mx_result is not None else ()
+        mx_hosts = self.state.mx_hosts
         options = []
         for index, preset in enumerate(self.provider.presets):
             host = expand_host(preset, self.draft.company.email, mx_hosts) or preset.host
@@ -131,9 +130,9 @@ class ServerStep(StepPane):
         old = smtp.security
         if security == old:
             return
-        self.wizard.assign("smtp.security", security)
+        self.state.assign("smtp.security", security)
         if smtp.port == USUAL_PORTS.get(old) and security in USUAL_PORTS:
-            self.wizard.assign("smtp.port", USUAL_PORTS[security])
+            self.state.assign("smtp.port", USUAL_PORTS[security])
             self.set_value("smtp.port", str(smtp.port))
         self.query_one("#server-warnings", Tr).refresh_language()
 
@@ -143,9 +142,9 @@ class ServerStep(StepPane):
 
         event.stop()
         preset = self.provider.presets[int(event.option.id or 0)]
-        mx_hosts = self.wizard.mx_result.hosts if self.wizard.mx_result is not None else ()
+        mx_hosts = self.state.mx_hosts
         host = expand_host(preset, self.draft.company.email, mx_hosts) or preset.host
-        self.wizard.apply_preset(host, preset.port, preset.security, force=True)
+        self.state.apply_preset(host, preset.port, preset.security, force=True)
         self.load()
         self.check(show=False)
 
