@@ -34,7 +34,7 @@ from .oauth_support import (
     field_problem,
     printable,
 )
-from .step_base import field_for, placeholder
+from .step_base import StepPane, field_for, placeholder
 
 if TYPE_CHECKING:
     from ..oauth import DeviceCode, DeviceSignIn, SignInResult
@@ -240,7 +240,7 @@ class MicrosoftSignIn(Vertical):
         name = "oauth.tenant" if event.input.id == "oauth-tenant" else "oauth.client_id"
         self.take(name, show=False)
         self.refresh_texts()
-        self.wizard.refresh_chrome()
+        self.post_message(StepPane.Changed())
 
     @on(Input.Blurred, "#oauth-tenant, #oauth-client-id")
     def left(self, event: Input.Blurred) -> None:
@@ -282,7 +282,7 @@ class MicrosoftSignIn(Vertical):
         self._flow = DeviceSignIn(held)
         self.state, self.error, self.code, self.ask_first = "starting", None, None, False
         self.refresh_texts()
-        self.wizard.refresh_bindings()
+        self.screen.refresh_bindings()
         self._sign_in(self._attempt, self._flow, held, self._stop,
                       self._input("oauth.tenant").value, self._input("oauth.client_id").value)
 
@@ -335,7 +335,8 @@ class MicrosoftSignIn(Vertical):
         self._flow = None
         if message.result is not None and message.cache:
             self.state = "done"
-            self.wizard.signed_in(message.result, message.cache)
+            self.wizard.state.signed_in(message.result, message.cache)
+            self.post_message(StepPane.Changed(reload=True))
             self.refresh_texts()
             self.wizard.focus_next_button()
         else:
@@ -349,7 +350,7 @@ class MicrosoftSignIn(Vertical):
             self.query_one("#oauth-start", Button).focus()
         # What happened is under the button: bring all of it into view.
         self.call_after_refresh(self.query_one("#oauth-status").scroll_visible, animate=False)
-        self.wizard.refresh_chrome()
+        self.post_message(StepPane.Changed())
 
     def cancel(self, *, quiet: bool = False) -> None:
         """Stop waiting now (Escape); whatever the sign-in brings later is dropped."""
@@ -378,7 +379,7 @@ class MicrosoftSignIn(Vertical):
     def cancel_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.cancel()
-        self.wizard.refresh_bindings()
+        self.screen.refresh_bindings()
 
     @on(Button.Pressed, "#oauth-copy")
     def copy_pressed(self, event: Button.Pressed) -> None:

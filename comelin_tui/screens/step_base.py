@@ -4,11 +4,13 @@ the draft, inline validation, Enter."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.containers import VerticalScroll
 from textual.css.query import NoMatches
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -69,7 +71,20 @@ def shown(widget: Widget, within: Widget) -> bool:
 
 
 class StepPane(VerticalScroll):
-    """One step of the wizard: a view of part of the WizardState, which owns the draft."""
+    """One step of the wizard: a view of part of the WizardState, which owns the draft.
+
+    A pane edits the state itself, then tells the wizard with a message: ``Changed``
+    (redraw the sidebar and the keys; with *reload*, the other panes show what the
+    change filled in) or ``Done`` (go on to the next step)."""
+
+    @dataclass
+    class Changed(Message):
+        """The draft changed here; *reload*: other panes may show what followed from it."""
+
+        reload: bool = False
+
+    class Done(Message):
+        """The technician is done with this step (Enter on its last field)."""
 
     step_id: ClassVar[str] = ""
     # Dotted settings this pane edits, in focus order (the search jumps to them):
@@ -183,6 +198,6 @@ class StepPane(VerticalScroll):
         event.stop()
         inputs = [w for w in self.query(Input) if w.focusable and shown(w, self)]
         if inputs and event.input is inputs[-1]:
-            self.wizard.action_next()
+            self.post_message(self.Done())
         else:
             self.screen.focus_next()

@@ -169,12 +169,12 @@ class CredentialsStep(StepPane):
             return  # the draft's own choice, shown by load()
         self.state.assign("smtp.auth", chosen)
         self.load()
-        self.wizard.refresh_chrome()
+        self.post_message(self.Changed())
 
     @on(Input.Changed, "#smtp-username")
     def username_typed(self, event: Input.Changed) -> None:
         self.apply("smtp.username", event.value, show=False)
-        self.wizard.refresh_chrome()
+        self.post_message(self.Changed())
 
     @on(Input.Changed, "#password")
     def password_typed(self, event: Input.Changed) -> None:
@@ -187,7 +187,7 @@ class CredentialsStep(StepPane):
             self.query_one("#strip-note", Tr).refresh_language()
         self.state.password = value or None
         self.check(show=False)
-        self.wizard.refresh_chrome()
+        self.post_message(self.Changed())
 
     @on(Checkbox.Changed, "#reveal")
     def reveal(self, event: Checkbox.Changed) -> None:
@@ -199,7 +199,7 @@ class CredentialsStep(StepPane):
         event.stop()
         self.state.assign("smtp.auth", "none" if event.value else "password")
         self.load()
-        self.wizard.refresh_chrome()
+        self.post_message(self.Changed())
 
     def refresh_language(self) -> None:
         self.query_one("#smtp-auth", Checkbox).label = plain(t("tui.cred.no_login"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input
@@ -13,6 +15,12 @@ from .step_base import StepPane, field_for, fields_of_step, placeholder
 class EmailStep(StepPane):
     step_id = "email"
     FIELDS = fields_of_step("email")
+
+    @dataclass
+    class EmailChanged(StepPane.Changed):
+        """A new company email was accepted (its domain may need an MX lookup)."""
+
+        username_filled: bool = False
 
     def compose(self) -> ComposeResult:
         yield Tr("tui.email.intro", classes="intro")
@@ -44,8 +52,10 @@ class EmailStep(StepPane):
         old = self.draft.company.email
         accepted = self.apply("company.email", event.value, show=False)
         if accepted and event.value.strip() and self.draft.company.email != old:
-            self.wizard.email_changed(old, self.draft.company.email)
-        self.wizard.refresh_chrome()
+            filled = self.state.email_changed(old, self.draft.company.email)
+            self.post_message(self.EmailChanged(username_filled=filled))
+        else:
+            self.post_message(self.Changed())
 
     @on(Input.Changed, "#company-name")
     def name_typed(self, event: Input.Changed) -> None:

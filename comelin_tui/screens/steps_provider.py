@@ -105,9 +105,10 @@ class ProviderStep(StepPane):
             return
         if event.option.id == self.draft.provider:
             self.state.provider_chosen = True
-            self.wizard.action_next()
+            self.post_message(self.Done())
             return
-        self.wizard.choose_provider(event.option.id, by_user=True)
+        if self.state.choose_provider(event.option.id, by_user=True):
+            self.post_message(self.Changed(reload=True))
         self.load()
 
     @on(Input.Changed, "#provider-filter")

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
-from textual.widgets import Button
 
 from ..i18n import t
 from ..widgets import Tr, TrButton
@@ -150,18 +148,3 @@ class ReviewStep(StepPane):
 
     def focus_field(self, dotted: str) -> None:
         self.focus_first()
-
-    @on(Button.Pressed, "#save")
-    def save_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.wizard.save()
-
-    @on(Button.Pressed, "#test")
-    def test_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.wizard.open_test()
-
-    @on(Button.Pressed, "#done")
-    def done_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.wizard.action_leave()

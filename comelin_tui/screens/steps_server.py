@@ -111,7 +111,7 @@ class ServerStep(StepPane):
     def _take(self, control: Input, *, show: bool) -> None:
         self.apply(self.INPUTS[control.id or ""], control.value, show=show)
         self.query_one("#server-warnings", Tr).refresh_language()
-        self.wizard.refresh_chrome()
+        self.post_message(self.Changed())
 
     @on(Input.Changed, "#smtp-host, #smtp-port, #smtp-ca-file, #smtp-timeout")
     def typed(self, event: Input.Changed) -> None:

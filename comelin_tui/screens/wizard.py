@@ -42,7 +42,6 @@ from .steps_server import ServerStep
 if TYPE_CHECKING:
     from ..config import Config
     from ..discovery import MxResult
-    from ..oauth import SignInResult
     from ..providers import Provider
 
 # How long typing must pause before the MX lookup starts.
@@ -303,6 +302,21 @@ class WizardScreen(WorkerErrors, Screen[None]):
     def back_pressed(self) -> None:
         self.action_back()
 
+    @on(Button.Pressed, "#save")
+    def save_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.save()
+
+    @on(Button.Pressed, "#test")
+    def test_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.open_test()
+
+    @on(Button.Pressed, "#done")
+    def done_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_leave()
+
     def open_test(self) -> None:
         if self.dirty or not self.state.saved:
             self.notify(t("tui.wizard.save_first"), severity="warning", timeout=5)
@@ -312,14 +326,26 @@ class WizardScreen(WorkerErrors, Screen[None]):
 
     # -- the company email, the MX lookup and the provider ------------------------
 
-    def email_changed(self, old: str, new: str) -> None:
-        """The sender and username follow the company email; the MX lookup waits for a
-        pause in the typing."""
-        if self.state.email_changed(old, new):
-            self.pane("credentials").load()
-        if self._mx_timer is not None:
-            self._mx_timer.stop()
-        self._mx_timer = self.set_timer(MX_DEBOUNCE, self.lookup_now)
+    @on(StepPane.Changed)
+    def pane_changed(self, message: StepPane.Changed) -> None:
+        """A pane edited the draft: redraw what depends on it."""
+        message.stop()
+        if message.reload:
+            self.reload()
+        if isinstance(message, EmailStep.EmailChanged):
+            # The sender and username followed the email; the MX lookup waits for a
+            # pause in the typing.
+            if message.username_filled:
+                self.pane("credentials").load()
+            if self._mx_timer is not None:
+                self._mx_timer.stop()
+            self._mx_timer = self.set_timer(MX_DEBOUNCE, self.lookup_now)
+        self.refresh_chrome()
+
+    @on(StepPane.Done)
+    def pane_done(self, message: StepPane.Done) -> None:
+        message.stop()
+        self.action_next()
 
     def lookup_now(self) -> None:
         """Start the MX lookup for the current email's domain, unless already done."""
@@ -373,12 +399,6 @@ class WizardScreen(WorkerErrors, Screen[None]):
         self.state.apply_preset(host, port, security, force=force)
 
     # -- Microsoft sign-in -----------------------------------------------------------
-
-    def signed_in(self, result: SignInResult, cache: str) -> None:
-        """A sign-in succeeded here: its token cache waits for Save, like a password."""
-        self.state.signed_in(result, cache)
-        self.reload()
-        self.refresh_chrome()
 
     def sign_in_widget(self) -> MicrosoftSignIn | None:
         try:
