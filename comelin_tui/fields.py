@@ -26,7 +26,8 @@ from .i18n import LANGUAGES, LocalText, register, t
 
 __all__ = [
     "FIELDS", "FieldSpec", "field_label", "field_spec", "field_step", "fields_of_step",
-    "help_topic_of_control", "required_message", "searchable_fields", "widget_id",
+    "help_topic_of_control", "is_needed", "required_message", "searchable_fields",
+    "widget_id",
 ]
 
 # The parts of an entry that are text, besides the label.
@@ -52,6 +53,7 @@ class FieldSpec:
     provider_hint: str | None = None  # ...or the provider catalogue's hint of that name
     placeholder: LocalText | None = None
     required: LocalText | None = None  # needed but empty (default: "Required: <label>.")
+    needed: bool = False  # the wizard asks for it before going on (when its pane shows it)
     control: str | None = None  # the control's id, when not widget_id(name)
     controls: tuple[str, ...] = ()  # other controls whose F1 explains this field
     setting: bool = True  # a field of the Config model (False: the wizard's own)
@@ -96,6 +98,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     # --- step 1: the company ------------------------------------------------------
     FieldSpec(
         "company.email", _("Courriel de l'entreprise", "Company email"), step="email",
+        needed=True,
         hint=_("Idéalement, l'adresse d'où Comelin envoie les courriels (l'expéditeur).",
                "Ideally the address Comelin sends from (the sender)."),
         provider_hint="email",
@@ -131,7 +134,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),
     # --- step 3: the server -----------------------------------------------------------
     FieldSpec(
-        "smtp.host", _("Serveur SMTP", "SMTP server"), step="server",
+        "smtp.host", _("Serveur SMTP", "SMTP server"), step="server", needed=True,
         form=_("Hôte (serveur SMTP)", "Host (SMTP server)"), provider_hint="host",
         controls=("server-presets",),
         keywords=_("hôte nom du serveur d'envoi sortant", "host outgoing server name"),
@@ -141,7 +144,7 @@ FIELDS: tuple[FieldSpec, ...] = (
                "smtp.gmail.com, smtp.office365.com."),
     ),
     FieldSpec(
-        "smtp.port", _("Port", "Port"), step="server", provider_hint="port",
+        "smtp.port", _("Port", "Port"), step="server", provider_hint="port", needed=True,
         keywords=_("numéro 587 465 25", "number 587 465 25"),
         help=_("587 avec STARTTLS (le plus courant), 465 avec SSL/TLS implicite. Le port 25 "
                "est souvent bloqué par les fournisseurs Internet.",
@@ -172,7 +175,7 @@ FIELDS: tuple[FieldSpec, ...] = (
                "server): the path of that authority's PEM file."),
     ),
     FieldSpec(
-        "smtp.timeout", _("Délai d'attente", "Timeout"), step="server",
+        "smtp.timeout", _("Délai d'attente", "Timeout"), step="server", needed=True,
         form=_("Délai d'attente (secondes)", "Timeout (seconds)"),
         hint=_("Temps maximal pour chaque étape de l'envoi (15 par défaut).",
                "Longest wait for each step of the send (15 by default)."),
@@ -183,13 +186,14 @@ FIELDS: tuple[FieldSpec, ...] = (
     # --- step 4: signing in -------------------------------------------------------------
     FieldSpec(
         "smtp.username", _("Nom d'utilisateur", "Username"), step="credentials",
-        provider_hint="username",
+        provider_hint="username", needed=True,
         keywords=_("identifiant compte utilisateur", "login account user"),
         help=_("Le plus souvent, l'adresse courriel complète de la boîte.",
                "Most often, the mailbox's full email address."),
     ),
     FieldSpec(
         "password", _("Mot de passe", "Password"), step="credentials", setting=False,
+        needed=True,
         provider_hint="password", controls=("reveal",),
         keywords=_("mot de passe d'application clé API secret",
                    "app password API key secret"),
@@ -239,7 +243,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "oauth.client_id",
         _("ID d'application (client) Microsoft", "Microsoft Application (client) ID"),
         step="credentials",
-        form=_("ID d'application (client)", "Application (client) ID"),
+        form=_("ID d'application (client)", "Application (client) ID"), needed=True,
         hint=_("Page Vue d'ensemble de l'inscription d'application (un GUID).",
                "On the app registration's Overview page (a GUID)."),
         placeholder=_("00000000-0000-0000-0000-000000000000",
@@ -394,6 +398,12 @@ def searchable_fields() -> tuple[FieldSpec, ...]:
 def help_topic_of_control(control_id: str) -> str | None:
     """The field whose help a focused control shows (None: not a field's control)."""
     return _BY_CONTROL.get(control_id)
+
+
+def is_needed(name: str) -> bool:
+    """True when the wizard asks for *name* before going on."""
+    spec = _BY_NAME.get(name)
+    return spec is not None and spec.needed
 
 
 def required_message(name: str, lang: str | None = None) -> str:

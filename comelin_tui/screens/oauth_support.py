@@ -59,11 +59,13 @@ def field_problem(name: str, value: str) -> ComelinError | None:
     """Why *value* cannot be the tenant / client ID (None when it can)."""
     from ..oauth import OAuthConfigError
 
-    if name == "oauth.client_id" and not value.strip():
-        from ..fields import field_spec
+    if not value.strip():
+        from ..fields import field_spec, is_needed
 
         spec = field_spec(name)
-        return ComelinError((spec.key("required") if spec else None) or "field.required")
+        if spec is not None and is_needed(name):
+            return ComelinError(spec.key("required") or "field.required",
+                                field=spec.text("label"))
     try:
         clean_value(name, value)
     except OAuthConfigError as error:

@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, RadioSet
 
-from ..fields import required_message
+from ..fields import is_needed, required_message
 from ..i18n import t
 from ..widgets import Radio, Toggle, Tr, plain
 from .oauth_sign_in import MicrosoftSignIn
@@ -118,10 +118,10 @@ class CredentialsStep(StepPane):
             return []
         problems = []
         if not self.apply("smtp.username", self.control("smtp.username").value, show=show,
-                          required=True):
+                          required=is_needed("smtp.username")):
             problems.append("smtp.username")
         field = self.field_of("password")
-        if self.state.password is None and not self.state.has_secret:
+        if is_needed("password") and self.state.password is None and not self.state.has_secret:
             if show or field.has_class("-invalid"):
                 field.set_error(lambda: required_message("password"))
             problems.append("password")

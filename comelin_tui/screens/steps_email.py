@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input
 
+from ..fields import is_needed
 from ..widgets import Tr
 from .step_base import StepPane, field_for, fields_of_step, placeholder
 
@@ -41,7 +42,7 @@ class EmailStep(StepPane):
     def check(self, *, show: bool) -> list[str]:
         problems = []
         email = self.control("company.email").value
-        if not self.apply("company.email", email, show=show, required=True):
+        if not self.apply("company.email", email, show=show, required=is_needed("company.email")):
             problems.append("company.email")
         if not self.apply("company.name", self.control("company.name").value, show=show):
             problems.append("company.name")

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.widgets import Collapsible, Input, OptionList, RadioSet
 from textual.widgets.option_list import Option
 
+from ..fields import is_needed
 from ..i18n import t
 from ..widgets import Radio, Tr, plain
 from .step_base import StepPane, field_for, fields_of_step
@@ -96,9 +97,9 @@ class ServerStep(StepPane):
 
     def check(self, *, show: bool) -> list[str]:
         problems = []
-        for dotted, required in (("smtp.host", True), ("smtp.port", True),
-                                 ("smtp.ca_file", False), ("smtp.timeout", True)):
-            if not self.apply(dotted, self.control(dotted).value, show=show, required=required):
+        for dotted in self.INPUTS.values():
+            if not self.apply(dotted, self.control(dotted).value, show=show,
+                              required=is_needed(dotted)):
                 problems.append(dotted)
         return problems
 

@@ -47,9 +47,10 @@ if TYPE_CHECKING:
 # How long typing must pause before the MX lookup starts.
 MX_DEBOUNCE = 0.6
 
+# The pane of each step (the steps and their order are WizardState's STEPS).
 PANES: dict[str, type[StepPane]] = {
-    "email": EmailStep, "provider": ProviderStep, "server": ServerStep,
-    "credentials": CredentialsStep, "review": ReviewStep,
+    pane.step_id: pane
+    for pane in (EmailStep, ProviderStep, ServerStep, CredentialsStep, ReviewStep)
 }
 
 
@@ -380,9 +381,6 @@ class WizardScreen(WorkerErrors, Screen[None]):
             self.refresh_chrome()
         self.refresh_mx()
 
-    def mx_text(self) -> str:
-        return self.state.mx_text()
-
     def refresh_mx(self) -> None:
         email_step = self.pane("email")
         assert isinstance(email_step, EmailStep)
@@ -394,9 +392,6 @@ class WizardScreen(WorkerErrors, Screen[None]):
         if self.state.choose_provider(provider_id, by_user=by_user):
             self.reload()
             self.refresh_chrome()
-
-    def apply_preset(self, host: str, port: int, security: str, *, force: bool) -> None:
-        self.state.apply_preset(host, port, security, force=force)
 
     # -- Microsoft sign-in -----------------------------------------------------------
 
