@@ -2,16 +2,15 @@
 
 ``make_app`` is the one factory the CLI and the tests use, so what is tested
 is what ships. Importing this module stays close to a bare Textual app:
-pydantic, keyring, dnspython and aiosmtplib are loaded in workers or on
+pydantic, keyring, dnspython and aiosmtpd are loaded in workers or on
 first use, never here.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -30,53 +29,18 @@ from .screens.home import HomeScreen
 
 if TYPE_CHECKING:
     from .config import Config
-    from .sandbox import Sandbox
+    from .config_read import ConfigView
+    from .sandbox import DemoSession, Sandbox
 
 WizardMode = Literal["new", "edit", "password"]
+# How long the first screen waits for the saved settings before showing "loading".
+FIRST_SCREEN_WAIT = 0.25
 
 
 def _search_provider() -> type:
     from .screens.search import SearchSettings
 
     return SearchSettings
-
-
-class DemoSession:
-    """The embedded sandbox server plus throwaway settings in a private temporary folder.
-
-    The real settings are never read or written; the folder goes away on exit.
-    """
-
-    def __init__(self, sandbox: Sandbox | None = None) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="comelin-demo-"))
-        self.folder.chmod(0o700)
-        self.config_path = self.folder / "config.toml"
-        self._owns_sandbox = sandbox is None
-        self.sandbox: Sandbox | None = sandbox
-
-    def start(self) -> None:
-        """Start the sandbox (blocking: certificates are made here; run it in a thread)."""
-        if self.sandbox is None:
-            from .sandbox import Sandbox
-
-            self.sandbox = Sandbox()
-        if not self.sandbox.running:
-            self.sandbox.start()
-
-    def draft(self) -> Config:
-        """Settings pointing at the sandbox, not saved: the wizard starts from them."""
-        assert self.sandbox is not None
-        return self.sandbox.demo_config()
-
-    @property
-    def password(self) -> str:
-        assert self.sandbox is not None
-        return self.sandbox.password
-
-    def close(self) -> None:
-        if self._owns_sandbox and self.sandbox is not None:
-            self.sandbox.stop()
-        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _saved_language(config_path: Path) -> str | None:
@@ -120,7 +84,10 @@ class ComelinApp(WorkerErrors, App[int]):
         super().__init__()
         # Animations off: they cost redraws over SSH and read poorly in 16 colours.
         self.animation_level = "none"
-        self.settings: Config | None = None
+        # The saved settings, read without pydantic (what the dashboard shows); the
+        # models are built from them when first asked for (see `settings`).
+        self.settings_view: ConfigView | None = None
+        self._settings: Config | None = None
         self.settings_error: ComelinError | None = None
         self.ready = False
         # DNS server for MX lookups when the settings name none (None: the system's).
@@ -134,15 +101,39 @@ class ComelinApp(WorkerErrors, App[int]):
         self.errors: list[str] = []
 
     @property
+    def settings(self) -> Config | None:
+        """The saved settings as the pydantic models, for editing and the test send.
+
+        Built from :attr:`settings_view` on first use, so showing the dashboard never
+        loads pydantic.
+        """
+        if self._settings is None and self.settings_view is not None:
+            self._settings = self.settings_view.to_config()
+        return self._settings
+
+    @settings.setter
+    def settings(self, config: Config | None) -> None:
+        from .config_read import view_of
+
+        self._settings = config
+        self.settings_view = None if config is None else view_of(config)
+
+    @property
     def attempt_log_path(self) -> Path | None:
         """Where test sends are logged: the demo keeps its own, the real log stays clean."""
-        return self.demo.folder / "attempts.jsonl" if self.demo is not None else None
+        return self.demo.attempt_log_path if self.demo is not None else None
 
     # -- start-up ----------------------------------------------------------
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        preparing = self.prepare()
+        if self.demo is None:
+            # Reading the settings takes a few milliseconds: wait that long so the home
+            # screen is built once, with them, instead of "loading" and then rebuilt. A
+            # slow disk gets the "loading" screen after a moment, as the demo does.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(preparing.wait()), FIRST_SCREEN_WAIT)
         self.push_screen(HomeScreen())
-        self.prepare()
 
     @work(exclusive=True, group="prepare", exit_on_error=False)
     async def prepare(self) -> None:
@@ -152,28 +143,29 @@ class ComelinApp(WorkerErrors, App[int]):
         try:
             if self.demo is not None:
                 await asyncio.to_thread(self.demo.start)
-            self.settings = await asyncio.to_thread(self._load_settings)
+            self._settings = None
+            self.settings_view = await asyncio.to_thread(self._load_settings)
         except ComelinError as error:
-            self.settings = None
+            self.settings_view = None
             self.settings_error = error
         except Exception as error:  # noqa: BLE001 - shown on the home screen, never a crash
-            self.settings = None
+            self.settings_view = None
             self.settings_error = ComelinError("tui.error.unexpected", kind=type(error).__name__,
                                                detail=str(error))
         self.ready = True
         await self.refresh_home()
 
-    def _load_settings(self) -> Config | None:
-        # A first start has no file: no need to import pydantic and the models to learn that.
+    def _load_settings(self) -> ConfigView | None:
+        # A first start has no file: not even the settings reader to load to learn that.
         if not os.path.lexists(self.config_path):
             return None
-        from .config import ConfigNotFound, load_config
+        # Read and checked without pydantic (config_read); the models only for editing.
+        from .config_read import ConfigNotFound, read_config
 
         try:
-            config = load_config(self.config_path)
+            return read_config(self.config_path)
         except ConfigNotFound:
             return None
-        return config
 
     async def refresh_home(self) -> None:
         """Redraw the home screen(s) from the current settings."""
@@ -199,8 +191,8 @@ class ComelinApp(WorkerErrors, App[int]):
         """Push the wizard: a new setup, editing the saved settings, or just the password."""
         from .screens.wizard import WizardScreen
 
-        if mode != "new" and self.settings is not None:
-            draft = self.settings.model_copy(deep=True)
+        if mode != "new" and self.settings_view is not None:
+            draft = self.settings_view.to_config()  # a new model: the draft owns it
             saved = True
         else:
             draft = self.new_draft()
@@ -225,7 +217,7 @@ class ComelinApp(WorkerErrors, App[int]):
             return
         if not self.ready or self.settings_error is not None:
             return
-        self.open_wizard("edit" if self.settings is not None else "new", field=field)
+        self.open_wizard("edit" if self.settings_view is not None else "new", field=field)
 
     def settings_saved(self, config: Config) -> None:
         """Record settings just written to disk; every open screen sees them."""
@@ -255,6 +247,12 @@ class ComelinApp(WorkerErrors, App[int]):
         self.language = i18n.set_language(lang)
         for screen in self.screen_stack:
             self.refresh_language_of(screen)
+        if len(self.screen_stack) > 1:
+            # A screen under a dialog shows through it: repaint it in the new words too,
+            # not only once the dialog closes.
+            for screen in self.screen_stack[:-1]:
+                screen.refresh(layout=True)
+            self.screen.refresh(layout=True)
 
     @staticmethod
     def refresh_language_of(screen: Screen[Any]) -> None:
@@ -318,10 +316,12 @@ def make_app(config_path: Path | str | None = None, *, demo: bool | Sandbox | No
 
     session: DemoSession | None = None
     if demo:
+        from .sandbox import DemoSession
+
         session = DemoSession(None if demo is True else demo)
     path = paths.config_path(config_path)
     return ComelinApp(path, demo=session, language=language, dns_server=dns_server,
                       dns_lifetime=dns_lifetime, dns_checks=dns_checks)
 
 
-__all__ = ["ComelinApp", "DemoSession", "WorkerState", "make_app"]
+__all__ = ["ComelinApp", "WorkerState", "make_app"]

@@ -75,6 +75,8 @@ class Attempt:
         """Rebuild a record; ValueError/TypeError/KeyError if the line is not one."""
         if not isinstance(data, dict):
             raise TypeError("not an object")
+        if data.get("kind", "test") != "test":
+            raise ValueError("not a test send")  # a relayed message, read by read_records
         when = datetime.fromisoformat(str(data["time"]))
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
@@ -123,10 +125,38 @@ def append_attempt(attempt: Attempt | RunResult, path: Path | None = None) -> Pa
     """Append one record (a RunResult is converted first); returns the log's path."""
     if isinstance(attempt, RunResult):
         attempt = attempt_from_result(attempt)
+    return _append(attempt.to_json(), path)
+
+
+def append_record(record: dict[str, Any], path: Path | None = None) -> Path:
+    """Append a record of another kind (``"kind": "relay"``: one real message relayed),
+    with the version and the time; the test history (:func:`read_attempts`) skips them."""
+    data = {"version": RECORD_VERSION,
+            "time": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+            **record}
+    return _append(data, path)
+
+
+def read_records(kind: str, path: Path | None = None) -> list[dict[str, Any]]:
+    """The records of *kind* (``"relay"``), oldest first; bad lines skipped."""
+    log_path = path or paths.attempt_log_path()
+    found: list[dict[str, Any]] = []
+    for file in (_rotated(log_path), log_path):
+        for line in _read_text(file).splitlines():
+            try:
+                data = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(data, dict) and data.get("kind") == kind:
+                found.append(data)
+    return found
+
+
+def _append(data: dict[str, Any], path: Path | None) -> Path:
     log_path = path or paths.attempt_log_path()
     _make_private_folder(log_path.parent)
     _rotate_if_large(log_path)
-    line = json.dumps(attempt.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
+    line = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
     fd = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         # One write of one line: concurrent runs interleave whole lines.

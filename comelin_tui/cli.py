@@ -12,6 +12,7 @@ import importlib
 import sys
 
 from . import __version__, i18n
+from .compat import localise_argparse
 from .errors import ComelinError
 from .i18n import t
 
@@ -22,6 +23,9 @@ COMMANDS = {
     "check": "check",
     "discover": "discover",
     "signin": "signin",
+    "relay": "relay",
+    "send": "send",
+    "queue": "queue",
 }
 
 i18n.register({
@@ -71,42 +75,6 @@ i18n.register({
 })
 
 
-# argparse's own words (usage, errors), for a French command line.
-_ARGPARSE_FR = {
-    "usage: ": "utilisation : ",
-    "positional arguments": "arguments positionnels",
-    "options": "options",
-    "show this help message and exit": "afficher cette aide et quitter",
-    "show program's version number and exit": "afficher la version et quitter",
-    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
-    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
-    "unrecognized arguments: %s": "arguments non reconnus : %s",
-    "the following arguments are required: %s": "ces arguments sont requis : %s",
-    "one of the arguments %s is required": "un de ces arguments est requis : %s",
-    "expected one argument": "une valeur est attendue",
-    "expected at most one argument": "au plus une valeur est attendue",
-    "expected at least one argument": "au moins une valeur est attendue",
-    "ambiguous option: %(option)s could match %(matches)s":
-        "option ambiguë : %(option)s peut vouloir dire %(matches)s",
-    "invalid %(type)s value: %(value)r": "valeur %(type)s invalide : %(value)r",
-    "invalid choice: %(value)r (choose from %(choices)s)":
-        "choix invalide : %(value)r (choisir parmi %(choices)s)",
-    "not allowed with argument %s": "incompatible avec l'argument %s",
-}
-
-
-def _localise_argparse() -> None:
-    """Make argparse speak the current language (it looks its words up at call time)."""
-    import gettext
-
-    def translate(message: str) -> str:
-        if i18n.get_language() == "fr":
-            return _ARGPARSE_FR.get(message, message)
-        return gettext.gettext(message)
-
-    argparse._ = translate  # type: ignore[attr-defined]
-
-
 def _pre_language(argv: list[str]) -> None:
     """Apply --lang before building the parser, so --help is in that language."""
     for i, arg in enumerate(argv):
@@ -153,7 +121,7 @@ def run(argv: list[str]) -> int:
     import os
 
     _pre_language(argv)
-    _localise_argparse()
+    localise_argparse(i18n.get_language)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is not None:

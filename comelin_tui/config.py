@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
@@ -50,9 +50,11 @@ from .config_store import (
     keep_copy,
     key_lines,
     line_of,
+    migrate,
     parse_toml,
     read_bytes,
     remove_stale_temps,
+    upgrade,
 )
 from .config_validate import (
     FieldError,
@@ -162,35 +164,13 @@ def _problems(error: ValidationError, lines: Mapping[tuple[str, ...], int]) -> l
     return sorted(problems, key=lambda p: p.line if p.line is not None else 1 << 30)
 
 
-def migrate(data: dict[str, Any], version: int, *,
-            migrations: Mapping[int, Callable[[dict[str, Any]], dict[str, Any]]] = MIGRATIONS,
-            target: int = CONFIG_VERSION) -> dict[str, Any]:
-    """Bring a settings dict written in format *version* up to *target*, one step at a time."""
-    for step_from in range(version, target):
-        step = migrations.get(step_from)
-        if step is None:  # a programming error: every old version needs a migration
-            raise RuntimeError(f"no settings migration from version {step_from}")
-        data = step(dict(data))
-        data["version"] = step_from + 1
-    return data
-
-
 def _validate(data: Mapping[str, Any], *, path: Path | None, text: str | None,
               key: str) -> Config:
-    lines = key_lines(text) if text is not None else {}
-    data = dict(data)
-    version = data.get("version", 1)  # files from before the field existed are version 1
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ConfigError(key, path=path, problems=[Problem(
-            FieldError("config.version.invalid"), field="version",
-            line=line_of(lines, ("version",)))])
-    if version > CONFIG_VERSION:
-        raise ConfigTooNew(path=path, version=version, known=CONFIG_VERSION,
-                           line=line_of(lines, ("version",)))
-    data = migrate(data, version)
+    data = upgrade(data, path=path, text=text, key=key)
     try:
         return Config.model_validate(data)
     except ValidationError as error:
+        lines = key_lines(text) if text is not None else {}
         raise ConfigError(key, path=path, problems=_problems(error, lines)) from None
 
 

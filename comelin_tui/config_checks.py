@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from typing import TYPE_CHECKING
 
-from .config_models import Config
 from .config_validate import email_to_ascii
 from .fields import field_label
 from .i18n import register, t
+
+if TYPE_CHECKING:  # the checks read fields only: a ConfigView does as well, without pydantic
+    from .config_models import Config
+    from .config_read import ConfigView
 
 __all__ = ["ConfigWarning", "config_warnings", "field_label", "missing_fields"]
 
@@ -100,7 +104,7 @@ register({
 })
 
 
-def missing_fields(config: Config) -> list[str]:
+def missing_fields(config: Config | ConfigView) -> list[str]:
     """Dotted names of the settings still needed before a test send.
 
     The company name is not among them (nothing is sent without it failing);
@@ -139,7 +143,7 @@ def _domain(address: str) -> str:
     return email_to_ascii(address).rpartition("@")[2]
 
 
-def config_warnings(config: Config) -> list[ConfigWarning]:
+def config_warnings(config: Config | ConfigView) -> list[ConfigWarning]:
     """What looks wrong in valid settings: port/security mismatches, clear-text passwords..."""
     smtp = config.smtp
     warnings = []

@@ -208,6 +208,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "séparez l'empreinte par paires (AB:CD:...) ou pas du tout",
         "en": "separate the fingerprint in pairs (AB:CD:...) or not at all",
     },
+    "config.listen.invalid": {
+        "fr": "entrez une adresse IP et un port où écouter (ex. 127.0.0.1:2525 ou [::1]:2525)",
+        "en": "enter an IP address and a port to listen on (e.g. 127.0.0.1:2525 or [::1]:2525)",
+    },
     "config.dns.invalid": {
         "fr": "entrez l'adresse IP d'un serveur DNS, avec un port au besoin "
               "(ex. 1.1.1.1, 1.1.1.1:5353 ou [2606:4700:4700::1111]:53)",

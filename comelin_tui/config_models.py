@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from .config_store import CONFIG_VERSION, MIGRATIONS
 from .config_validate import (
     FieldError,
     validate_ca_file,
@@ -25,15 +25,11 @@ from .i18n import Lang
 
 __all__ = [
     "CONFIG_VERSION", "MIGRATIONS", "AuthKind", "CompanySettings", "Config", "OAuthSettings",
-    "SecretBackend", "Security", "SmtpSettings",
+    "RelaySettings", "SecretBackend", "Security", "SmtpSettings",
 ]
 
 SecretBackend = Literal["keyring", "file"]
 
-# The on-disk format version this program writes. Bump it when a change needs a
-# migration, and add MIGRATIONS[old] to turn a version-`old` dict into `old + 1`.
-CONFIG_VERSION = 1
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 
 def _lower(value: object) -> object:
@@ -146,6 +142,35 @@ class OAuthSettings(_Section):
         return validate_email(value, field="oauth.account", allow_empty=True)
 
 
+class RelaySettings(_Section):
+    """The local relay Comelin sends through (``comelin-tui relay``); never its password.
+
+    Limits left unset take the provider's (Microsoft 365: 3 connections, 30 a minute).
+    """
+
+    listen: str = "127.0.0.1:2525"
+    username: str = ""  # the POS's login; empty: the company email
+    max_recipients: int = Field(default=100, ge=1, le=10000)
+    max_connections: int | None = Field(default=None, ge=1, le=100)
+    messages_per_minute: int | None = Field(default=None, ge=1, le=100000)
+    wait: float = Field(default=10.0, ge=0.0, le=300.0)
+    idle_timeout: float = Field(default=30.0, ge=1.0, le=3600.0)
+    starttls: bool = Field(default=False, strict=True)
+    queue: bool = Field(default=False, strict=True)
+
+    @field_validator("listen", mode="before")
+    @classmethod
+    def _check_listen(cls, value: object) -> str:
+        from .config_validate import validate_listen
+
+        return validate_listen(value, field="relay.listen")
+
+    @field_validator("username", mode="before")
+    @classmethod
+    def _check_username(cls, value: object) -> str:
+        return validate_text(value, field="relay.username", max_length=320)
+
+
 class Config(_Section):
     """All the settings; the single source of truth the screens edit a copy of."""
 
@@ -155,6 +180,7 @@ class Config(_Section):
     company: CompanySettings = Field(default_factory=CompanySettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     oauth: OAuthSettings = Field(default_factory=OAuthSettings)
+    relay: RelaySettings = Field(default_factory=RelaySettings)
     secret_backend: SecretBackend | None = None
     dns_server: str | None = None
 

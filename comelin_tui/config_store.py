@@ -5,14 +5,11 @@ Kept apart from the pydantic models (:mod:`comelin_tui.config`), which use it.
 
 from __future__ import annotations
 
-import ast
-import glob
 import os
 import re
-import tempfile
 import time
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +18,11 @@ from typing import Any
 from .config_validate import FieldError
 from .errors import ComelinError
 from .i18n import t
+
+# The on-disk format version this program writes. Bump it when a change needs a
+# migration, and add MIGRATIONS[old] to turn a version-`old` dict into `old + 1`.
+CONFIG_VERSION = 1
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 # A temp file older than this is left over from a crash (a save takes milliseconds).
 STALE_TEMP_SECONDS = 600.0
@@ -90,6 +92,40 @@ class ConfigTooNew(ConfigError):
         self.known = known
         super().__init__("config.error.too_new", path=path, line=line, version=version,
                          known=known)
+
+
+def migrate(data: dict[str, Any], version: int, *,
+            migrations: Mapping[int, Callable[[dict[str, Any]], dict[str, Any]]] = MIGRATIONS,
+            target: int = CONFIG_VERSION) -> dict[str, Any]:
+    """Bring a settings dict written in format *version* up to *target*, one step at a time."""
+    for step_from in range(version, target):
+        step = migrations.get(step_from)
+        if step is None:  # a programming error: every old version needs a migration
+            raise RuntimeError(f"no settings migration from version {step_from}")
+        data = step(dict(data))
+        data["version"] = step_from + 1
+    return data
+
+
+def upgrade(data: Mapping[str, Any], *, path: Path | None, text: str | None,
+            key: str) -> dict[str, Any]:
+    """The settings data in this program's format: version checked, older ones migrated.
+
+    Raises ConfigError (a version that is not a positive integer) or ConfigTooNew,
+    with the line of ``version`` when *text* is the file's.
+    """
+    data = dict(data)
+    version = data.get("version", 1)  # files from before the field existed are version 1
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        lines = key_lines(text) if text is not None else {}
+        raise ConfigError(key, path=path, problems=[Problem(
+            FieldError("config.version.invalid"), field="version",
+            line=line_of(lines, ("version",)))])
+    if version > CONFIG_VERSION:
+        lines = key_lines(text) if text is not None else {}
+        raise ConfigTooNew(path=path, version=version, known=CONFIG_VERSION,
+                           line=line_of(lines, ("version",)))
+    return migrate(data, version)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -173,6 +209,8 @@ def _toml_problem(error: tomllib.TOMLDecodeError, text: str) -> Problem:
 
 def _char_code(detail: str) -> str:
     try:
+        import ast  # only for a malformed file's message
+
         char = ast.literal_eval(detail.split(" ", 2)[2])
     except (ValueError, SyntaxError, IndexError):
         return detail
@@ -283,6 +321,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     profile, whose ACL keeps other users out; ``os.replace`` replaces an existing
     file there too.
     """
+    import tempfile  # writing only: reading the settings (check, dashboard) skips it
+
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
@@ -328,6 +368,8 @@ def keep_copy(path: Path, data: bytes, label: str) -> Path:
 
 def remove_stale_temps(path: Path, max_age: float = STALE_TEMP_SECONDS) -> None:
     """Delete temp files that a crash during an earlier save left next to *path*."""
+    import glob
+
     now = time.time()
     for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
         with suppress(OSError):

@@ -332,6 +332,35 @@ def validate_dns_server(value: object, *, field: str | None = "dns_server") -> s
     return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
 
 
+def parse_listen(text: str, *, field: str | None = "relay.listen") -> tuple[str, int]:
+    """``127.0.0.1:2525``, ``[::1]:2525`` or ``2525`` (on 127.0.0.1) -> (address, port)."""
+    text = text.strip()
+    if text.isdigit():
+        return "127.0.0.1", validate_port(text, field=field)
+    bracketed = re.fullmatch(r"\[([^\[\]]*)\]:(\d+)", text)
+    if bracketed:
+        try:
+            return str(ipaddress.IPv6Address(bracketed.group(1))), validate_port(
+                bracketed.group(2), field=field)
+        except ValueError:
+            raise FieldError("config.listen.invalid", field=field) from None
+    address, sep, port_text = text.rpartition(":")
+    if not sep or not port_text.isdigit():
+        raise FieldError("config.listen.invalid", field=field)
+    if address == "localhost":
+        address = "127.0.0.1"
+    try:
+        return str(ipaddress.IPv4Address(address)), validate_port(port_text, field=field)
+    except ValueError:
+        raise FieldError("config.listen.invalid", field=field) from None
+
+
+def validate_listen(value: object, *, field: str | None = "relay.listen") -> str:
+    """Where the relay listens, normalised (``127.0.0.1:2525``, ``[::1]:2525``)."""
+    address, port = parse_listen(_require_text(value, field), field=field)
+    return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+
+
 def validate_text(value: object, *, field: str | None = None, max_length: int = 256) -> str:
     """Free text from one input line: trimmed, no control characters, bounded length."""
     text = _require_text(value, field).strip()

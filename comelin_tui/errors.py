@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .i18n import t
+from .i18n import m
 
 
 class ComelinError(Exception):
@@ -20,7 +20,8 @@ class ComelinError(Exception):
         super().__init__(self.message("en"))
 
     def message(self, lang: str | None = None) -> str:
-        return t(self.key, lang, **self.params)
+        """The message (words as data: a view may word it again in another language)."""
+        return m(self.key, lang, **self.params)
 
     def __str__(self) -> str:
         return self.message()

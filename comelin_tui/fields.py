@@ -116,7 +116,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         hint=_("Affiché comme nom de l'expéditeur (facultatif).",
                "Shown as the sender's name (optional)."),
         placeholder=_("Boutique Exemple inc.", "Example Store Inc."),
-        keywords=_("commerce magasin raison sociale", "store shop business"),
+        keywords=_("commerce magasin raison sociale", "store business"),
         help=_("Le nom de l'entreprise, tel que les clients le connaissent.",
                "The company's name, as customers know it."),
     ),
@@ -337,15 +337,90 @@ FIELDS: tuple[FieldSpec, ...] = (
         help=_("La langue de l'assistant (fr ou en); F2 ou Ctrl+L la change à tout moment.",
                "The wizard's language (fr or en); F2 or Ctrl+L switches it at any time."),
     ),
+    # --- the local relay for Comelin (the settings file and `comelin-tui relay`) ---------
+    FieldSpec(
+        "relay.listen", _("Adresse d'écoute du relais", "Relay listen address"),
+        keywords=_("hôte port 2525 écoute", "host port 2525 listen"),
+        help=_("Où le relais attend Comelin : une adresse et un port, 127.0.0.1:2525 par "
+               "défaut (seulement cet ordinateur).",
+               "Where the relay waits for Comelin: an address and a port, 127.0.0.1:2525 by "
+               "default (this computer only)."),
+    ),
+    FieldSpec(
+        "relay.username", _("Utilisateur local du relais", "Relay local username"),
+        keywords=_("identifiant Comelin caisse", "login Comelin till"),
+        help=_("Le nom d'utilisateur que Comelin donne au relais; vide : le courriel de "
+               "l'entreprise. Son mot de passe est gardé comme celui du fournisseur.",
+               "The username Comelin gives the relay; empty: the company email. Its password "
+               "is kept like the provider's."),
+    ),
+    FieldSpec(
+        "relay.max_recipients", _("Destinataires par message", "Recipients per message"),
+        keywords=_("limite destinataires", "recipients limit"),
+        help=_("Combien de destinataires un message peut avoir au plus (100 par défaut).",
+               "How many recipients a message may have at most (100 by default)."),
+    ),
+    FieldSpec(
+        "relay.max_connections",
+        _("Connexions au fournisseur à la fois", "Connections to the provider at once"),
+        keywords=_("limite simultanées", "limit simultaneous"),
+        help=_("Combien de connexions le relais ouvre à la fois chez le fournisseur; vide : "
+               "la limite connue du fournisseur.",
+               "How many connections the relay opens at once to the provider; empty: the "
+               "provider's known limit."),
+    ),
+    FieldSpec(
+        "relay.messages_per_minute", _("Messages par minute", "Messages per minute"),
+        keywords=_("limite débit", "limit rate"),
+        help=_("Combien de messages par minute le relais envoie au plus; vide : la limite "
+               "connue du fournisseur.",
+               "How many messages a minute the relay sends at most; empty: the provider's "
+               "known limit."),
+    ),
+    FieldSpec(
+        "relay.wait", _("Attente avant « réessayez »", "Wait before \"try again\""),
+        keywords=_("secondes attente occupé", "seconds wait busy"),
+        help=_("Combien de secondes un message attend une place avant que Comelin entende "
+               "« réessayez plus tard » (10 par défaut).",
+               "How many seconds a message waits for a free slot before Comelin hears \"try "
+               "again later\" (10 by default)."),
+    ),
+    FieldSpec(
+        "relay.idle_timeout",
+        _("Fermeture d'une connexion inutilisée", "Idle connection closed after"),
+        keywords=_("secondes inactive", "seconds idle"),
+        help=_("Après combien de secondes sans message une connexion au fournisseur est "
+               "fermée (30 par défaut).",
+               "After how many seconds without a message a connection to the provider is "
+               "closed (30 by default)."),
+    ),
+    FieldSpec(
+        "relay.starttls", _("STARTTLS pour Comelin", "STARTTLS for Comelin"),
+        keywords=_("chiffrement local", "local encryption"),
+        help=_("Offrir STARTTLS à Comelin sur le relais (inutile quand tout reste sur cet "
+               "ordinateur).",
+               "Offer STARTTLS to Comelin on the relay (not needed when everything stays on "
+               "this computer)."),
+    ),
+    FieldSpec(
+        "relay.queue", _("File d'attente durable", "Durable queue"),
+        keywords=_("file spool réessayer plus tard", "spool retry later"),
+        help=_("Accepter un message dès qu'il est écrit sur le disque et le livrer ensuite, "
+               "en réessayant si le fournisseur ne répond pas.",
+               "Accept a message once it is written to disk and deliver it afterwards, "
+               "trying again while the provider does not answer."),
+    ),
     # --- sections and the format, named in the settings file's messages ----------------
     FieldSpec("version", _("Version du format", "Format version"), searchable=False),
     FieldSpec("company", _("Entreprise", "Company"), searchable=False),
     FieldSpec("smtp", _("Serveur d'envoi (SMTP)", "Outgoing server (SMTP)"), searchable=False),
     FieldSpec("oauth", _("OAuth", "OAuth"), searchable=False),
+    FieldSpec("relay", _("Relais local pour Comelin", "Local relay for Comelin"),
+              searchable=False),
 )
 
 # Settings a person never edits (the format version) or that group others (sections).
-NOT_EDITABLE = frozenset({"version", "company", "smtp", "oauth"})
+NOT_EDITABLE = frozenset({"version", "company", "smtp", "oauth", "relay"})
 
 _BY_NAME = {spec.name: spec for spec in FIELDS}
 _BY_CONTROL = {control: spec.name for spec in FIELDS if spec.step and spec.help

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import os
 import string
-from collections.abc import Mapping
-from typing import Literal, get_args
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal, get_args
 
 Lang = Literal["fr", "en"]
 LANGUAGES: tuple[Lang, ...] = get_args(Lang)
@@ -107,3 +107,139 @@ class LocalText(dict[str, str]):
 
     def __str__(self) -> str:  # pragma: no cover - convenience
         return self.get_text()
+
+
+Formatter = Callable[[str, Mapping[str, object], str], str]
+
+
+def _plain_format(template: str, params: Mapping[str, object], lang: str) -> str:
+    if not params:
+        return template
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+class Msg(str):
+    """Words as data: a message key (or inline fr/en text) with its parameters.
+
+    The core hands these back instead of translated text; a view words them in
+    the language it shows now with :func:`render` (a language switch then
+    redraws a finished run too). The string value is the text in the language
+    the message was made for, so JSON, logs and plain printing read as before.
+
+    Parameters may be messages themselves (or :class:`LocalText`): they are
+    worded in the same language. *formatter* fills a template (default:
+    ``str.format``, as :func:`t` does); it must be a module-level function.
+    """
+
+    key: str
+    params: Mapping[str, object]
+    lang: Lang
+    texts: Mapping[str, str] | None
+    formatter: Formatter | None
+
+    def __new__(cls, key: str, params: Mapping[str, object] | None = None,  # noqa: PYI034
+                lang: str | None = None, *, texts: Mapping[str, str] | None = None,
+                formatter: Formatter | None = None) -> Msg:
+        language: Lang = _known(lang)
+        values = dict(params or {})
+        source = texts if texts is not None else _CATALOGUE.get(key)
+        if source is None:
+            template = key  # never crash on a missing key in front of a user; tests catch it
+        else:
+            template = source.get(language) or source.get("en") or ""
+        worded = {name: _word(value, language) for name, value in values.items()}
+        text = (formatter or _plain_format)(template, worded, language)
+        self = super().__new__(cls, text)
+        self.key, self.params, self.lang = key, values, language
+        self.texts = dict(texts) if texts is not None else None
+        self.formatter = formatter
+        return self
+
+    @classmethod
+    def inline(cls, texts: Mapping[str, str], lang: str | None = None,
+               formatter: Formatter | None = None) -> Msg:
+        """A message whose words come with it (``{"fr": ..., "en": ...}``), not a key."""
+        return cls("", None, lang, texts=texts, formatter=formatter)
+
+    def render(self, lang: str | None = None) -> Msg:
+        """The same message worded in *lang* (default: the current language)."""
+        language = _known(lang)
+        if language == self.lang:
+            return self
+        return Msg(self.key, self.params, language, texts=self.texts, formatter=self.formatter)
+
+    def with_params(self, params: Mapping[str, object]) -> Msg:
+        """The same words with other parameters."""
+        return Msg(self.key, params, self.lang, texts=self.texts, formatter=self.formatter)
+
+    def map_params(self, change: Callable[[str], str]) -> Msg:
+        """The same message with *change* applied to every plain text parameter (at any
+        depth): how a secret echoed by a server is scrubbed without losing the words."""
+        def fix(value: object) -> object:
+            if isinstance(value, Msg):
+                return value.map_params(change)
+            if isinstance(value, str):
+                return change(value)
+            return value
+
+        params = {name: fix(value) for name, value in self.params.items()}
+        return Msg(self.key, params, self.lang, texts=self.texts, formatter=self.formatter)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # str's own pickling would rebuild a plain string from the text alone.
+        return (_rebuild, (self.key, dict(self.params), self.lang, self.texts, self.formatter))
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Msg:
+        return self  # immutable (its parameters are never changed in place)
+
+    def __copy__(self) -> Msg:
+        return self
+
+
+def _rebuild(key: str, params: Mapping[str, object], lang: str,
+             texts: Mapping[str, str] | None, formatter: Formatter | None) -> Msg:
+    return Msg(key, params, lang, texts=texts, formatter=formatter)
+
+
+def _word(value: object, lang: Lang) -> object:
+    """A parameter for *lang*: messages and inline texts are worded, the rest kept as is."""
+    if isinstance(value, Msg):
+        return value.render(lang)
+    if isinstance(value, LocalText):
+        return value.get_text(lang)
+    return value
+
+
+def join(parts: Iterable[object], separator: str = "; ", lang: str | None = None) -> Msg:
+    """Several texts (messages or not) shown as one, each worded in the same language."""
+    params = {f"part{index}": part for index, part in enumerate(parts)}
+    params["separator"] = separator
+    return Msg.inline({"fr": "", "en": ""}, lang, formatter=_joined).with_params(params)
+
+
+def _joined(template: str, params: Mapping[str, object], lang: str) -> str:
+    separator = str(params.get("separator", "; "))
+    count = sum(1 for name in params if name.startswith("part"))
+    return separator.join(str(params[f"part{index}"]) for index in range(count))
+
+
+def _known(lang: str | None) -> Lang:
+    code = (lang or "").strip().lower()[:2]
+    return code if code in LANGUAGES else get_language()  # type: ignore[return-value]
+
+
+def m(key: str, lang: str | None = None, /, **params: object) -> Msg:
+    """:func:`t` as data: the message *key* with its parameters, worded in *lang* for now."""
+    return Msg(key, params, lang)
+
+
+def render(value: object, lang: str | None = None) -> str:
+    """*value* worded in *lang*: a message is worded again, other text is shown as it is."""
+    if isinstance(value, Msg):
+        return value.render(lang)
+    if isinstance(value, LocalText):
+        return value.get_text(lang)
+    return value if isinstance(value, str) else str(value)

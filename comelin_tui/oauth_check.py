@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .i18n import t
+from .i18n import join, m
 from .oauth import AccessToken, Verify, acquire_access_token
 from .oauth_errors import OAuthError
 
@@ -59,7 +59,7 @@ def oauth_failure_result(target: Target, error: OAuthError,
     diagnosis = error.diagnosis(lang)
     steps = [Step(step_id, "fail", detail=error.detail(lang), diagnosis=diagnosis)
              if step_id == "auth" else
-             Step(step_id, "skipped", detail=t("oauth.step_not_attempted", lang))
+             Step(step_id, "skipped", detail=m("oauth.step_not_attempted", lang))
              for step_id in SMTP_STEPS]
     return RunResult(target=dataclasses.replace(target, password=None), steps=steps,
                      diagnosis=diagnosis)
@@ -114,7 +114,7 @@ async def run_check_oauth(target: Target, config: Config, store: SecretStore,
         if auth is not None:
             auth.diagnosis = error.diagnosis(lang)
             extra = error.detail(lang)
-            auth.detail = f"{auth.detail} | {extra}" if auth.detail else extra
+            auth.detail = join([auth.detail, extra], " | ", lang) if auth.detail else extra
             result.diagnosis = auth.diagnosis
             if on_step is not None:
                 on_step(dataclasses.replace(auth))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import oauth_messages  # noqa: F401 - registers the text
 from .errors import ComelinError
-from .i18n import t
+from .i18n import m
 
 if TYPE_CHECKING:
     from .diagnostics.model import Diagnosis
@@ -87,7 +87,7 @@ class OAuthError(ComelinError):
         return cls(kind, code, clean_reason(description) or error, **params)
 
     def hint(self, lang: str | None = None) -> str:
-        return t(f"oauth.hint.{self.kind}", lang, **self.params)
+        return m(f"oauth.hint.{self.kind}", lang, **self.params)
 
     def detail(self, lang: str | None = None) -> str:
         """For a step's detail: what the service said (``"AADSTS50173: The provided..."``),

@@ -27,9 +27,7 @@ import shutil
 import tempfile
 import threading
 import weakref
-from collections.abc import Generator, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Generator
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -38,10 +36,15 @@ from typing import TYPE_CHECKING, Any, Self
 from . import i18n
 from .diagnostics.model import Security, Target
 from .errors import ComelinError
-from .sandbox_smtp import Delivery, LoginAttempt, SandboxHandler, quiet_aiosmtpd_deprecation
+from .sandbox_smtp import (
+    Delivery,
+    LoginAttempt,
+    SandboxHandler,
+    counting,
+    quiet_aiosmtpd_deprecation,
+)
 
-__all__ = ["Delivery", "DemoEnvironment", "LoginAttempt", "Sandbox", "SandboxError",
-           "demo_environment"]
+__all__ = ["Delivery", "DemoSession", "LoginAttempt", "Sandbox", "SandboxError"]
 
 if TYPE_CHECKING:
     import ssl
@@ -93,7 +96,8 @@ class Sandbox:
     STARTTLS (and so without AUTH); ``cert_expired`` and ``cert_identities``
     (names the certificate is for) give expired or wrong-name certificates;
     ``oauth_token`` enables XOAUTH2 with that bearer token; ``require_auth=False``
-    is an open relay on loopback.
+    is an open relay on loopback; ``reply_delay`` makes every reply wait that many
+    seconds, as a provider far away does.
 
     ``replies`` scripts a failure: map ``"AUTH"``, ``"MAIL"``, ``"RCPT"`` or
     ``"DATA"`` to the reply to send instead of accepting, e.g.
@@ -115,8 +119,11 @@ class Sandbox:
         cert_expired: bool = False,
         data_size_limit: int = 10 * 1024 * 1024,
         replies: dict[str, str] | None = None,
+        reply_delay: float = 0.0,
     ) -> None:
         self.host = host
+        # Seconds before each reply, as a provider across the internet takes (benchmarks).
+        self.reply_delay = reply_delay
         self.username = username
         # A fresh random password per run: nothing to remember, nothing to leak.
         self.password = password if password is not None else secrets.token_urlsafe(18)
@@ -140,6 +147,8 @@ class Sandbox:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._servers: list[asyncio.AbstractServer] = []
         self._connections: set[Any] = set()
+        self._sessions_now = 0
+        self._sessions_peak = 0
         self._error: BaseException | None = None
 
     # -- life cycle -------------------------------------------------------
@@ -285,7 +294,8 @@ class Sandbox:
         from aiosmtpd.smtp import SMTP
 
         excluded = [] if self.oauth_token else ["XOAUTH2"]
-        smtp = SMTP(
+        smtp = counting(SMTP)(
+            self,
             SandboxHandler(self),
             hostname=SERVER_NAME,
             ident="Comelin sandbox",
@@ -344,10 +354,25 @@ class Sandbox:
             return [d.message for d in self.deliveries]
 
     def clear(self) -> None:
-        """Forget received messages and login attempts."""
+        """Forget received messages, login attempts and the peak of sessions."""
         with self._changed:
             self.deliveries.clear()
             self.logins.clear()
+            self._sessions_peak = self._sessions_now
+
+    def max_concurrent_sessions(self) -> int:
+        """The most client connections open at once since the last :meth:`clear`."""
+        with self._changed:
+            return self._sessions_peak
+
+    def _session_opened(self) -> None:
+        with self._changed:
+            self._sessions_now += 1
+            self._sessions_peak = max(self._sessions_peak, self._sessions_now)
+
+    def _session_closed(self) -> None:
+        with self._changed:
+            self._sessions_now -= 1
 
     def wait_for_messages(self, count: int = 1, timeout: float = 5.0) -> list[EmailMessage]:
         """Block until at least *count* messages arrived (TimeoutError otherwise)."""
@@ -355,6 +380,13 @@ class Sandbox:
             if not self._changed.wait_for(lambda: len(self.deliveries) >= count, timeout):
                 raise TimeoutError(f"{len(self.deliveries)} message(s) after {timeout} s")
             return [d.message for d in self.deliveries]
+
+    def wait_for_logins(self, count: int = 1, timeout: float = 5.0) -> list[LoginAttempt]:
+        """Block until at least *count* AUTH attempts were seen (TimeoutError otherwise)."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: len(self.logins) >= count, timeout):
+                raise TimeoutError(f"{len(self.logins)} login(s) after {timeout} s")
+            return list(self.logins)
 
     def target(self, **overrides: Any) -> Target:
         """A diagnostics Target for this server (STARTTLS, demo account); fields overridable."""
@@ -413,29 +445,72 @@ class Sandbox:
         return store
 
 
-@dataclass
-class DemoEnvironment:
-    """A running sandbox plus throwaway settings pointing at it (see demo_environment)."""
+class DemoSession:
+    """The sandbox plus throwaway settings in a private temporary folder: demo mode.
 
-    sandbox: Sandbox
-    folder: Path
-    config_path: Path
-    config: Config
+    The real settings are never read or written, and the folder goes away on
+    :meth:`close`. The wizard (``comelin-tui --demo``) starts it in a thread and
+    begins from :meth:`draft`; ``check --demo`` saves the settings and the
+    password first (:meth:`save`)::
 
+        with DemoSession() as demo:
+            demo.save()
+            ...  # the settings at demo.config_path, the log at demo.attempt_log_path
 
-@contextmanager
-def demo_environment(**sandbox_options: Any) -> Iterator[DemoEnvironment]:
-    """Start a sandbox and write its settings and password in a private temporary folder.
-
-    The real settings are never read or written; everything is deleted on exit.
+    A running *sandbox* given by the caller is used as is and left running.
     """
-    folder = Path(tempfile.mkdtemp(prefix="comelin-demo-"))
-    try:
-        folder.chmod(0o700)
-        with Sandbox(**sandbox_options) as sandbox:
-            config_path = folder / "config.toml"
-            config = sandbox.demo_config(config_path)
-            sandbox.store_password(config_path, "file")
-            yield DemoEnvironment(sandbox, folder, config_path, config)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+
+    def __init__(self, sandbox: Sandbox | None = None, **sandbox_options: Any) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="comelin-demo-"))
+        self.folder.chmod(0o700)
+        self.config_path = self.folder / "config.toml"
+        # The demo keeps its own log: the real history stays clean.
+        self.attempt_log_path = self.folder / "attempts.jsonl"
+        self.sandbox: Sandbox | None = sandbox
+        self._owns_sandbox = sandbox is None
+        self._sandbox_options = sandbox_options
+
+    def start(self) -> Sandbox:
+        """Start the sandbox (blocking: certificates are made here; a TUI runs it in a thread)."""
+        if self.sandbox is None:
+            self.sandbox = Sandbox(**self._sandbox_options)
+        if not self.sandbox.running:
+            self.sandbox.start()
+        return self.sandbox
+
+    def _running(self) -> Sandbox:
+        if self.sandbox is None or not self.sandbox.running:
+            raise SandboxError("sandbox.not_running")
+        return self.sandbox
+
+    def draft(self) -> Config:
+        """Settings pointing at the sandbox, not saved: the wizard starts from them."""
+        return self._running().demo_config()
+
+    def save(self) -> Config:
+        """Write the settings and the password in the demo folder; returns the settings."""
+        sandbox = self._running()
+        config = sandbox.demo_config(self.config_path)
+        sandbox.store_password(self.config_path, "file")
+        return config
+
+    @property
+    def password(self) -> str:
+        return self._running().password
+
+    def close(self) -> None:
+        """Stop the sandbox (if this session started it) and delete the folder."""
+        if self._owns_sandbox and self.sandbox is not None:
+            self.sandbox.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> Self:
+        try:
+            self.start()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -135,3 +135,37 @@ class SandboxHandler:
         await server._reader.readline()
         await server.push("535 5.7.8 Username and Password not accepted")
         return AuthResult(success=False, handled=True)
+
+
+def counting(smtp_class: Any) -> Any:
+    """*smtp_class* (aiosmtpd's SMTP) telling the sandbox when a client comes and goes."""
+
+    class CountingSMTP(smtp_class):  # type: ignore[misc,valid-type]
+        def __init__(self, sandbox: Sandbox, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._sandbox = sandbox
+
+        counted = False
+
+        def connection_made(self, transport: Any) -> None:
+            super().connection_made(transport)
+            if not self.counted:  # STARTTLS calls it again for the same client
+                self.counted = True
+                self._sandbox._session_opened()
+
+        async def push(self, status: Any) -> None:
+            text = status.decode("ascii", "replace") if isinstance(status, bytes) else status
+            # Once a reply (not once a line of a multi-line one), as latency works.
+            if self._sandbox.reply_delay and text[3:4] != "-":
+                import asyncio
+
+                await asyncio.sleep(self._sandbox.reply_delay)
+            await super().push(status)
+
+        def connection_lost(self, error: Exception | None) -> None:
+            if self.counted:
+                self.counted = False
+                self._sandbox._session_closed()
+            super().connection_lost(error)
+
+    return CountingSMTP

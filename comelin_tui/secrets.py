@@ -12,6 +12,9 @@ Three stores share one interface, :class:`SecretStore`:
   users can read it (as ssh does with private keys).
 - :class:`EnvSecretStore`: ``COMELIN_SMTP_PASSWORD`` for automation, read-only.
 
+A fourth, :class:`MemorySecretStore`, keeps values in this process only: what a
+sign-in saves is held there until the wizard or the command commits it.
+
 Headless POS boxes have no keyring daemon: :func:`open_secret_store` picks the
 keyring only when a real round trip works within a few seconds, otherwise the file.
 """
@@ -24,7 +27,6 @@ import json
 import os
 import stat
 import threading
-import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -39,7 +41,7 @@ OAUTH_TOKEN_CACHE = "oauth-token-cache"
 ENV_PASSWORD = "COMELIN_SMTP_PASSWORD"
 SERVICE = "comelin-tui"
 
-StoreKind = Literal["keyring", "file", "env"]
+StoreKind = Literal["keyring", "file", "env", "memory"]
 Backend = Literal["keyring", "file"]
 
 PROBE_TIMEOUT = 3.0
@@ -309,6 +311,8 @@ def keyring_usable(timeout: float = PROBE_TIMEOUT) -> bool:
         if backend is None:
             return False
         # A unique account: two probes at once never see each other's value.
+        import uuid  # not at import: reading the password file needs no random names
+
         account = f"probe-{uuid.uuid4().hex}"
         value = uuid.uuid4().hex
         backend.set_password(SERVICE, account, value)
@@ -576,6 +580,8 @@ class FileSecretStore(SecretStore):
     def _write(self, data: Mapping[str, str]) -> None:
         """Atomic replace: a 0600 temp file in the same folder, fsync, rename, fsync folder."""
         folder = self.path.parent
+        import uuid
+
         temp = folder / f".{self.path.name}.{uuid.uuid4().hex[:12]}.tmp"
         text = json.dumps(dict(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         try:
@@ -666,6 +672,33 @@ class EnvSecretStore(SecretStore):
 
     def describe(self, lang: str | None = None) -> str:
         return t("secrets.describe_env", lang, var=ENV_PASSWORD)
+
+
+# -- memory --------------------------------------------------------------------------------
+
+class MemorySecretStore(SecretStore):
+    """Secrets held in this process only, never written anywhere (gone when it ends).
+
+    A sign-in writes its token cache here, so nothing reaches the real store
+    until the technician saves (or if the sign-in is cancelled halfway).
+    """
+
+    kind = "memory"
+
+    def __init__(self) -> None:
+        self._values: dict[str, str] = {}
+
+    def get(self, name: str) -> str | None:
+        return self._values.get(name)
+
+    def set(self, name: str, value: str) -> None:
+        self._values[name] = value
+
+    def delete(self, name: str) -> None:
+        self._values.pop(name, None)
+
+    def describe(self, lang: str | None = None) -> str:
+        return ""  # never shown: the values move to a real store before anyone asks
 
 
 # -- choosing and switching ------------------------------------------------------------------

@@ -35,7 +35,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tui.key.close": {"fr": "Fermer", "en": "Close"},
     "tui.key.cancel": {"fr": "Annuler", "en": "Cancel"},
     "tui.key.run": {"fr": "Envoyer", "en": "Send"},
-    "tui.key.transcript": {"fr": "Journal", "en": "Log"},
+    "tui.key.transcript": {"fr": "Échange", "en": "Transcript"},
     "tui.key.apply_fix": {"fr": "Corriger", "en": "Fix"},
     "tui.error.title": {"fr": "Erreur", "en": "Error"},
     "tui.error.unexpected": {
@@ -47,14 +47,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "To quit: Escape (back to the home screen) or Ctrl+Q.",
     },
     # --- security labels --------------------------------------------------------
-    "tui.security.starttls": {"fr": "STARTTLS (habituellement 587)",
-                              "en": "STARTTLS (usually 587)"},
-    "tui.security.implicit_tls": {"fr": "SSL/TLS implicite (habituellement 465)",
-                                  "en": "Implicit SSL/TLS (usually 465)"},
-    "tui.security.none": {"fr": "Aucune (déconseillé)", "en": "None (not recommended)"},
-    "tui.security_short.starttls": {"fr": "STARTTLS", "en": "STARTTLS"},
-    "tui.security_short.implicit_tls": {"fr": "SSL/TLS implicite", "en": "implicit SSL/TLS"},
-    "tui.security_short.none": {"fr": "sans chiffrement", "en": "no encryption"},
     # --- sidebar ----------------------------------------------------------------
     "tui.sidebar.current": {"fr": "[>]", "en": "[>]"},
     "tui.sidebar.done": {"fr": "[x]", "en": "[x]"},
@@ -272,10 +264,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tui.test.transcript_hide": {"fr": "Cacher l'échange", "en": "Hide transcript"},
     "tui.test.back": {"fr": "Retour", "en": "Back"},
     "tui.test.transcript_title": {"fr": "Échange avec le serveur (mots de passe masqués)",
-                                  "en": "Conversation with the server (passwords hidden)"},
+                                  "en": "Transcript of the conversation with the server "
+                                        "(passwords hidden)"},
     "tui.test.no_transcript": {
         "fr": "(aucun échange SMTP : la connexion a échoué avant)",
-        "en": "(no SMTP conversation: the connection failed before it)",
+        "en": "(no transcript: the connection failed before any SMTP conversation)",
     },
     "tui.test.apply_fix": {"fr": "Appliquer la correction suggérée",
                            "en": "Apply suggested fix"},
@@ -284,22 +277,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tui.test.cancelled": {"fr": "Test annulé.", "en": "Test cancelled."},
     "tui.test.cancelled_tag": {"fr": "--", "en": "--"},
     "tui.test.ms": {"fr": "{ms} ms", "en": "{ms} ms"},
-    "tui.test.ok": {
-        "fr": "RÉUSSI : le serveur a accepté le message pour {to}. Vérifiez qu'il est arrivé.",
-        "en": "PASSED: the server accepted the message for {to}. Check that it arrived.",
-    },
-    "tui.test.ok_queue": {
-        "fr": "RÉUSSI : le serveur a accepté le message pour {to} "
-              "(file d'attente : {queue_id}). Vérifiez qu'il est arrivé.",
-        "en": "PASSED: the server accepted the message for {to} (queue id {queue_id}). "
-              "Check that it arrived.",
-    },
-    "tui.test.warn": {
-        "fr": "RÉUSSI avec un avertissement : le message pour {to} est parti, voir ci-dessus.",
-        "en": "PASSED with a warning: the message for {to} went out, see above.",
-    },
-    "tui.test.failed": {"fr": "ÉCHEC à l'étape « {step} ».",
-                        "en": "FAILED at the step \"{step}\"."},
     "tui.test.diagnosis": {"fr": "Diagnostic [{code}] : {summary}",
                            "en": "Diagnosis [{code}]: {summary}"},
     "tui.test.hint": {"fr": "Quoi faire : {hint}", "en": "What to do: {hint}"},

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from dns_server import DnsServer
 from idp_server import CLIENT_ID, TENANT_DOMAIN, USERNAME, LocalIdentityProvider
+from language_check import assert_one_language
 from test_app_support import (
     SIZE,
     assert_no_errors,
@@ -27,7 +28,6 @@ from test_app_support import (
     texts,
     value,
 )
-from textual.widgets._footer import FooterKey
 
 from comelin_tui.config import (
     CompanySettings,
@@ -49,6 +49,7 @@ from comelin_tui.secrets import (
     FileSecretStore,
     secret_file_path,
 )
+from comelin_tui.widgets.textual_compat import FooterKey
 
 ZONE = {"contoso.example": [("MX", "0 contoso-example.mail.protection.outlook.com.")]}
 
@@ -234,6 +235,10 @@ async def test_a_refused_sign_in_shows_what_to_do(tmp_path: Path,
             await pilot.press("f2")
             await settle(pilot)
             assert "Autoriser les flux clients publics" in texts(pilot)
+            # The service's own reason (in English) may stay as it is.
+            assert_one_language(app, "fr", (USERNAME, str(config_path), TENANT_DOMAIN, "Boutique",
+                                            "does not allow public client flows"),
+                                "refused sign-in")
             assert_no_errors(app)
     assert not secret_file_path(config_path).exists()
 
@@ -258,11 +263,15 @@ async def test_escape_cancels_a_waiting_sign_in(tmp_path: Path,
             assert app.clipboard == user_code
             assert "cancel_sign_in" in footer_actions(app) and "back" not in footer_actions(app)
             assert app.focused.id == "oauth-cancel"
+            data = (USERNAME, user_code, str(config_path), TENANT_DOMAIN, CLIENT_ID, "Boutique")
+            assert_one_language(app, "en", data, "sign-in box")
             await pilot.press("f2")  # the box reads in French too
             await pilot.pause()
             assert "Entrez ce code" in texts(pilot) and user_code in texts(pilot)
+            assert_one_language(app, "fr", data, "sign-in box")
             await pilot.press("f2")
             await pilot.pause()
+            assert_one_language(app, "en", data, "sign-in box")
             app.export_screenshot()
 
             await pilot.press("escape")

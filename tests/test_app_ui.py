@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from test_app_support import SIZE, assert_no_errors, build, fill, paste, settle, texts, value
 from textual.command import SearchIcon
-from textual.widgets._footer import FooterKey
 
 from comelin_tui.screens.confirm import ConfirmLeaveScreen
 from comelin_tui.screens.help import HelpScreen
 from comelin_tui.screens.home import HomeScreen
 from comelin_tui.screens.wizard import WizardScreen
+from comelin_tui.widgets.textual_compat import FooterKey
 
 
 def footer_keys(app) -> dict[str, FooterKey]:

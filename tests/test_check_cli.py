@@ -7,15 +7,14 @@ import os
 import re
 import subprocess
 import sys
-import types
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from dns_server import DnsServer, dns_server_fixture  # noqa: F401
 
 from comelin_tui import cli, paths
 from comelin_tui.attempt_log import last_attempt, read_attempts
-from comelin_tui.commands import check
 from comelin_tui.diagnostics.model import SMTP_STEPS, Step
 from comelin_tui.diagnostics.render import LivePrinter, use_color
 from comelin_tui.sandbox import Sandbox
@@ -65,7 +64,7 @@ def test_success_end_to_end(saved: Path, sandbox: Sandbox) -> None:
     assert step_lines[0].startswith("[ ok ]") and "Resolve" in step_lines[0]
     assert any("Authentication" in line and line.startswith("[ ok ]") for line in step_lines)
     assert "\x1b[" not in done.stdout  # not a terminal: no colour
-    assert any(line.startswith("Result: OK") for line in lines)
+    assert any(line.startswith("Result: PASSED") for line in lines)
     assert done.stderr == ""
     record = last_attempt()
     assert record is not None and record.status == "ok" and record.port == sandbox.port
@@ -203,7 +202,7 @@ def test_demo_succeeds_and_leaves_real_settings_alone(isolated_environment: Path
     done = comelin("check", "--demo")
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith("Demo: local server 127.0.0.1:")
-    assert "Result: OK" in done.stdout
+    assert "Result: PASSED" in done.stdout
     assert not real_config.exists()
     assert not paths.attempt_log_path().exists()  # the demo keeps no history
     config_home = Path(os.environ["XDG_CONFIG_HOME"])
@@ -238,29 +237,15 @@ def test_check_path_never_imports_textual(saved: Path) -> None:
     assert json.loads(done.stdout)["status"] == "ok"
 
 
-def test_after_send_step_providers_hook(saved: Path, capsys: pytest.CaptureFixture[str],
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """A provider adds its options and advisory steps; a warning step gives exit 1."""
-    plugin = types.ModuleType("fake_dns_checks")
-
-    def add_check_arguments(parser) -> None:  # type: ignore[no-untyped-def]
-        parser.add_argument("--no-dns-checks", action="store_true")
-
-    async def after_send_steps(args, result, on_step, config):  # type: ignore[no-untyped-def]
-        assert result.status == "ok" and args.no_dns_checks is False
-        assert config.company.email == result.target.to_address
-        step = Step("spf", "warn", 4, "no SPF record")
-        if on_step:
-            on_step(step)
-        return [step]
-
-    plugin.add_check_arguments = add_check_arguments  # type: ignore[attr-defined]
-    plugin.after_send_steps = after_send_steps  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "fake_dns_checks", plugin)
-    monkeypatch.setattr(check, "STEP_PROVIDER_MODULES", ("fake_dns_checks",))
-    assert cli.run(["check"]) == 1
+def test_a_warning_dns_step_gives_exit_1(saved: Path, capsys: pytest.CaptureFixture[str],
+                                        dns_server: DnsServer) -> None:
+    """The advisory DNS checks follow the send; a domain without SPF warns: exit 1."""
+    code = cli.run(["check", "--no-probe", "--from", "caisse@srvshop.test",
+                    "--dns-server", dns_server.address])
     out = capsys.readouterr().out
-    assert "[warn] SPF" in out and "Result: WARNING" in out
+    assert code == 1, out
+    assert "[warn] SPF" in out and "Result: PASSED with a warning" in out
+    assert out.index("DATA") < out.index("SPF")
 
 
 def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -280,7 +265,7 @@ def test_french_output(saved: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.run(["check", "--lang", "fr", "--no-send"]) == 0
     out = capsys.readouterr().out
     assert "[  ok ] Résolution du nom" in out
-    assert "Résultat : OK" in out
+    assert "Résultat : RÉUSSI" in out
 
 
 def test_live_printer_shows_the_running_step_on_a_terminal() -> None:

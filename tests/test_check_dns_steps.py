@@ -10,8 +10,8 @@ import pytest
 from dns_server import DnsServer, dns_server_fixture  # noqa: F401
 
 from comelin_tui import cli, paths
-from comelin_tui.commands.check_dns import is_reserved
 from comelin_tui.config import save_config, with_changes
+from comelin_tui.discovery.domains import is_reserved
 from comelin_tui.sandbox import Sandbox
 
 

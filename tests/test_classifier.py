@@ -3,8 +3,8 @@
 Replies are the ones real servers send (Google, Microsoft 365, Postfix, Exim,
 Dovecot, a French-language server), both as raw multi-line replies (code on
 every line) and as the engine hands them over (lines joined). TLS errors come
-from real handshakes against small servers on 127.0.0.1; aiosmtplib errors
-from a real aiosmtplib client talking to a scripted server.
+from real handshakes against small servers on 127.0.0.1; SMTP client errors
+from the engine's own client (smtpio) talking to a scripted server.
 """
 
 from __future__ import annotations
@@ -312,7 +312,7 @@ REPLY_CASES = [
     ReplyCase("spam-at-data", "data", 554,
               "554 5.7.1 Message rejected as spam by Content Filtering.", "unknown"),
     ReplyCase("garbage-code", "ehlo", 999, "999 what is this", "smtp.protocol_error"),
-    ReplyCase("aiosmtplib-malformed", "banner", -1,
+    ReplyCase("malformed-line", "banner", -1,
               "Malformed SMTP response line: HTTP/1.1 400 Bad Request", "smtp.protocol_error"),
     ReplyCase("code-only-in-message", "auth", None,
               "535 5.7.8 Error: authentication failed: UGFzc3dvcmQ6", "auth.invalid_credentials"),
@@ -691,7 +691,7 @@ def test_real_connection_refused() -> None:
     assert found.summary == f"The server 127.0.0.1 refused the connection on port {port}."
 
 
-# --- aiosmtplib, for real ---------------------------------------------------------------------
+# --- the engine's SMTP client, for real ------------------------------------------------------
 
 Script = dict[str, bytes]
 
@@ -740,35 +740,41 @@ class ScriptedSmtp:
 
 
 EHLO_AUTH = b"250-mx.example.net\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n"
+PLAIN_LOGIN = base64.b64encode(b"\0caisse@example.com\0Tr3s-S3cret!pw").decode()
 
 
-async def _aiosmtplib_failure(script: Script, action: str, **kwargs: Any) -> BaseException:
-    import aiosmtplib
+async def _client_failure(script: Script, action: str, **kwargs: Any) -> BaseException:
+    """What the engine's client raises when the scripted server refuses *action*."""
+    from comelin_tui.diagnostics.redact import Redactor
+    from comelin_tui.diagnostics.smtpio import connect_socket, open_connection
 
     async with ScriptedSmtp(script, **kwargs) as port:
-        client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=2, start_tls=False,
-                                 use_tls=False)
+        conn = None
         try:
-            await client.connect()
-            await client.ehlo()
-            if action == "login":
-                await client.login("caisse@example.com", "Tr3s-S3cret!pw")
-            elif action == "mail":
-                await client.mail("caisse@example.com")
-            elif action == "rcpt":
-                await client.mail("caisse@example.com")
-                await client.rcpt("bob@example.org")
-            elif action == "starttls":
-                await client.starttls()
-        except aiosmtplib.SMTPException as exc:
+            async with asyncio.timeout(2):
+                sock = await connect_socket(socket.AF_INET, ("127.0.0.1", port))
+                conn = await open_connection(sock, Redactor())
+                await conn.expect(None, 220)
+                await conn.expect("EHLO pos01", 250)
+                if action == "login":
+                    await conn.expect(f"AUTH PLAIN {PLAIN_LOGIN}", 235, secret=True)
+                elif action == "mail":
+                    await conn.expect("MAIL FROM:<caisse@example.com>", 250)
+                elif action == "rcpt":
+                    await conn.expect("MAIL FROM:<caisse@example.com>", 250)
+                    await conn.expect("RCPT TO:<bob@example.org>", 250, 251)
+                elif action == "starttls":
+                    await conn.expect("STARTTLS", 220)
+        except Exception as exc:  # noqa: BLE001 - the failure is what the test looks at
             return exc
         finally:
-            client.close()
-    raise AssertionError("aiosmtplib should have failed")
+            if conn is not None:
+                conn.abort()
+    raise AssertionError("the client should have failed")
 
 
-async def test_aiosmtplib_google_bad_credentials() -> None:
-    exc = await _aiosmtplib_failure({
+async def test_client_google_bad_credentials() -> None:
+    exc = await _client_failure({
         "EHLO": EHLO_AUTH,
         "AUTH": b"535-5.7.8 Username and Password not accepted. Learn more at\r\n"
                 b"535 5.7.8  https://support.google.com/mail/?p=BadCredentials gsmtp\r\n",
@@ -780,8 +786,8 @@ async def test_aiosmtplib_google_bad_credentials() -> None:
     assert "Tr3s-S3cret" not in found.summary + found.hint
 
 
-async def test_aiosmtplib_microsoft_tenant_disabled() -> None:
-    exc = await _aiosmtplib_failure({
+async def test_client_microsoft_tenant_disabled() -> None:
+    exc = await _client_failure({
         "EHLO": EHLO_AUTH,
         "AUTH": b"535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled "
                 b"for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.\r\n",
@@ -789,40 +795,43 @@ async def test_aiosmtplib_microsoft_tenant_disabled() -> None:
     assert classify(Evidence("auth", exception=exc)).code == "auth.smtp_auth_disabled"
 
 
-async def test_aiosmtplib_sender_and_recipient_refused() -> None:
-    exc = await _aiosmtplib_failure({"MAIL": b"530 5.7.57 Client not authenticated to send "
-                                             b"mail.\r\n"}, "mail")
+async def test_client_sender_and_recipient_refused() -> None:
+    exc = await _client_failure({"MAIL": b"530 5.7.57 Client not authenticated to send "
+                                         b"mail.\r\n"}, "mail")
     assert classify(Evidence("mail_from", exception=exc)).code == "sender.not_authenticated"
-    exc = await _aiosmtplib_failure({"RCPT": b"554 5.7.1 <bob@example.org>: Relay access "
-                                             b"denied\r\n"}, "rcpt")
+    exc = await _client_failure({"RCPT": b"554 5.7.1 <bob@example.org>: Relay access "
+                                         b"denied\r\n"}, "rcpt")
     assert classify(Evidence("rcpt_to", exception=exc)).code == "relay.denied"
 
 
-async def test_aiosmtplib_greeting_refused() -> None:
-    exc = await _aiosmtplib_failure({}, "connect", greeting=b"554 5.7.1 Service unavailable; "
-                                    b"Client host [203.0.113.5] blocked using zen.spamhaus.org\r\n")
-    found = classify(Evidence("connect", exception=exc), "en")
+async def test_client_greeting_refused() -> None:
+    exc = await _client_failure({}, "connect", greeting=b"554 5.7.1 Service unavailable; "
+                                b"Client host [203.0.113.5] blocked using zen.spamhaus.org\r\n")
+    found = classify(Evidence("banner", exception=exc), "en")
     assert found.code == "smtp.service_unavailable"
     assert "blocklist" in found.hint
 
 
-async def test_aiosmtplib_not_supported_and_disconnected() -> None:
-    exc = await _aiosmtplib_failure({"EHLO": b"250 mx.example.net\r\n"}, "starttls")
+async def test_client_not_supported_and_disconnected() -> None:
+    exc = await _client_failure({"EHLO": b"250 mx.example.net\r\n",
+                                 "STARTTLS": b"502 5.5.1 Command not implemented\r\n"},
+                                "starttls")
     assert classify(Evidence("starttls", exception=exc)).code == "tls.starttls_unavailable"
-    exc = await _aiosmtplib_failure({"EHLO": b"250 mx.example.net\r\n"}, "login")
+    exc = await _client_failure({"EHLO": b"250 mx.example.net\r\n",
+                                 "AUTH": b"502 5.5.1 Command not implemented\r\n"}, "login")
     assert classify(Evidence("auth", exception=exc)).code == "auth.unavailable"
-    exc = await _aiosmtplib_failure({"MAIL": b"CLOSE"}, "mail")
+    exc = await _client_failure({"MAIL": b"CLOSE"}, "mail")
     assert classify(Evidence("mail_from", exception=exc)).code == "smtp.disconnected"
 
 
-async def test_aiosmtplib_connect_errors() -> None:
-    import aiosmtplib
+async def test_client_connect_errors() -> None:
+    from comelin_tui.diagnostics.redact import Redactor
+    from comelin_tui.diagnostics.smtpio import connect_socket, open_connection
 
     with socket.create_server(("127.0.0.1", 0)) as listener:
         port = listener.getsockname()[1]
-    client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=2)
-    with pytest.raises(aiosmtplib.SMTPConnectError) as info:
-        await client.connect()
+    with pytest.raises(ConnectionRefusedError) as info:
+        await connect_socket(socket.AF_INET, ("127.0.0.1", port))
     assert classify(Evidence("connect", exception=info.value)).code == "connect.refused"
 
     ended = asyncio.Event()
@@ -834,42 +843,47 @@ async def test_aiosmtplib_connect_errors() -> None:
 
     server = await asyncio.start_server(silent, "127.0.0.1", 0)
     async with server:
-        client = aiosmtplib.SMTP(hostname="127.0.0.1", port=server.sockets[0].getsockname()[1],
-                                 timeout=0.2, start_tls=False)
-        with pytest.raises(aiosmtplib.SMTPConnectTimeoutError) as timeout_info:
-            await client.connect()
-        client.close()
+        sock = await connect_socket(socket.AF_INET, server.sockets[0].getsockname()[:2])
+        conn = await open_connection(sock, Redactor())
+        with pytest.raises(TimeoutError) as timeout_info:
+            async with asyncio.timeout(0.2):
+                await conn.expect(None, 220)
+        conn.abort()
         await asyncio.wait_for(ended.wait(), 2)
-    found = classify(Evidence("connect", exception=timeout_info.value), "en")
+    found = classify(Evidence("banner", exception=timeout_info.value), "en")
     assert found.code == "smtp.banner_timeout"
 
 
-def test_aiosmtplib_exceptions_constructed() -> None:
-    from aiosmtplib import errors
+def test_client_exceptions_constructed() -> None:
+    from comelin_tui.diagnostics.smtpio import (
+        Reply,
+        ReplyError,
+        SmtpDisconnected,
+        SmtpProtocolError,
+    )
+
+    def refused(command: str, code: int, *lines: str) -> ReplyError:
+        return ReplyError(command, Reply(code, lines))
 
     cases: list[tuple[str, BaseException, str]] = [
-        ("connect", errors.SMTPConnectTimeoutError("Timed out connecting to x on port 25"),
-         "connect.timeout"),
-        ("ehlo", errors.SMTPReadTimeoutError("Timed out waiting for server response"), "unknown"),
-        ("banner", errors.SMTPReadTimeoutError("Timed out waiting for server response"),
-         "smtp.banner_timeout"),
-        ("data", errors.SMTPTimeoutError("Timed out"), "unknown"),
-        ("ehlo", errors.SMTPServerDisconnected("Connection lost"), "smtp.disconnected"),
-        ("auth", errors.SMTPAuthenticationError(535, "5.7.3 Authentication unsuccessful"),
+        ("connect", TimeoutError(), "connect.timeout"),
+        ("ehlo", TimeoutError(), "unknown"),
+        ("banner", TimeoutError(), "smtp.banner_timeout"),
+        ("data", TimeoutError(), "unknown"),
+        ("ehlo", SmtpDisconnected(), "smtp.disconnected"),
+        ("auth", refused("AUTH PLAIN", 535, "5.7.3 Authentication unsuccessful"),
          "auth.invalid_credentials"),
-        ("mail_from", errors.SMTPSenderRefused(550, "5.7.60 SMTP; Client does not have "
-                                               "permissions to send as this sender", "a@b.c"),
-         "sender.send_as_denied"),
-        ("data", errors.SMTPRecipientsRefused([errors.SMTPRecipientRefused(
-            550, "5.1.1 User unknown", "x@y.z")]), "recipient.rejected"),
-        ("data", errors.SMTPDataError(552, "5.3.4 Message size exceeds fixed maximum message "
-                                      "size"), "message.too_large"),
-        ("ehlo", errors.SMTPHeloError(421, "4.7.0 Try again later, closing connection"),
+        ("mail_from", refused("MAIL FROM:<a@b.c>", 550, "5.7.60 SMTP; Client does not have "
+                              "permissions to send as this sender"), "sender.send_as_denied"),
+        ("rcpt_to", refused("RCPT TO:<x@y.z>", 550, "5.1.1 User unknown"), "recipient.rejected"),
+        ("data", refused(".", 552, "5.3.4 Message size exceeds fixed maximum message size"),
+         "message.too_large"),
+        ("ehlo", refused("EHLO pos01", 421, "4.7.0 Try again later, closing connection"),
          "rate.limited"),
-        ("banner", errors.SMTPResponseException(-1, "Response too long"), "smtp.protocol_error"),
-        ("auth", errors.SMTPNotSupported("No suitable authentication method found."),
+        ("banner", SmtpProtocolError("line_too_long", "x" * 20), "smtp.protocol_error"),
+        ("auth", refused("AUTH XOAUTH2", 504, "5.5.4 Unrecognized authentication type"),
          "auth.mechanism_unsupported"),
-        ("starttls", errors.SMTPException("SMTP STARTTLS extension not supported by server."),
+        ("starttls", refused("STARTTLS", 454, "4.7.0 TLS not available due to local problem"),
          "tls.starttls_unavailable"),
     ]
     for step, exc, expected in cases:

@@ -18,6 +18,7 @@ CORE_MODULES = [
     "comelin_tui.sandbox",
     "comelin_tui.attempt_log",
     "comelin_tui.cli",
+    "comelin_tui.compat",
     "comelin_tui.oauth",
     "comelin_tui.oauth_check",
 ]
@@ -62,3 +63,22 @@ def test_show_imports_no_network_stack(tmp_path: Path) -> None:
     modules = _modules_after(code)
     for heavy in ("textual", "keyring", "dns", "aiosmtplib", "aiosmtpd", "msal", "asyncio"):
         assert heavy not in modules, heavy
+
+
+def test_import_contracts_hold() -> None:
+    """The import-linter contracts in pyproject.toml (layers, Textual only in the TUI) are kept.
+
+    grimp reads every import statement, so a lazy import inside a function or one
+    under TYPE_CHECKING breaks a contract as surely as one at the top of a module.
+    """
+    root = Path(__file__).resolve().parents[1]
+    scripts = Path(sys.executable).parent
+    lint = next((path for path in (scripts / "lint-imports", scripts / "lint-imports.exe")
+                 if path.exists()), None)
+    assert lint is not None, f"lint-imports is not installed next to {sys.executable}"
+    result = subprocess.run(
+        [str(lint), "--no-cache", "--no-logo", str(root / "pyproject.toml")],
+        check=False, capture_output=True, text=True, cwd=root,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout, result.stdout

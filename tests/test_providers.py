@@ -444,3 +444,47 @@ def test_importing_the_catalogue_stays_light() -> None:
     assert "comelin_tui.providers" in modules
     for heavy in ("pydantic", "textual", "keyring", "dns", "aiosmtplib"):
         assert heavy not in modules, heavy
+
+
+# -- family: whose servers these are (read by the diagnosis) ----------------------------------
+
+def test_every_provider_states_its_family() -> None:
+    from comelin_tui.providers.model import PROVIDER_FAMILIES
+
+    families = {provider.id: provider.family for provider in ALL}
+    assert set(families.values()) <= {None, *PROVIDER_FAMILIES}
+    assert {pid for pid, family in families.items() if family == "google"} == {
+        "google-workspace", "google-smtp-relay"}
+    assert {pid for pid, family in families.items() if family == "microsoft"} == {
+        "microsoft365", "microsoft365-relay", "outlook-com"}
+
+
+def test_the_diagnosis_reads_the_family_from_the_catalogue() -> None:
+    from comelin_tui.diagnostics.reply_rules import family_of_provider
+
+    for provider in ALL:
+        assert family_of_provider(provider.id) == provider.family, provider.id
+    assert family_of_provider(" Microsoft365 ") == "microsoft"  # as get_provider reads ids
+    # Not catalogue ids: like everywhere else they count as "custom", whatever their words.
+    for unknown in ("google", "gmail", "office365", "m365", "", None):
+        assert family_of_provider(unknown) is None, unknown
+
+
+def test_an_unknown_id_still_gets_the_family_its_reply_reveals() -> None:
+    from comelin_tui.diagnostics.classifier import Evidence, classify
+
+    found = classify(Evidence("auth", code=535, provider_id="gmail", message=(
+        "535-5.7.8 Username and Password not accepted.\n"
+        "535 5.7.8 https://support.google.com/mail/?p=BadCredentials gsmtp")), "en")
+    assert found.code == "auth.invalid_credentials" and "app password" in found.hint
+
+
+def test_the_reply_rules_do_not_import_the_catalogue() -> None:
+    code = (
+        "import sys\n"
+        "from comelin_tui.diagnostics.reply_rules import family_of_provider\n"
+        "assert 'comelin_tui.providers' not in sys.modules\n"
+        "assert family_of_provider('outlook-com') == 'microsoft'\n"
+        "assert 'comelin_tui.providers' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -10,7 +10,7 @@ from email.message import EmailMessage
 import aiosmtplib
 import pytest
 
-from comelin_tui.sandbox import DEMO_USERNAME, Sandbox, SandboxError
+from comelin_tui.sandbox import DEMO_USERNAME, DemoSession, Sandbox, SandboxError
 
 
 @pytest.fixture(scope="module")
@@ -238,3 +238,41 @@ def test_a_sandbox_never_stopped_leaves_no_folder() -> None:
     folder = Path(done.stdout.strip())
     assert folder.name.startswith("comelin-sandbox-")
     assert not folder.exists()
+
+
+# -- demo mode: one session for the wizard and check --demo -----------------------------------
+
+def test_demo_session_saves_settings_in_a_private_folder_and_cleans_up() -> None:
+    from comelin_tui.config import load_config
+    from comelin_tui.secrets import SMTP_PASSWORD, open_secret_store
+
+    with DemoSession() as demo:
+        folder = demo.folder
+        assert folder.stat().st_mode & 0o777 == 0o700
+        assert demo.sandbox is not None and demo.sandbox.running
+        assert not demo.config_path.exists()  # the wizard starts from an unsaved draft
+        assert demo.draft().smtp.port == demo.sandbox.port
+        config = demo.save()
+        assert load_config(demo.config_path) == config
+        assert open_secret_store(demo.config_path, "file").get(SMTP_PASSWORD) == demo.password
+        assert demo.attempt_log_path.parent == folder
+        sandbox = demo.sandbox
+    assert not folder.exists()
+    assert not sandbox.running
+
+
+def test_demo_session_leaves_a_given_sandbox_running(sandbox: Sandbox) -> None:
+    demo = DemoSession(sandbox)
+    assert demo.start() is sandbox
+    assert demo.password == sandbox.password
+    demo.close()
+    assert sandbox.running and not demo.folder.exists()
+
+
+def test_demo_session_that_cannot_start_leaves_no_folder() -> None:
+    demo = DemoSession(host="192.0.2.1")  # not an address of this box: the listener fails
+    with pytest.raises(SandboxError):
+        demo.__enter__()
+    assert not demo.folder.exists()
+    with pytest.raises(SandboxError):
+        demo.draft()

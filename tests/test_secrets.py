@@ -27,8 +27,10 @@ from comelin_tui.secrets import (
     EnvSecretStore,
     FileSecretStore,
     KeyringSecretStore,
+    MemorySecretStore,
     SecretError,
     SecretNotSaved,
+    SecretStore,
     config_namespace,
     keyring_usable,
     migrate_secret,
@@ -460,3 +462,40 @@ def test_undecodable_value_is_refused_without_quoting_it(tmp_path: Path) -> None
     assert "udce9" not in message and "\udce9" not in message and "position" not in message
     assert "not valid UTF-8" in message
     assert not store.path.parent.exists()  # nothing written, not even a temp file
+
+
+# -- memory (what a sign-in holds until it is saved) -----------------------------------------
+
+def test_memory_store_holds_values_and_writes_nothing(memory_keyring, isolated_environment: Path,
+                                                      config_file: Path) -> None:
+    store = MemorySecretStore()
+    assert store.kind == "memory" and not store.read_only
+    store.set(OAUTH_TOKEN_CACHE, "cache-é")
+    store.set(OAUTH_TOKEN_CACHE, "cache-2")
+    assert store.get(OAUTH_TOKEN_CACHE) == "cache-2" and store.get(SMTP_PASSWORD) is None
+    store.delete(SMTP_PASSWORD)  # absent: not an error
+    assert _files_containing(isolated_environment, "cache-2") == []
+    assert memory_keyring.store == {}
+    real = open_secret_store(config_file, "file")
+    assert migrate_secrets(store, real) == [OAUTH_TOKEN_CACHE]
+    assert real.get(OAUTH_TOKEN_CACHE) == "cache-2" and store.get(OAUTH_TOKEN_CACHE) is None
+
+
+def test_one_class_per_kind_of_store() -> None:
+    """The wizard's and the signin command's held secrets are the same MemorySecretStore."""
+    import importlib
+    import pkgutil
+
+    import comelin_tui
+
+    for module in pkgutil.walk_packages(comelin_tui.__path__, "comelin_tui."):
+        if not module.name.endswith("__main__"):
+            importlib.import_module(module.name)
+
+    def every(cls: type) -> set[type]:
+        return {cls, *(sub for direct in cls.__subclasses__() for sub in every(direct))}
+
+    stores = {cls for cls in every(SecretStore) if cls.__module__.startswith("comelin_tui")}
+    assert stores == {SecretStore, KeyringSecretStore, FileSecretStore, EnvSecretStore,
+                      MemorySecretStore}
+    assert len({cls.kind for cls in stores - {SecretStore}}) == 4

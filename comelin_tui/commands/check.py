@@ -9,38 +9,29 @@ Only light modules are imported at parse time (``--version`` must stay
 instant); the engine, pydantic and the secret store load in :func:`run`, and
 Textual never does.
 
-Extra steps after the SMTP conversation (the advisory deliverability checks
-``mx``/``spf``/``dkim``/``dmarc``) plug in through :data:`STEP_PROVIDER_MODULES`:
-each module listed there exposes ``add_check_arguments(parser)`` (its own
-options, e.g. ``--no-dns-checks``, ``--dns-server``) and
-``async after_send_steps(args, result, on_step, config) -> list[Step]`` (the
-finished RunResult, the live printer or None, the settings used). It may also
-expose ``validate_check_arguments(args)``, called before anything is sent, to
-reject its bad options (a ComelinError: exit 3) while the run has not started.
-It must keep heavy imports inside those functions.
+The run itself is the core job :func:`comelin_tui.jobs.send_test.send_test`, the
+same one the TUI's test screen calls: this module only turns options into
+settings and the job's options, and prints what the job reports.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from .. import i18n
 from ..errors import ComelinError
 from ..i18n import t
+from .check_dns import add_check_arguments, validate_check_arguments
 
 if TYPE_CHECKING:
-    from ..config import Config
-    from ..diagnostics.model import RunResult, Step, Target
-
-# Modules adding steps after the SMTP conversation (see the module docstring).
-STEP_PROVIDER_MODULES: tuple[str, ...] = ("comelin_tui.commands.check_dns",)
+    from ..config_read import ConfigView as Config
+    from ..diagnostics.model import RunResult, Step
+    from ..jobs.send_test import SendTestOptions, SendTestSetupError
 
 EXIT_COULD_NOT_RUN = 3
 
@@ -173,27 +164,23 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
     # SUPPRESS: "comelin-tui --demo check" (top-level flag) must not be reset here.
     parser.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
                         help=t("check.demo_help"))
-    for module in _step_providers():
-        module.add_check_arguments(parser)
-
-
-def _step_providers() -> list[ModuleType]:
-    return [importlib.import_module(name) for name in STEP_PROVIDER_MODULES]
+    add_check_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the check; print steps live (or JSON at the end); return the exit code."""
     if getattr(args, "demo", False):
-        from ..sandbox import demo_environment
+        from ..sandbox import DemoSession
 
-        with demo_environment() as demo:
+        with DemoSession() as demo:
+            demo.save()
             if not args.json:
-                sandbox = demo.sandbox
+                sandbox = demo.start()
                 print(t("check.demo_banner", host=sandbox.host, port=sandbox.port,
                         username=sandbox.username), flush=True)
             # The demo's log stays in its throwaway folder, away from the real history.
-            return _check(args, demo.config_path, demo.folder / "attempts.jsonl",
-                          demo_password=demo.sandbox.password)
+            return _check(args, demo.config_path, demo.attempt_log_path,
+                          demo_password=demo.password)
     from .. import paths
 
     return _check(args, paths.config_path(args.config), None)
@@ -202,8 +189,8 @@ def run(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace, config_path: Path, log_path: Path | None,
            demo_password: str | None = None) -> int:
     try:
-        target, config = prepare(args, config_path, demo_password=demo_password)
-        result = _run_engine(args, target, config, config_path)
+        config, options = prepare(args, config_path, log_path, demo_password=demo_password)
+        result = _run(args, config, config_path, options)
     except ComelinError as error:
         _log_could_not_run(error, args, log_path)
         if args.json:
@@ -211,7 +198,6 @@ def _check(args: argparse.Namespace, config_path: Path, log_path: Path | None,
             print(t("cli.error", message=error.message()), file=sys.stderr)
             return EXIT_COULD_NOT_RUN
         raise
-    _write_log(result, log_path)
     if args.json:
         data = result.to_json()
         data["queue_id"] = result.queue_id
@@ -221,58 +207,53 @@ def _check(args: argparse.Namespace, config_path: Path, log_path: Path | None,
     return result.exit_code
 
 
-# -- settings -> Target ----------------------------------------------------------------------
+# -- options -> settings and the job's options ----------------------------------------------
 
-def prepare(args: argparse.Namespace, config_path: Path, *,
-            demo_password: str | None = None) -> tuple[Target, Config]:
-    """The run's Target and settings: saved ones, overridden by options; the secret last.
+def prepare(args: argparse.Namespace, config_path: Path, log_path: Path | None = None, *,
+            demo_password: str | None = None) -> tuple[Config, SendTestOptions]:
+    """The run's settings (saved ones, overridden by options) and the test send's options.
 
     Raises a ComelinError (exit 3) when the run cannot start.
     """
-    from ..config import Config, ConfigNotFound, load_config
-    from ..diagnostics.model import Target
+    import dataclasses
+
+    # The settings are only read here: the pydantic models stay unloaded (config_read).
+    from ..config_read import ConfigNotFound, ConfigView, read_config
+    from ..jobs.send_test import SendTestOptions, field_name, missing_settings
 
     try:
-        config = load_config(config_path)
+        config = read_config(config_path)
     except ConfigNotFound:
         if not args.host:
             raise CheckSetupError("check.no_config", path=config_path) from None
-        config = Config()
+        config = ConfigView()
     config = apply_overrides(config, args)
-    for module in _step_providers():
-        validate = getattr(module, "validate_check_arguments", None)
-        if validate is not None:
-            validate(args)
-    missing = _missing(config, args)
+    validate_check_arguments(args)
+    stdin = args.password_stdin and config.smtp.auth != "none"
+    demo = bool(getattr(args, "demo", False))
+    options = SendTestOptions(
+        to_address=args.to_address, send=not args.no_send, probe=not args.no_probe,
+        password="" if stdin else demo_password, dns_checks=not (args.no_dns_checks or demo),
+        dns_server=args.dns_server, log_path=log_path, language=i18n.get_language())
+    # Incomplete settings are said before a password is asked for.
+    missing = missing_settings(config, options)
     if missing:
-        raise CheckSetupError("check.missing_fields", fields=", ".join(missing))
-    smtp = config.smtp
-    password = _secret(args, config, config_path, demo_password)
-    target = Target(
-        host=smtp.host,
-        port=smtp.port,
-        security=smtp.security,
-        auth=smtp.auth,
-        username=smtp.username,
-        password=password,
-        from_address=smtp.from_address,
-        to_address=args.to_address or config.company.email or smtp.from_address,
-        reply_to=smtp.reply_to,
-        timeout=smtp.timeout,
-        ca_file=smtp.ca_file,
-        pinned_fingerprint=smtp.pinned_fingerprint,
-        allow_insecure_auth=smtp.allow_insecure_auth,
-        provider_id=config.provider,
-        send=not args.no_send,
-        language=i18n.get_language(),
-    )
-    return target, config
+        raise CheckSetupError("check.missing_fields", fields=", ".join(map(field_name, missing)))
+    if stdin:
+        options = dataclasses.replace(options, password=_password_from_stdin())
+    return config, options
 
 
 def apply_overrides(config: Config, args: argparse.Namespace) -> Config:
     """The settings with this run's options applied, each validated like the wizard does."""
-    from ..config import validate_email, validate_host, validate_port, with_changes
-    from ..config_validate import validate_ca_file, validate_timeout
+    from ..config_read import with_changes
+    from ..config_validate import (
+        validate_ca_file,
+        validate_email,
+        validate_host,
+        validate_port,
+        validate_timeout,
+    )
 
     changes: dict[str, object] = {}
     # Each option is checked on its own first, so an error names the option.
@@ -297,63 +278,25 @@ def apply_overrides(config: Config, args: argparse.Namespace) -> Config:
     return with_changes(config, changes) if changes else config
 
 
-def _env_secret() -> bool:
-    import os
+def _password_from_stdin() -> str:
+    """--password-stdin: one line; typed by a person, it is not echoed."""
+    if sys.stdin.isatty():
+        # Typed by a person: no echo on the screen (or in a screen recording).
+        import getpass
 
-    from ..secrets import ENV_PASSWORD
-
-    return bool(os.environ.get(ENV_PASSWORD))
-
-
-def _missing(config: Config, args: argparse.Namespace) -> list[str]:
-    """Settings still needed for this run, named for a person."""
-    from ..config import field_label, missing_fields
-
-    missing = missing_fields(config)
-    # The company email is only the default recipient; --to or the sender stand in.
-    if args.to_address or config.smtp.from_address:
-        missing = [name for name in missing if name != "company.email"]
-    # A token given by hand does not need the app registration.
-    if args.password_stdin or _env_secret():
-        missing = [name for name in missing if name != "oauth.client_id"]
-    named = []
-    for name in missing:
-        label = field_label(name)
-        named.append(name if label == name else f"{label} ({name})")
-    return named
+        line = getpass.getpass(t("check.password_prompt")) + "\n"
+    else:
+        line = sys.stdin.readline()
+    if not line:
+        raise CheckSetupError("check.stdin_empty")
+    return line.rstrip("\r\n")
 
 
-def _secret(args: argparse.Namespace, config: Config, config_path: Path,
-            demo_password: str | None) -> str | None:
-    """The password or OAuth token: --password-stdin, else the environment, else the store."""
-    auth = config.smtp.auth
-    if auth == "none":
-        return None
-    if args.password_stdin:
-        if sys.stdin.isatty():
-            # Typed by a person: no echo on the screen (or in a screen recording).
-            import getpass
-
-            line = getpass.getpass(t("check.password_prompt")) + "\n"
-        else:
-            line = sys.stdin.readline()
-        if not line:
-            raise CheckSetupError("check.stdin_empty")
-        return line.rstrip("\r\n")
-    import os
-
-    from ..secrets import ENV_PASSWORD, smtp_password
-
-    if demo_password is not None:
-        return demo_password
-    if auth == "oauth2":
-        # None: the saved sign-in gives a fresh token when the run starts, and a
-        # refused sign-in becomes the run's diagnosis (auth.oauth_failed, exit 2).
-        return os.environ.get(ENV_PASSWORD) or None
-    password = smtp_password(config_path, config.secret_backend)
-    if not password:
-        raise CheckSetupError("check.no_password", var=ENV_PASSWORD)
-    return password
+def _in_cli_words(error: SendTestSetupError) -> CheckSetupError:
+    """The job's could-not-start reasons, in the command line's terms (options, commands)."""
+    if error.reason == "incomplete":
+        return CheckSetupError("check.missing_fields", **error.params)
+    return CheckSetupError("check.no_password", **error.params)
 
 
 def could_not_run_json(error: ComelinError,
@@ -384,28 +327,25 @@ def could_not_run_json(error: ComelinError,
 
 # -- running and printing ---------------------------------------------------------------------
 
-def _run_engine(args: argparse.Namespace, target: Target, config: Config,
-                config_path: Path) -> RunResult:
+def _run(args: argparse.Namespace, config: Config, config_path: Path,
+         options: SendTestOptions) -> RunResult:
+    """The core test send, steps printed live (not with --json)."""
     import asyncio
 
-    from ..diagnostics.engine import run_check
     from ..diagnostics.render import LivePrinter
+    from ..jobs.send_test import SendTestSetupError, send_test
 
     on_step: Callable[[Step], None] | None = None if args.json else LivePrinter(sys.stdout)
 
-    async def main() -> RunResult:
-        if target.auth == "oauth2" and target.password is None:
-            from ..oauth_check import run_check_oauth_saved
+    def log_failed(error: OSError) -> None:
+        # The check itself worked; a read-only state folder must not change its outcome.
+        print(t("check.log_failed", reason=error.strerror or error), file=sys.stderr)
 
-            result = await run_check_oauth_saved(target, config_path, on_step,
-                                                 probe=not args.no_probe)
-        else:
-            result = await run_check(target, on_step, probe=not args.no_probe)
-        for module in _step_providers():
-            result.steps.extend(await module.after_send_steps(args, result, on_step, config))
-        return result
-
-    return asyncio.run(main())
+    try:
+        return asyncio.run(send_test(config, config_path, on_step, options,
+                                     on_log_error=log_failed))
+    except SendTestSetupError as error:
+        raise _in_cli_words(error) from None
 
 
 def _print_outcome(args: argparse.Namespace, result: RunResult) -> None:
@@ -416,16 +356,6 @@ def _print_outcome(args: argparse.Namespace, result: RunResult) -> None:
         lines += format_transcript(result.transcript)
     lines += format_outcome(result, color=use_color(sys.stdout))
     print("\n".join(lines), flush=True)
-
-
-def _write_log(result: RunResult, log_path: Path | None) -> None:
-    from ..attempt_log import append_attempt
-
-    try:
-        append_attempt(result, log_path)
-    except OSError as error:
-        # The check itself worked; a read-only state folder must not change its outcome.
-        print(t("check.log_failed", reason=error.strerror or error), file=sys.stderr)
 
 
 def _log_could_not_run(error: ComelinError, args: argparse.Namespace,

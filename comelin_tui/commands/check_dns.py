@@ -1,21 +1,15 @@
-"""The deliverability steps (mx, spf, dkim, dmarc) after ``comelin-tui check``'s send.
+"""The options of ``comelin-tui check`` for the deliverability steps (mx, spf, dkim, dmarc).
 
-Plugs into the check command's step-provider hook; heavy imports stay inside
-the functions so ``--help`` and the parser stay light.
+The steps themselves run in the core test send (:mod:`comelin_tui.jobs.send_test`);
+heavy imports stay inside the functions so ``--help`` and the parser stay light.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from .. import i18n
 from ..i18n import t
-
-if TYPE_CHECKING:
-    from ..config import Config
-    from ..diagnostics.model import RunResult, Step
 
 i18n.register({
     "check_steps.no_dns_help": {
@@ -28,12 +22,6 @@ i18n.register({
         "en": "DNS server to ask (IP or IP:PORT; default: the settings' or the system's)",
     },
 })
-
-# Special-use names (RFC 2606, RFC 6761) have no public DNS: asking is pointless.
-RESERVED_SUFFIXES = (".example", ".test", ".invalid", ".localhost", ".local",
-                     "example.com", "example.net", "example.org")
-LIFETIME = 3.0
-
 
 def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-dns-checks", action="store_true",
@@ -48,40 +36,3 @@ def validate_check_arguments(args: argparse.Namespace) -> None:
         from ..config_validate import validate_dns_server
 
         validate_dns_server(value, field="--dns-server")
-
-
-def sending_domain(config: Config) -> str:
-    address = config.smtp.from_address or config.company.email
-    return address.rpartition("@")[2].strip().rstrip(".").lower()
-
-
-def is_reserved(domain: str) -> bool:
-    """True for an empty or special-use domain (``shop.example``, ``example.com``...)."""
-    if not domain:
-        return True
-    for suffix in RESERVED_SUFFIXES:
-        name = suffix.lstrip(".")
-        if domain == name or domain.endswith("." + name):
-            return True
-    return False
-
-
-async def after_send_steps(args: argparse.Namespace, result: RunResult,
-                           on_step: Callable[[Step], None] | None,
-                           config: Config) -> list[Step]:
-    """The advisory DNS steps, unless skipped or in demo mode.
-
-    A special-use domain is not asked of the system resolver (it has no public
-    DNS); with an explicit DNS server it is, which is how tests point at theirs.
-    """
-    domain = sending_domain(config)
-    nameserver = getattr(args, "dns_server", None) or config.dns_server
-    if getattr(args, "no_dns_checks", False) or getattr(args, "demo", False) \
-            or (nameserver is None and is_reserved(domain)):
-        return []
-    from ..discovery import deliverability_steps
-
-    return await deliverability_steps(
-        domain, config.provider, nameserver=nameserver, lifetime=LIFETIME,
-        on_step=on_step, smtp_host=config.smtp.host, lang=i18n.get_language(),
-    )

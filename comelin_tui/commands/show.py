@@ -12,6 +12,7 @@ from typing import Any
 from .. import i18n
 from ..fields import field_label
 from ..i18n import t
+from ..labels import security_label
 
 i18n.register({
     "show.help": {"fr": "afficher les réglages enregistrés (mot de passe masqué)",
@@ -24,9 +25,6 @@ i18n.register({
     "show.secret_error": {"fr": "illisible : {message}", "en": "unreadable: {message}"},
     "show.warnings": {"fr": "Avertissements", "en": "Warnings"},
     "show.seconds": {"fr": "{value} s", "en": "{value} s"},
-    "show.security.starttls": {"fr": "STARTTLS (explicite)", "en": "STARTTLS (explicit)"},
-    "show.security.implicit_tls": {"fr": "SSL/TLS implicite", "en": "implicit SSL/TLS"},
-    "show.security.none": {"fr": "aucun chiffrement", "en": "no encryption"},
     "show.auth.password": {"fr": "mot de passe", "en": "password"},
     "show.auth.oauth2": {"fr": "connexion Microsoft (OAuth2)", "en": "Microsoft sign-in (OAuth2)"},
     "show.auth.none": {"fr": "aucune (relais)", "en": "none (relay)"},
@@ -106,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
         (field_label("company"), company or t("show.not_set")),
         (field_label("provider"), get_provider(config.provider).display_name()),
         (field_label("smtp.host"),
-         f"{smtp.host or '?'}:{smtp.port}, {t(f'show.security.{smtp.security}')}"),
+         f"{smtp.host or '?'}:{smtp.port}, {security_label(smtp.security)}"),
         (field_label("smtp.auth"), t(f"show.auth.{smtp.auth}")),
         (field_label("smtp.username"), smtp.username or t("show.not_set")),
         (field_label("smtp.from_address"), smtp.from_address or t("show.not_set")),

@@ -22,7 +22,6 @@ from ..i18n import t
 if TYPE_CHECKING:
     from ..config import Config
     from ..oauth import DeviceCode, DeviceSignIn, OAuthError, SignInResult
-    from ..secrets import SecretStore
 
 MICROSOFT_PROVIDERS = ("microsoft365", "outlook-com")
 # How often the waiting loop wakes: Ctrl+C and the countdown are never later than this.
@@ -158,34 +157,6 @@ class SignInFailed(ComelinError):
                  hint=self.error.hint(lang))
 
 
-def _held_store() -> SecretStore:
-    """A store that holds what the sign-in saves in memory until the command commits it.
-
-    The wait runs in a thread: if Ctrl+C lands just as the sign-in succeeds, the
-    token cache must still not reach the real store. (Defined on use, so every
-    other command does not pay for importing the secret store.)
-    """
-    from ..secrets import SecretStore as Base
-
-    class HeldStore(Base):
-        def __init__(self) -> None:
-            self._values: dict[str, str] = {}
-
-        def get(self, name: str) -> str | None:
-            return self._values.get(name)
-
-        def set(self, name: str, value: str) -> None:
-            self._values[name] = value
-
-        def delete(self, name: str) -> None:
-            self._values.pop(name, None)
-
-        def describe(self, lang: str | None = None) -> str:
-            return ""
-
-    return HeldStore()
-
-
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
     from ..cli import add_common_arguments
 
@@ -303,7 +274,7 @@ def run(args: argparse.Namespace) -> int:
     from ..config import load_config, save_config, with_changes
     from ..oauth import DeviceSignIn, OAuthError, describe_sign_in, require_msal
     from ..paths import config_path
-    from ..secrets import OAUTH_TOKEN_CACHE, open_secret_store
+    from ..secrets import OAUTH_TOKEN_CACHE, MemorySecretStore, open_secret_store
     from ..terminal import write_osc52
 
     path = config_path(args.config)
@@ -311,7 +282,9 @@ def run(args: argparse.Namespace) -> int:
     tenant, client_id = _settings_for_sign_in(config, args.tenant, args.client_id)
     require_msal()
     store = open_secret_store(path, config.secret_backend)
-    held = _held_store()
+    # Held in memory until committed: if Ctrl+C lands just as the sign-in succeeds
+    # (the wait runs in a thread), the token cache must still not reach the real store.
+    held = MemorySecretStore()
     flow = DeviceSignIn(held)
     out = sys.stdout
     tty = _isatty(out)

@@ -23,7 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..i18n import LANGUAGES, catalogue, get_language
+from ..i18n import LANGUAGES, Msg, catalogue, get_language
+from ..labels import SECURITY_MODES, security_label
 from .diagnosis_messages import DIAGNOSIS_CODES
 from .exception_rules import ReplyError, exception_verdict
 from .model import Diagnosis, StepId
@@ -107,8 +108,6 @@ def _verdict(evidence: Evidence) -> tuple[Verdict, str]:
         if isinstance(found, ReplyError):
             # The exception's own reply is authoritative (a caller may pass str(exc) too).
             code, message = found.code, found.message or message
-            if found.step == "rcpt_to" or (found.step == "banner" and step in ("connect", "tls")):
-                step = found.step
         elif code is None and not message.strip():
             return Verdict("unknown", "error"), _describe_exception(exc)
     if code is None and not message.strip():
@@ -220,11 +219,12 @@ def _text(key: str, lang: str) -> str | None:
     return texts.get(lang) or texts.get("en")
 
 
-def _format(template: str, params: Mapping[str, str], lang: str) -> str:
+def _format(template: str, params: Mapping[str, object], lang: str) -> str:
     """Fill a template: optional [segments] only when all their fields are known."""
 
     def fill(text: str) -> str:
-        return _FIELD.sub(lambda m: params.get(m.group(1)) or _fallback(m.group(1), lang), text)
+        return _FIELD.sub(lambda m: str(params.get(m.group(1)) or "")
+                          or _fallback(m.group(1), lang), text)
 
     def segment(match: re.Match[str]) -> str:
         names = _FIELD.findall(match.group(1))
@@ -237,53 +237,82 @@ def _fallback(name: str, lang: str) -> str:
     return _text(f"diagnosis.param.{name}", lang) or "?"
 
 
-def _security_names(params: dict[str, str], lang: str) -> None:
+def _security_names(params: dict[str, Any]) -> None:
+    """Security modes by their name in the words' language (worded when shown)."""
     for name in ("security", "suggested_security"):
-        if value := params.get(name):
-            params[name] = _text(f"diagnosis.security.{value}", lang) or value
+        value = params.get(name)
+        if isinstance(value, str) and value in SECURITY_MODES:
+            params[name] = security_label(value)
+
+
+def _worded(key: str, params: Mapping[str, Any], lang: str) -> Msg:
+    """The diagnosis text *key*, filled by the classifier's formatter when it is worded."""
+    return Msg(key, params, lang, formatter=_format)
 
 
 def _render(
     verdict: Verdict, provider_id: str | None, lang: str | None, params: dict[str, str]
 ) -> Diagnosis:
+    """The diagnosis as data: its texts are keys and parameters, worded in *lang* for now.
+
+    Which text is chosen never depends on the language (every key exists in both,
+    as the catalogue test checks), so a view can word the same choice in the other.
+    """
     code = verdict.code if verdict.code in _CODES else "unknown"
     language = _lang(lang)
-    params = dict(params)
-    _security_names(params, language)
+    values: dict[str, Any] = dict(params)
+    _security_names(values)
     if verdict.variant is None and params.get("suggested_port") and params.get("suggested_security"):
         verdict = Verdict(code, "suggested", verdict.family, verdict.params)
     summary_key = f"diagnosis.{code}.summary"
-    if verdict.variant and _text(f"{summary_key}.{verdict.variant}", language):
+    if verdict.variant and _exists(f"{summary_key}.{verdict.variant}"):
         summary_key = f"{summary_key}.{verdict.variant}"
-    summary = _format(_text(summary_key, language) or code, params, language)
-    return Diagnosis(code=code, summary=summary, hint=_hint(code, verdict, provider_id, language,
-                                                            params))
+    summary = _worded(summary_key, values, language) if _exists(summary_key) \
+        else Msg.inline({"fr": code, "en": code}, language)
+    return Diagnosis(code=code, summary=summary,
+                     hint=_hint(code, verdict, provider_id, language, values))
+
+
+def _exists(key: str) -> bool:
+    return key in catalogue()
 
 
 def _hint(
-    code: str, verdict: Verdict, provider_id: str | None, lang: str, params: Mapping[str, str]
-) -> str:
-    """Most specific first: the situation, then the provider, then the generic hint."""
+    code: str, verdict: Verdict, provider_id: str | None, lang: str, params: Mapping[str, Any]
+) -> Msg:
+    """Which hint applies, most specific first (the one stated precedence):
+
+    1. the situation the verdict names (its variant: ``starttls_first``, ``port25``...);
+    2. a reply that names another provider family than the settings (a 5.7.139 from a
+       "custom" server): that family's hint, and the configured provider's do not apply;
+    3. the configured provider's own hint in the catalogue, shown as written;
+    4. the provider family's hint (from the reply, else from the settings);
+    5. the generic hint of the code.
+    """
     base = f"diagnosis.{code}.hint"
-    if verdict.variant and (text := _text(f"{base}.{verdict.variant}", lang)):
-        return _format(text, params, lang)
+    if verdict.variant and _exists(key := f"{base}.{verdict.variant}"):
+        return _worded(key, params, lang)
     id_family = family_of_provider(provider_id)
     reply_family = verdict.family
-    # The reply names another provider than the settings (a 5.7.139 from "custom"):
-    # the reply wins, and the catalogue's hints for the configured provider do not apply.
     if reply_family and reply_family != id_family:
-        if text := _text(f"{base}.{reply_family}", lang):
-            return _format(text, params, lang)
-    elif provider_id and (text := _catalogue_hint(provider_id, code, lang)):
-        return _safe_text(text, 600)  # the catalogue's prose, shown as written
+        if _exists(key := f"{base}.{reply_family}"):
+            return _worded(key, params, lang)
+    elif provider_id and (texts := _catalogue_hint(provider_id, code)):
+        return Msg.inline(texts, lang, formatter=_as_written)
     family = reply_family or id_family
-    if family and (text := _text(f"{base}.{family}", lang)):
-        return _format(text, params, lang)
-    return _format(_text(base, lang) or "", params, lang)
+    if family and _exists(key := f"{base}.{family}"):
+        return _worded(key, params, lang)
+    if _exists(base):
+        return _worded(base, params, lang)
+    return Msg.inline({"fr": "", "en": ""}, lang)
 
 
-def _catalogue_hint(provider_id: str, code: str, lang: str) -> str | None:
-    """The provider catalogue's own hint for *code*, if the catalogue is installed."""
+def _as_written(template: str, params: Mapping[str, object], lang: str) -> str:
+    return _safe_text(template, 600)  # the catalogue's prose, shown as written
+
+
+def _catalogue_hint(provider_id: str, code: str) -> dict[str, str] | None:
+    """The provider catalogue's own hint for *code* in both languages, if it has one."""
     try:
         from comelin_tui.providers import get_provider
     except ImportError:
@@ -293,11 +322,11 @@ def _catalogue_hint(provider_id: str, code: str, lang: str) -> str | None:
         text = hints.get(code)
         if text is None:
             return None
-        if hasattr(text, "get_text"):
-            return str(text.get_text(lang)) or None
         if isinstance(text, Mapping):
-            return str(text.get(lang) or text.get("en") or "") or None
-        return str(text) or None
+            texts = {lang: str(text.get(lang) or text.get("en") or "") for lang in LANGUAGES}
+        else:
+            texts = {lang: str(text) for lang in LANGUAGES}
+        return texts if any(texts.values()) else None
     except Exception:  # noqa: BLE001 - a catalogue problem must not hide the diagnosis
         return None
 

@@ -637,9 +637,6 @@ _TEXTS: dict[str, dict[str, str]] = {
 # Values shown for parameters the evidence did not provide, and security names.
 _EXTRA: dict[str, dict[str, str]] = {
     "param.reply": _m("(aucun détail)", "(no details)"),
-    "security.starttls": _m("STARTTLS", "STARTTLS"),
-    "security.implicit_tls": _m("SSL/TLS implicite", "implicit SSL/TLS"),
-    "security.none": _m("aucune", "none"),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..i18n import register, t
+from ..i18n import m, register
 from .engine_common import (
     StepFailed,
     StepFunction,
@@ -195,7 +195,7 @@ class CheckRun:
             return client_context(self.target.ca_file, verify=verify)
         except CaFileError as exc:
             raise StepFailed(self.diagnosis("config.invalid"),
-                             t("engine.config.ca_file", self.lang, path=exc.path,
+                             m("engine.config.ca_file", self.lang, path=exc.path,
                                reason=exc.reason)) from exc
 
     # -- running -------------------------------------------------------------
@@ -204,15 +204,15 @@ class CheckRun:
         target = self.target
         if step_id == "tls" and target.security != "implicit_tls":
             key = "engine.skip.tls_starttls" if target.security == "starttls" else "engine.skip.tls_none"
-            return t(key, self.lang)
+            return m(key, self.lang)
         if step_id == "starttls" and target.security != "starttls":
             key = ("engine.skip.starttls_implicit" if target.security == "implicit_tls"
                    else "engine.skip.starttls_none")
-            return t(key, self.lang)
+            return m(key, self.lang)
         if step_id == "auth" and target.auth == "none":
-            return t("engine.skip.auth_none", self.lang)
+            return m("engine.skip.auth_none", self.lang)
         if step_id == "data" and not target.send:
-            return t("engine.skip.no_send", self.lang)
+            return m("engine.skip.no_send", self.lang)
         return None
 
     async def execute(self) -> None:
@@ -220,7 +220,7 @@ class CheckRun:
         failed = False
         for step_id in SMTP_STEPS:
             if failed:
-                self.skip(step_id, t("engine.skip.after_failure", self.lang))
+                self.skip(step_id, m("engine.skip.after_failure", self.lang))
                 continue
             reason = self.not_applicable(step_id)
             if reason is not None:
@@ -311,7 +311,7 @@ class CheckRun:
             if self.on_step is not None:
                 running = copy.deepcopy(step)
                 running.status, running.diagnosis = "running", None
-                running.detail = t("engine.probe.running", self.lang)
+                running.detail = m("engine.probe.running", self.lang)
                 self.on_step(running)
         else:
             self.prober.disarm()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import errno
-import socket
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from .model import Diagnosis, Step, StepStatus
+from .os_errors import os_error_code
 from .smtpio import SmtpDisconnected, SmtpProtocolError
 from .tlsinfo import CaFileError
 
@@ -16,9 +14,6 @@ if TYPE_CHECKING:
     from .engine import CheckRun
 
 StepFunction = Callable[["CheckRun", Step], Awaitable["StepStatus | None"]]
-UNREACHABLE_ERRNOS = frozenset({
-    errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT,
-})
 
 
 class StepFailed(Exception):
@@ -58,22 +53,17 @@ def classify_evidence(step: str, lang: str | None, *, exception: BaseException |
 
 def engine_code(step: str, exc: BaseException) -> str | None:
     """What the engine itself knows about its own errors (used when classification
-    has nothing better than ``unknown``)."""
+    has nothing better than ``unknown``); OS errors by the shared table."""
     if isinstance(exc, SmtpProtocolError):
         return "smtp.protocol_error"
-    if isinstance(exc, SmtpDisconnected | asyncio.IncompleteReadError | BrokenPipeError):
+    if isinstance(exc, SmtpDisconnected):
         return "smtp.disconnected"
     if isinstance(exc, CaFileError):
         return "config.invalid"
-    if isinstance(exc, TimeoutError):
+    if isinstance(exc, EOFError):  # asyncio.IncompleteReadError: the server went away
+        return "smtp.disconnected"
+    code = os_error_code(exc)
+    if code == "connect.timeout":
         return {"resolve": "dns.unavailable", "connect": "connect.timeout",
                 "banner": "smtp.banner_timeout"}.get(step)
-    if isinstance(exc, ConnectionRefusedError):
-        return "connect.refused"
-    if isinstance(exc, socket.gaierror):
-        return "dns.unavailable" if exc.errno == socket.EAI_AGAIN else "dns.not_found"
-    if isinstance(exc, OSError) and exc.errno in UNREACHABLE_ERRNOS:
-        return "connect.unreachable"
-    if isinstance(exc, ConnectionError):
-        return "smtp.disconnected"
-    return None
+    return code

@@ -9,9 +9,10 @@ import ssl
 import threading
 from typing import TYPE_CHECKING, Any
 
-from ..i18n import register, t
-from .engine_common import UNREACHABLE_ERRNOS, StepFailed, StepFunction
+from ..i18n import join, m, register
+from .engine_common import StepFailed, StepFunction
 from .model import Step, StepStatus, Target
+from .os_errors import UNREACHABLE_ERRNOS
 from .smtpio import (
     SmtpConnection,
     connect_socket,
@@ -21,7 +22,7 @@ from .smtpio import (
     open_connection,
     parse_ehlo,
 )
-from .tlsinfo import normalise_fingerprint, session_facts, summary
+from .tlsinfo import normalise_fingerprint, prepare_client_context, session_facts, summary
 
 if TYPE_CHECKING:
     from .engine import CheckRun
@@ -76,13 +77,16 @@ async def step_resolve(run: CheckRun, step: Step) -> StepStatus:
     """Host name to addresses with the OS resolver (A and AAAA, in the OS's order)."""
     host = run.server_hostname
     if not host:
-        raise StepFailed(run.diagnosis("config.invalid"), t("engine.config.no_host", run.lang))
+        raise StepFailed(run.diagnosis("config.invalid"), m("engine.config.no_host", run.lang))
+    if run.target.security != "none":
+        # The system CA store takes ~20 ms to load: load it while resolving and connecting.
+        prepare_client_context(run.target.ca_file)
     loop = asyncio.get_running_loop()
     try:
         infos = await loop.getaddrinfo(host, run.target.port, type=socket.SOCK_STREAM,
                                        proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError) as exc:
-        raise StepFailed(detail=t("engine.resolve.failed", run.lang, host=host,
+        raise StepFailed(detail=m("engine.resolve.failed", run.lang, host=host,
                                   error=describe_error(exc, run.target.timeout, run.lang)),
                          exception=exc) from exc
     seen: set[str] = set()
@@ -92,7 +96,7 @@ async def step_resolve(run: CheckRun, step: Step) -> StepStatus:
             seen.add(address)
             run.addresses.append((family, sockaddr))
     if not run.addresses:
-        raise StepFailed(run.diagnosis("dns.not_found"), t("engine.resolve.none", run.lang, host=host))
+        raise StepFailed(run.diagnosis("dns.not_found"), m("engine.resolve.none", run.lang, host=host))
     ipv4 = [a[0] for f, a in run.addresses if f == socket.AF_INET]
     ipv6 = [a[0] for f, a in run.addresses if f == socket.AF_INET6]
     step.detail = ", ".join(a[0] for _f, a in run.addresses)
@@ -164,11 +168,11 @@ async def step_connect(run: CheckRun, step: Step) -> StepStatus:
         run.sockaddr = (family, sockaddr)
         run.prober.address = sockaddr[0]
         attempts.append({"address": sockaddr[0], "ok": True})
-        step.detail = t("engine.connect.ok", run.lang, address=sockaddr[0], port=run.target.port)
+        step.detail = m("engine.connect.ok", run.lang, address=sockaddr[0], port=run.target.port)
         step.facts = {"address": sockaddr[0], "attempts": attempts}
         return "ok"
     detail = "; ".join(f"{a['address']}: {a['error']}" for a in attempts)
-    raise StepFailed(detail=t("engine.connect.failed", run.lang, port=run.target.port,
+    raise StepFailed(detail=m("engine.connect.failed", run.lang, port=run.target.port,
                               attempts=detail),
                      facts={"attempts": attempts}, exception=_pick_connect_error(errors))
 
@@ -220,17 +224,17 @@ async def _untrusted(run: CheckRun, exc: ssl.SSLCertVerificationError,
     if conn is not None and pinned and fingerprint == normalise_fingerprint(pinned):
         run.conn = conn
         facts["pinned"] = True
-        detail = t("engine.tls.pinned", run.lang, fingerprint=fingerprint,
+        detail = m("engine.tls.pinned", run.lang, fingerprint=fingerprint,
                    summary=summary(facts, run.lang))
         return facts, "warn", detail
     if conn is not None:
         conn.abort()
     if pinned and fingerprint:
-        error = f"{error}; {t('engine.tls.pin_mismatch', run.lang)}"
+        error = join([error, m("engine.tls.pin_mismatch", run.lang)], "; ", run.lang)
     detail = error
     if fingerprint:
-        detail = t("engine.tls.failed", run.lang, error=error, summary=summary(facts, run.lang),
-                   fingerprint=t("tlsinfo.fingerprint", run.lang, fingerprint=fingerprint))
+        detail = m("engine.tls.failed", run.lang, error=error, summary=summary(facts, run.lang),
+                   fingerprint=m("tlsinfo.fingerprint", run.lang, fingerprint=fingerprint))
     raise StepFailed(detail=detail, facts=facts, exception=exc)
 
 
@@ -270,7 +274,7 @@ async def step_ehlo(run: CheckRun, step: Step) -> StepStatus:
             run.helo = "localhost"
     run.prober.helo_name = run.helo
     server, extensions = await _ehlo(run)
-    step.detail = t("engine.ehlo.ok", run.lang, server=server,
+    step.detail = m("engine.ehlo.ok", run.lang, server=server,
                     extensions=extension_summary(extensions))
     step.facts = {"helo": run.helo, **extension_facts(extensions)}
     return "ok"
@@ -281,7 +285,7 @@ async def step_starttls(run: CheckRun, step: Step) -> StepStatus:
     assert run.conn is not None
     if "STARTTLS" not in run.extensions:
         raise StepFailed(run.diagnosis("tls.starttls_unavailable"),
-                         t("engine.starttls.unavailable", run.lang,
+                         m("engine.starttls.unavailable", run.lang,
                            extensions=extension_summary(run.extensions)),
                          extension_facts(run.extensions))
     run.tls_context()  # a bad CA file fails here, before anything is sent
@@ -289,7 +293,7 @@ async def step_starttls(run: CheckRun, step: Step) -> StepStatus:
     facts, status, detail = await handshake(run, implicit=False)
     _server, extensions = await _ehlo(run)
     step.facts = {**facts, **extension_facts(extensions)}
-    step.detail = t("engine.starttls.ok", run.lang, summary=detail,
+    step.detail = m("engine.starttls.ok", run.lang, summary=detail,
                     extensions=extension_summary(extensions))
     return status
 

@@ -8,7 +8,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from ..i18n import register, t
+from ..i18n import m, register
 from .engine_common import StepFailed, StepFunction
 from .message import build_test_message, dot_stuff, message_bytes, needs_smtputf8, recipient
 from .model import Step, StepStatus, Suggestion
@@ -55,8 +55,8 @@ register({
               "({limit} bytes)",
     },
     "engine.data.queued": {
-        "fr": "{reply} (identifiant de file : {queue_id})",
-        "en": "{reply} (queue id: {queue_id})",
+        "fr": "{reply} (n° de file d'attente {queue_id})",
+        "en": "{reply} (queue id {queue_id})",
     },
     "engine.quit.closed": {
         "fr": "Le serveur a fermé la connexion sans répondre à QUIT",
@@ -136,12 +136,12 @@ async def step_auth(run: CheckRun, step: Step) -> StepStatus:
         if "STARTTLS" in run.extensions:
             run.result.suggestion = Suggestion(
                 target.port, "starttls",
-                t("probe.reason.use_starttls", run.lang, port=target.port))
+                m("probe.reason.use_starttls", run.lang, port=target.port))
         raise StepFailed(run.diagnosis("auth.insecure_refused"),
-                         t("engine.auth.insecure", run.lang))
+                         m("engine.auth.insecure", run.lang))
     if "AUTH" not in run.extensions:
         raise StepFailed(run.diagnosis("auth.unavailable"),
-                         t("engine.auth.unavailable", run.lang,
+                         m("engine.auth.unavailable", run.lang,
                            extensions=extension_summary(run.extensions)))
     offered = run.extensions["AUTH"].upper().split()
     usable = ["XOAUTH2"] if target.auth == "oauth2" else ["PLAIN", "LOGIN"]
@@ -149,11 +149,11 @@ async def step_auth(run: CheckRun, step: Step) -> StepStatus:
     step.facts = {"offered": offered}
     if not mechanisms:
         raise StepFailed(run.diagnosis("auth.mechanism_unsupported"),
-                         t("engine.auth.unsupported", run.lang, offered=" ".join(offered),
+                         m("engine.auth.unsupported", run.lang, offered=" ".join(offered),
                            usable=" ".join(usable)), step.facts)
     secret = target.password or ""
     if not secret:
-        raise StepFailed(run.diagnosis("config.invalid"), t("engine.auth.no_secret", run.lang))
+        raise StepFailed(run.diagnosis("config.invalid"), m("engine.auth.no_secret", run.lang))
 
     if target.auth == "oauth2":
         return await _xoauth2(run, step, conn, secret)
@@ -168,7 +168,7 @@ async def step_auth(run: CheckRun, step: Step) -> StepStatus:
     step.facts["mechanism"] = mechanism
     if reply.code != 235:
         raise ReplyError("AUTH", reply)
-    step.detail = t("engine.auth.ok", run.lang, mechanism=mechanism, username=target.username)
+    step.detail = m("engine.auth.ok", run.lang, mechanism=mechanism, username=target.username)
     return "ok"
 
 
@@ -178,7 +178,7 @@ async def _xoauth2(run: CheckRun, step: Step, conn: SmtpConnection, token: str) 
     step.facts["mechanism"] = "XOAUTH2"
     reply = await conn.command(f"AUTH XOAUTH2 {blob}")
     if reply.code == 235:
-        step.detail = t("engine.auth.ok", run.lang, mechanism="XOAUTH2", username=username)
+        step.detail = m("engine.auth.ok", run.lang, mechanism="XOAUTH2", username=username)
         return "ok"
     if reply.code != 334:
         raise ReplyError("AUTH", reply)
@@ -192,7 +192,7 @@ async def _xoauth2(run: CheckRun, step: Step, conn: SmtpConnection, token: str) 
     if diagnosis.code in ("unknown", "auth.invalid_credentials"):
         diagnosis = run.diagnosis("auth.oauth_failed")
     error_text = json.dumps(error, sort_keys=True) if isinstance(error, dict) else str(error)
-    raise StepFailed(diagnosis, t("engine.auth.oauth_error", run.lang, reply=str(final),
+    raise StepFailed(diagnosis, m("engine.auth.oauth_error", run.lang, reply=str(final),
                                   error=error_text), step.facts)
 
 
@@ -201,7 +201,7 @@ async def step_mail_from(run: CheckRun, step: Step) -> StepStatus:
     target, conn = run.target, run.conn
     assert conn is not None
     if not target.from_address:
-        raise StepFailed(run.diagnosis("config.invalid"), t("engine.mail.no_from", run.lang))
+        raise StepFailed(run.diagnosis("config.invalid"), m("engine.mail.no_from", run.lang))
     run.payload = message_bytes(build_test_message(target, run.lang))
     size = len(run.payload)
     limit_text = run.extensions.get("SIZE", "").split()
@@ -209,7 +209,7 @@ async def step_mail_from(run: CheckRun, step: Step) -> StepStatus:
     step.facts = {"message_size": size, "size_limit": limit or None}
     if limit and size > limit:
         raise StepFailed(run.diagnosis("message.too_large", size=size, limit=limit),
-                         t("engine.mail.too_large", run.lang, size=size, limit=limit),
+                         m("engine.mail.too_large", run.lang, size=size, limit=limit),
                          step.facts)
     params = f" SIZE={size}" if "SIZE" in run.extensions else ""
     if needs_smtputf8(target) and "SMTPUTF8" in run.extensions:
@@ -226,7 +226,7 @@ async def step_rcpt_to(run: CheckRun, step: Step) -> StepStatus:
     assert run.conn is not None
     to = recipient(run.target)
     if not to:
-        raise StepFailed(run.diagnosis("config.invalid"), t("engine.mail.no_to", run.lang))
+        raise StepFailed(run.diagnosis("config.invalid"), m("engine.mail.no_to", run.lang))
     reply = await run.conn.command(f"RCPT TO:<{to}>")
     if reply.code not in (250, 251):
         raise ReplyError("RCPT TO", reply)
@@ -249,7 +249,7 @@ async def step_data(run: CheckRun, step: Step) -> StepStatus:
     found = queue_id(reply)
     run.result.queue_id = found
     step.facts = {"queue_id": found, "message_size": len(run.payload)}
-    step.detail = (t("engine.data.queued", run.lang, reply=str(reply), queue_id=found)
+    step.detail = (m("engine.data.queued", run.lang, reply=str(reply), queue_id=found)
                    if found else str(reply))
     return "ok"
 
@@ -265,7 +265,7 @@ async def step_quit(run: CheckRun, step: Step) -> StepStatus:
     except (SmtpDisconnected, ConnectionError):
         # The message (if any) was already accepted: a server that hangs up
         # instead of saying goodbye is impolite, not broken.
-        step.detail = t("engine.quit.closed", run.lang)
+        step.detail = m("engine.quit.closed", run.lang)
         return "ok"
     step.detail = str(reply)
     return "ok" if reply.code == 221 else "warn"

@@ -1,20 +1,21 @@
 """Name the cause of an exception raised while talking to a server.
 
-Handles the OS (resolver, sockets), the ssl module, dnspython and aiosmtplib.
-Nothing heavy is imported here: ``ssl`` only when the exception could be one,
-aiosmtplib and dnspython only through ``sys.modules`` (if one of their
-exceptions exists, its module is already loaded).
+Handles what the engine can raise: the OS (resolver, sockets), the ssl module,
+dnspython and the engine's own SMTP client (:mod:`.smtpio`). Nothing heavy is
+imported here: ``ssl`` only when the exception could be one, the SMTP client
+only through ``sys.modules`` (if one of its exceptions exists, its module is
+already loaded), dnspython by the module name of the exception's class.
 """
 
 from __future__ import annotations
 
-import errno
 import socket
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .os_errors import errno_code
 from .reply_rules import Verdict, normalise
 
 
@@ -24,22 +25,8 @@ class ReplyError:
 
     code: int
     message: str
-    step: str | None = None
 
 
-_UNREACHABLE = {
-    errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN, errno.EHOSTDOWN,
-    errno.EADDRNOTAVAIL, errno.EACCES, errno.EPERM,
-}
-_DISCONNECTED = {errno.ECONNRESET, errno.EPIPE, errno.ECONNABORTED, errno.ENOTCONN}
-# getaddrinfo error numbers; EAI_NODATA and EAI_ADDRFAMILY are missing on some platforms.
-_DNS_NOT_FOUND = {
-    getattr(socket, name) for name in ("EAI_NONAME", "EAI_NODATA", "EAI_ADDRFAMILY")
-    if hasattr(socket, name)
-}
-_DNS_UNAVAILABLE = {
-    getattr(socket, name) for name in ("EAI_AGAIN", "EAI_FAIL") if hasattr(socket, name)
-}
 _UNTRUSTED_VERIFY_CODES = {2, 7, 18, 19, 20, 21, 24, 26, 27, 28}
 _WRONG_MODE_REASONS = (
     "WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG", "HTTP_REQUEST",
@@ -82,8 +69,9 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
             current = None
 
 
-def _smtp_errors() -> Any:
-    return sys.modules.get("aiosmtplib.errors")
+def _smtp_client() -> Any:
+    """The engine's SMTP client module, when loaded (its exceptions exist only then)."""
+    return sys.modules.get(f"{__package__}.smtpio")
 
 
 def exception_verdict(
@@ -109,22 +97,13 @@ def exception_verdict(
 def _specific(
     exc: BaseException, step: str, facts: Mapping[str, Any]
 ) -> Verdict | ReplyError | None:
-    errors = _smtp_errors()
-    if errors is not None and isinstance(exc, errors.SMTPException):
-        if isinstance(exc, errors.SMTPRecipientsRefused) and exc.recipients:
-            first = exc.recipients[0]
-            return ReplyError(first.code, first.message, "rcpt_to")
-        if isinstance(exc, errors.SMTPResponseException):
-            reply_step = "banner" if isinstance(exc, errors.SMTPConnectResponseError) else None
-            return ReplyError(exc.code, exc.message, reply_step)
-        if isinstance(exc, errors.SMTPNotSupported):
-            return _not_supported(exc.message, step)
-        return None
+    smtpio = _smtp_client()
+    if smtpio is not None and isinstance(exc, smtpio.ReplyError):
+        return ReplyError(exc.reply.code, "\n".join(exc.reply.lines))
+    code = errno_code(exc)
     if isinstance(exc, socket.gaierror):
-        if exc.errno in _DNS_NOT_FOUND:
-            return Verdict("dns.not_found")
-        if exc.errno in _DNS_UNAVAILABLE:
-            return Verdict("dns.unavailable")
+        if code is not None:
+            return Verdict(code)
         text = normalise(str(exc))
         if any(w in text for w in (" not known ", " no address ", " nodename ", " not found ")):
             return Verdict("dns.not_found")
@@ -136,11 +115,11 @@ def _specific(
 
         if isinstance(exc, ssl.SSLError):
             return _ssl(exc, ssl, step, facts)
-    if isinstance(exc, ConnectionRefusedError) or getattr(exc, "errno", None) == errno.ECONNREFUSED:
+    if isinstance(exc, ConnectionRefusedError) or code == "connect.refused":
         return Verdict("connect.refused")
-    if isinstance(exc, OSError) and exc.errno in _UNREACHABLE:
+    if code == "connect.unreachable":
         return Verdict("connect.unreachable")
-    if isinstance(exc, OSError) and exc.errno == errno.ETIMEDOUT:
+    if code == "connect.timeout":
         return _timeout(step, facts)
     name = type(exc).__name__.lower()
     if "protocolerror" in name or "protocolviolation" in name:
@@ -154,30 +133,11 @@ def _specific(
 
 
 def _generic(exc: BaseException, step: str, facts: Mapping[str, Any]) -> Verdict | None:
-    errors = _smtp_errors()
-    if errors is not None and isinstance(exc, errors.SMTPConnectTimeoutError):
-        if "ready message" in str(exc) or "greeting" in str(exc):
-            return _timeout("banner", facts)
-        return _timeout("connect", facts)
     if isinstance(exc, TimeoutError):  # also asyncio.TimeoutError, socket.timeout
         return _timeout(step, facts)
     if isinstance(exc, ConnectionAbortedError) and "taking longer" in str(exc):
         return _timeout(step, facts)  # asyncio's TLS handshake timeout
-    if errors is not None and isinstance(exc, errors.SMTPException):
-        text = normalise(exc.message if hasattr(exc, "message") else str(exc))
-        # aiosmtplib: "SMTP STARTTLS extension not supported by server." and "The SMTP
-        # AUTH extension is not supported by this server. Try connecting via TLS (or STARTTLS)."
-        if " auth extension " in text and " not supported " in text:
-            return Verdict("auth.unavailable", "starttls_first" if " starttls " in text else None)
-        if " starttls extension " in text and " not supported " in text:
-            return Verdict("tls.starttls_unavailable")
-        if " no suitable authentication " in text:
-            return Verdict("auth.mechanism_unsupported")
-    disconnected = (ConnectionError, EOFError)
-    if isinstance(exc, disconnected) or (
-        isinstance(exc, OSError) and exc.errno in _DISCONNECTED
-    ) or (errors is not None and isinstance(exc, (errors.SMTPServerDisconnected,
-                                                   errors.SMTPConnectError))):
+    if isinstance(exc, (ConnectionError, EOFError)) or errno_code(exc) == "smtp.disconnected":
         return _disconnected(step, facts)
     return None
 
@@ -201,17 +161,6 @@ def _disconnected(step: str, facts: Mapping[str, Any]) -> Verdict:
         if variant is not None:
             return Verdict("tls.wrong_mode", variant)
     return Verdict("smtp.disconnected")
-
-
-def _not_supported(message: str, step: str) -> Verdict:
-    text = normalise(message)
-    if " starttls " in text or step == "starttls":
-        return Verdict("tls.starttls_unavailable")
-    if " mechanism " in text or " method " in text:
-        return Verdict("auth.mechanism_unsupported")
-    if " auth " in text or step == "auth":
-        return Verdict("auth.unavailable")
-    return Verdict("unknown")
 
 
 def _ssl(exc: OSError, ssl: Any, step: str, facts: Mapping[str, Any]) -> Verdict | None:

@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from ..i18n import register, t
+from ..labels import security_label
 from .model import Target
 
 register({
@@ -36,11 +37,6 @@ register({
             "If you can read this, sending email works. No reply is needed.\n"
         ),
     },
-    "test_message.security.starttls": {"fr": "STARTTLS (chiffré)", "en": "STARTTLS (encrypted)"},
-    "test_message.security.implicit_tls": {
-        "fr": "SSL/TLS implicite (chiffré)", "en": "implicit SSL/TLS (encrypted)",
-    },
-    "test_message.security.none": {"fr": "sans chiffrement", "en": "no encryption"},
 })
 
 _LABEL_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
@@ -118,7 +114,7 @@ def build_test_message(target: Target, lang: str | None = None) -> EmailMessage:
         when=now.strftime("%Y-%m-%d %H:%M:%S %z"),
         host=target.host,
         port=target.port,
-        security=t(f"test_message.security.{target.security}", lang),
+        security=security_label(target.security, lang),
     ))
     return message
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 StepId = Literal[
     "resolve", "connect", "tls", "banner", "ehlo", "starttls", "auth",
@@ -46,11 +49,21 @@ def exit_code_for(status: StepStatus) -> int:
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """A named cause (contract code) with translated summary and hint."""
+    """A named cause (contract code) with its summary and hint.
+
+    The texts are messages (:class:`~comelin_tui.i18n.Msg`: a key and its
+    parameters) worded in the run's language; :meth:`render` words them in another.
+    """
 
     code: str
     summary: str
     hint: str
+
+    def render(self, lang: str | None = None) -> Diagnosis:
+        """The same diagnosis worded in *lang* (default: the current language)."""
+        from ..i18n import render
+
+        return Diagnosis(self.code, render(self.summary, lang), render(self.hint, lang))
 
     def to_json(self) -> dict[str, Any]:
         return {"code": self.code, "summary": self.summary, "hint": self.hint}
@@ -62,7 +75,12 @@ class Suggestion:
 
     port: int
     security: Security
-    reason: str
+    reason: str  # a message (key and parameters): what was verified
+
+    def render(self, lang: str | None = None) -> Suggestion:
+        from ..i18n import render
+
+        return Suggestion(self.port, self.security, render(self.reason, lang))
 
     def to_json(self) -> dict[str, Any]:
         return {"port": self.port, "security": self.security, "reason": self.reason}
@@ -75,6 +93,8 @@ class Step:
     id: StepId
     status: StepStatus = "running"
     duration_ms: int = 0
+    # What the step saw: a message (key and parameters, see Diagnosis) or the server's
+    # own words; views word it with i18n.render in the language they show.
     detail: str = ""
     transcript: list[str] = field(default_factory=list)
     diagnosis: Diagnosis | None = None
@@ -121,6 +141,20 @@ class Target:
     send: bool = True  # False: --no-send, stop after RCPT with RSET + QUIT
     language: str = "en"
     helo_name: str | None = None
+
+    @classmethod
+    def from_config(cls, config: Config, *, password: str | None, to_address: str = "",
+                    send: bool = True, language: str = "en") -> Target:
+        """The target for the saved settings (*config*), with this run's secret and recipient."""
+        smtp = config.smtp
+        return cls(
+            host=smtp.host, port=smtp.port, security=smtp.security, auth=smtp.auth,
+            username=smtp.username, password=password, from_address=smtp.from_address,
+            to_address=to_address, reply_to=smtp.reply_to, timeout=smtp.timeout,
+            ca_file=smtp.ca_file, pinned_fingerprint=smtp.pinned_fingerprint,
+            allow_insecure_auth=smtp.allow_insecure_auth, provider_id=config.provider,
+            send=send, language=language,
+        )
 
     def server_json(self) -> dict[str, Any]:
         return {"host": self.host, "port": self.port, "security": self.security}

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..i18n import register, t
+from ..i18n import m, register
+from ..labels import security_label
 from .model import Security, Suggestion, Target
 from .redact import Redactor
 from .smtpio import (
@@ -34,9 +35,6 @@ from .smtpio import (
 from .tlsinfo import CaFileError, client_context, fingerprint, normalise_fingerprint
 
 register({
-    "probe.security.starttls": {"fr": "STARTTLS", "en": "STARTTLS"},
-    "probe.security.implicit_tls": {"fr": "SSL/TLS implicite", "en": "implicit SSL/TLS"},
-    "probe.security.none": {"fr": "sans chiffrement", "en": "no encryption"},
     "probe.ok": {"fr": "EHLO accepté ; {extensions}", "en": "EHLO accepted; {extensions}"},
     "probe.no_starttls": {
         "fr": "STARTTLS n'est pas offert", "en": "STARTTLS is not offered",
@@ -99,11 +97,6 @@ class ProbeResult:
         }
 
 
-def security_label(security: str, lang: str | None = None) -> str:
-    """``STARTTLS``, ``implicit SSL/TLS``/``SSL/TLS implicite``, ``no encryption``..."""
-    return t(f"probe.security.{security}", lang)
-
-
 async def _connect(host: str, port: int) -> socket.socket:
     loop = asyncio.get_running_loop()
     infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM,
@@ -124,7 +117,7 @@ async def _upgrade(conn: SmtpConnection, host: str, ca_file: Path | None,
         await conn.start_tls(client_context(verify=False), host)
         der = conn.ssl_object.getpeercert(binary_form=True) if conn.ssl_object else None
         if not der or fingerprint(der) != pinned:
-            raise ssl.SSLError(t("probe.pin_mismatch", lang))
+            raise ssl.SSLError(m("probe.pin_mismatch", lang))
     else:
         await conn.start_tls(client_context(ca_file), host)
 
@@ -157,7 +150,7 @@ async def probe_one(
             extensions = parse_ehlo(await conn.expect(f"EHLO {helo_name}", 250))
             if candidate.security == "starttls":
                 if "STARTTLS" not in extensions:
-                    result.detail = t("probe.no_starttls", lang)
+                    result.detail = m("probe.no_starttls", lang)
                     result.extensions = extensions
                     return result
                 await conn.expect("STARTTLS", 220)
@@ -165,7 +158,7 @@ async def probe_one(
                 extensions = parse_ehlo(await conn.expect(f"EHLO {helo_name}", 250))
             result.ok = True
             result.extensions = extensions
-            result.detail = t("probe.ok", lang, extensions=extension_summary(extensions))
+            result.detail = m("probe.ok", lang, extensions=extension_summary(extensions))
             with contextlib.suppress(Exception):
                 await conn.command("QUIT")
     except CaFileError as exc:
@@ -254,11 +247,11 @@ def suggestion_for(result: ProbeResult, target: Target, lang: str | None = None)
     """A :class:`Suggestion` with the evidence in its reason."""
     port, security = result.candidate
     if is_wrong_mode(result, target):
-        reason = t("probe.reason.wrong_mode", lang, port=port,
+        reason = m("probe.reason.wrong_mode", lang, port=port,
                    security=security_label(security, lang),
                    configured=security_label(target.security, lang), evidence=result.detail)
     else:
-        reason = t("probe.reason.works", lang, port=port,
+        reason = m("probe.reason.works", lang, port=port,
                    security=security_label(security, lang), evidence=result.detail)
     return Suggestion(port=port, security=security, reason=reason)
 

@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from ..i18n import Msg
+
 REDACTED = "********"
 SENT, RECEIVED = "-> ", "<- "
 
@@ -81,7 +83,16 @@ class Redactor:
         self._after_challenge = False
 
     def scrub(self, text: str) -> str:
-        """*text* with every known secret replaced by ``********``."""
+        """*text* with every known secret replaced by ``********``.
+
+        A message (words as data) keeps its key: the secret is scrubbed from its
+        parameters, so it can still be worded in the other language.
+        """
+        if isinstance(text, Msg):
+            scrubbed = text.map_params(self.scrub)
+            if not any(secret in scrubbed for secret in self._secrets):
+                return scrubbed
+            text = str(scrubbed)  # never expected: the words themselves held it
         for secret in self._secrets:
             if secret in text:
                 text = text.replace(secret, REDACTED)

@@ -13,7 +13,7 @@ import shutil
 from typing import IO
 
 from .. import i18n
-from ..i18n import t
+from ..i18n import Msg, m, t
 from .model import Diagnosis, RunResult, Step, StepStatus, Suggestion
 from .probe import security_label
 
@@ -51,35 +51,47 @@ i18n.register({
         "fr": "Pour l'essayer : comelin-tui check --port {port} --security {security}",
         "en": "To try it: comelin-tui check --port {port} --security {security}",
     },
-    "render.result.ok": {
-        "fr": "Résultat : OK. Le serveur a accepté le message d'essai pour {to}.",
-        "en": "Result: OK. The server accepted the test message for {to}.",
+    "render.result": {"fr": "Résultat : {headline}", "en": "Result: {headline}"},
+    "outcome.ok": {
+        "fr": "RÉUSSI : le serveur a accepté le message d'essai pour {to}. "
+              "Vérifiez qu'il est arrivé.",
+        "en": "PASSED: the server accepted the test message for {to}. Check that it arrived.",
     },
-    "render.result.ok_queue": {
-        "fr": "Résultat : OK. Le serveur a accepté le message d'essai pour {to} "
-              "(numéro de file : {queue_id}).",
-        "en": "Result: OK. The server accepted the test message for {to} (queue id {queue_id}).",
+    "outcome.ok_queue": {
+        "fr": "RÉUSSI : le serveur a accepté le message d'essai pour {to} "
+              "(n° de file d'attente {queue_id}). Vérifiez qu'il est arrivé.",
+        "en": "PASSED: the server accepted the test message for {to} (queue id {queue_id}). "
+              "Check that it arrived.",
     },
-    "render.result.ok_no_send": {
-        "fr": "Résultat : OK. Le serveur accepte l'expéditeur et le destinataire "
+    "outcome.ok_no_send": {
+        "fr": "RÉUSSI : le serveur accepte l'expéditeur et le destinataire "
               "(rien n'a été envoyé : --no-send).",
-        "en": "Result: OK. The server accepts the sender and the recipient "
+        "en": "PASSED: the server accepts the sender and the recipient "
               "(nothing was sent: --no-send).",
     },
-    "render.result.warn": {
-        "fr": "Résultat : AVERTISSEMENT. Le courriel part, mais un point mérite attention.",
-        "en": "Result: WARNING. Mail goes out, but something needs attention.",
+    "outcome.warn": {
+        "fr": "RÉUSSI avec un avertissement : le message pour {to} est parti, mais un point "
+              "mérite attention.",
+        "en": "PASSED with a warning: the message for {to} went out, but something needs "
+              "attention.",
     },
-    "render.result.fail": {
-        "fr": "Résultat : ÉCHEC. Le message d'essai n'a pas pu être envoyé.",
-        "en": "Result: FAILED. The test message could not be sent.",
+    "outcome.warn_no_send": {
+        "fr": "RÉUSSI avec un avertissement : rien n'a été envoyé (--no-send), et un point "
+              "mérite attention.",
+        "en": "PASSED with a warning: nothing was sent (--no-send), and something needs "
+              "attention.",
     },
-    "render.result.fail_no_send": {
-        "fr": "Résultat : ÉCHEC. Le serveur refuse la session d'essai.",
-        "en": "Result: FAILED. The server refuses the test session.",
+    "outcome.fail": {
+        "fr": "ÉCHEC à l'étape « {step} » : le message d'essai n'a pas pu être envoyé.",
+        "en": "FAILED at the step \"{step}\": the test message could not be sent.",
+    },
+    "outcome.fail_no_send": {
+        "fr": "ÉCHEC à l'étape « {step} » : le serveur refuse la session d'essai.",
+        "en": "FAILED at the step \"{step}\": the server refuses the test session.",
     },
     "render.transcript": {
-        "fr": "Échange avec le serveur :", "en": "Conversation with the server:",
+        "fr": "Échange avec le serveur :",
+        "en": "Transcript of the conversation with the server:",
     },
 })
 
@@ -145,21 +157,27 @@ def format_suggestion(suggestion: Suggestion, lang: str | None = None) -> list[s
     ]
 
 
+def outcome_headline(result: RunResult, lang: str | None = None) -> Msg:
+    """The verdict of a finished run, in the same words in every view."""
+    status, target = result.status, result.target
+    if status == "fail":
+        failed = next((s for s in result.steps if s.status == "fail"), None)
+        key = "outcome.fail" if target.send else "outcome.fail_no_send"
+        return m(key, lang, step=m(f"render.step.{failed.id}", lang) if failed else "?")
+    if status == "warn":
+        return m("outcome.warn" if target.send else "outcome.warn_no_send", lang,
+                 to=target.to_address)
+    if not target.send:
+        return m("outcome.ok_no_send", lang)
+    if result.queue_id:
+        return m("outcome.ok_queue", lang, to=target.to_address, queue_id=result.queue_id)
+    return m("outcome.ok", lang, to=target.to_address)
+
+
 def format_outcome(result: RunResult, lang: str | None = None, *, color: bool = False) -> list[str]:
     """What follows the step lines: result line, diagnosis and hint, suggestion."""
     status = result.status
-    target = result.target
-    if status == "fail":
-        key = "render.result.fail" if target.send else "render.result.fail_no_send"
-        headline = t(key, lang)
-    elif status == "warn":
-        headline = t("render.result.warn", lang)
-    elif not target.send:
-        headline = t("render.result.ok_no_send", lang)
-    elif result.queue_id:
-        headline = t("render.result.ok_queue", lang, to=target.to_address, queue_id=result.queue_id)
-    else:
-        headline = t("render.result.ok", lang, to=target.to_address)
+    headline = t("render.result", lang, headline=outcome_headline(result, lang))
     lines = ["", paint(headline, status, color)]
     shown: set[str] = set()
     diagnoses = [result.diagnosis] if result.diagnosis else []

@@ -5,6 +5,10 @@ several lines ("535-5.7.8 Username and Password not accepted. Learn more at" /
 "535 5.7.8  https://support.google.com/..."). The reply is flattened to
 lowercase ASCII words (accents, punctuation and per-line codes dropped) and
 matched against several alternatives per meaning, never one exact sentence.
+
+The decision is :data:`REPLY_RULES`, an ordered table of named rules (a
+predicate over the reply, the step and the engine's facts, and the verdict):
+the first rule that holds decides, so the table's order is the precedence.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import binascii
 import json
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -203,13 +207,24 @@ def family_of_reply(text: str, subject: tuple[int, int] | None) -> str | None:
 
 
 def family_of_provider(provider_id: str | None) -> str | None:
-    """The family of a catalogue provider id ("google-workspace" -> "google")."""
-    pid = (provider_id or "").lower()
-    if any(word in pid for word in ("google", "gmail")):
-        return "google"
-    if any(word in pid for word in ("microsoft", "office", "outlook", "365", "exchange", "hotmail")):
-        return "microsoft"
-    return None
+    """The family the catalogue gives a provider id (``Provider.family``), or None.
+
+    Ids the catalogue does not know count as "custom", as everywhere else
+    (``get_provider``): they have no family, and the reply's own words
+    (:func:`family_of_reply`) still name Google or Microsoft. The catalogue is
+    imported on the first call with an id, not with this module.
+    """
+    if not isinstance(provider_id, str) or not provider_id.strip():
+        return None
+    try:
+        from ..providers import get_provider
+    except ImportError:
+        return None
+    try:
+        family = getattr(get_provider(provider_id), "family", None)
+    except Exception:  # noqa: BLE001 - a catalogue problem must not hide the diagnosis
+        return None
+    return family if isinstance(family, str) else None
 
 
 def oauth_error_status(message: str) -> str | None:
@@ -252,129 +267,223 @@ def reply_verdict(
     step: str, code: int | None, message: str, facts: Mapping[str, Any] | None = None
 ) -> Verdict:
     """The diagnosis for a server reply (code may be None when only words are known)."""
-    facts = facts or {}
-    message = (message or "")[:MAX_REPLY_CHARS]
-    if code is None:
-        code = reply_code_in(message)
-    enh = enhanced_status(message)
-    if enh is not None and code is not None and 200 <= code <= 599 and enh[0] != code // 100:
-        enh = None  # an x.y.z that disagrees with the reply code is not a status code
-    text = normalise(message)
-    subject = (enh[1], enh[2]) if enh else None
-    verdict = _decide(step, code, enh, subject, text, message, facts)
-    verdict.family = verdict.family or family_of_reply(text, subject)
+    seen = SeenReply.of(step, code, message, facts)
+    verdict = reply_rule(seen).verdict(seen)
+    verdict.family = verdict.family or family_of_reply(seen.text, seen.subject)
     return verdict
 
 
-def _decide(
-    step: str,
-    code: int | None,
-    enh: tuple[int, int, int] | None,
-    subject: tuple[int, int] | None,
-    text: str,
-    message: str,
-    facts: Mapping[str, Any],
-) -> Verdict:
-    if code is not None and not 200 <= code <= 599:
-        return Verdict("smtp.protocol_error")
-    cls = code // 100 if code is not None else (enh[0] if enh else None)
-    oauth = oauth_context(facts)
+class SeenReply:
+    """One failed step's reply as the rules read it: code, class, x.y.z, words, facts."""
 
+    __slots__ = ("_found", "cls", "code", "enh", "facts", "message", "oauth", "step", "subject",
+                 "text")
+
+    def __init__(self, step: str, code: int | None, enh: tuple[int, int, int] | None,
+                 message: str, facts: Mapping[str, Any]) -> None:
+        self.step = step
+        self.code = code
+        self.enh = enh
+        self.subject = (enh[1], enh[2]) if enh else None
+        self.cls = code // 100 if code is not None else (enh[0] if enh else None)
+        self.message = message
+        self.text = normalise(message)
+        self.facts = facts
+        self.oauth = oauth_context(facts)
+        self._found: dict[re.Pattern[str], bool] = {}
+
+    @classmethod
+    def of(cls, step: str, code: int | None, message: str,
+           facts: Mapping[str, Any] | None = None) -> SeenReply:
+        """Read a raw reply: its code (from the text when not given) and enhanced status."""
+        message = (message or "")[:MAX_REPLY_CHARS]
+        if code is None:
+            code = reply_code_in(message)
+        enh = enhanced_status(message)
+        if enh is not None and code is not None and 200 <= code <= 599 and enh[0] != code // 100:
+            enh = None  # an x.y.z that disagrees with the reply code is not a status code
+        return cls(step, code, enh, message, facts or {})
+
+    def says(self, words: re.Pattern[str]) -> bool:
+        """Whether the reply's words match (each pattern searched once per reply)."""
+        found = self._found.get(words)
+        if found is None:
+            found = self._found[words] = words.search(self.text) is not None
+        return found
+
+
+@dataclass(frozen=True)
+class ReplyRule:
+    """A named rule: when *when* holds for a reply, the verdict is *code* (and refinements).
+
+    *variant* may be a function of the reply (the situation it reveals), and
+    *params* what the reply adds to the texts.
+    """
+
+    name: str
+    when: Callable[[SeenReply], bool]
+    code: str
+    variant: str | Callable[[SeenReply], str | None] | None = None
+    family: str | None = None
+    params: Callable[[SeenReply], dict[str, Any]] | None = None
+
+    def verdict(self, seen: SeenReply) -> Verdict:
+        """A fresh verdict (the caller may still add the family the reply reveals)."""
+        variant = self.variant(seen) if callable(self.variant) else self.variant
+        params = self.params(seen) if self.params is not None else {}
+        return Verdict(self.code, variant, self.family, params)
+
+
+def _challenge(r: SeenReply) -> bool:
     # XOAUTH2 failures come as a 334 challenge carrying base64 JSON.
-    if code == 334 or (step == "auth" and code is None and oauth_error_status(message)):
-        status = oauth_error_status(message)
-        if status is not None or oauth:
-            return Verdict("auth.oauth_failed", params={"status": status} if status else {})
-        return Verdict("unknown")
-    if cls in (2, 3):
-        return Verdict("unknown")
+    return r.code == 334 or (
+        r.step == "auth" and r.code is None and oauth_error_status(r.message) is not None
+    )
 
-    # Login policies, decided by the reply itself (a 5.7.139 is Microsoft whatever the settings).
-    if subject == (7, 139) or SMTP_AUTH_DISABLED.search(text):
-        if BASIC_AUTH_OFF.search(text):
-            return Verdict("auth.basic_auth_retired", family="microsoft")
-        if CREDENTIALS_WRONG.search(text) and not SMTP_AUTH_DISABLED.search(text):
-            return Verdict("auth.invalid_credentials", family="microsoft")
-        return Verdict("auth.smtp_auth_disabled", _microsoft_variant(text), "microsoft")
-    if subject == (7, 30) or BASIC_AUTH_OFF.search(text):
-        return Verdict("auth.basic_auth_retired")
-    if AUTH_RATE.search(text) and (step == "auth" or cls == 4):
-        return Verdict("auth.rate_limited")
-    if oauth and step == "auth" and cls in (4, 5):
-        return Verdict("auth.oauth_failed")
-    if OAUTH_WORDS.search(text) and (step == "auth" or code in (530, 534, 535)):
-        return Verdict("auth.oauth_failed")
-    if APP_PASSWORD.search(text):
-        return Verdict("auth.app_password_required")
-    if code == 534 or (subject == (7, 9) and step == "auth"):
-        if TOO_WEAK.search(text) and not GOOGLE.search(text):
-            return Verdict("auth.mechanism_unsupported")
-        return Verdict("auth.app_password_required")
-    if code == 538 or TLS_FIRST.search(text):
-        if step in _BEFORE_LOGIN:
-            return Verdict("auth.unavailable", "starttls_first")
-        return Verdict("sender.not_authenticated", "starttls_first")
 
-    # Greeting: the server refuses the whole session.
-    if step in _GREETING or (code == 421 and not RATE.search(text)):
-        if code == 432 or (cls == 4 and RATE.search(text)):
-            return Verdict("rate.limited")
-        return Verdict("smtp.service_unavailable", "blocklist" if BLOCKLIST.search(text) else None)
-    if code == 421:
-        return Verdict("rate.limited")
+def _oauth_status(r: SeenReply) -> dict[str, Any]:
+    status = oauth_error_status(r.message)
+    return {"status": status} if status else {}
 
-    # Envelope: who may send, to whom.
-    if subject in _DMARC_SUBJECTS:
-        return Verdict("sender.rejected", "dmarc")
-    if subject == (7, 60) or SEND_AS.search(text):
-        return Verdict("sender.send_as_denied")
-    if subject == (7, 57) or code == 530 or NOT_AUTHENTICATED.search(text):
-        return Verdict("sender.not_authenticated")
-    if subject in ((7, 54), (7, 68)) or RELAY.search(text):
-        return Verdict("relay.denied")
-    if BLOCKLIST.search(text) and cls == 5:
-        return Verdict("smtp.service_unavailable", "blocklist")
 
-    # Size and limits.
-    if subject == (2, 2) or MAILBOX_FULL.search(text):
-        recipient_side = step == "rcpt_to" or " recipient " in text or " destinataire " in text
-        return Verdict("mailbox.full", "recipient" if recipient_side else None)
-    if subject in ((3, 4), (2, 3)) or TOO_LARGE.search(text) or (
-        code == 552 and step == "data" and subject is None
-    ):
-        return Verdict("message.too_large")
-    if (enh is not None and enh[0] == 5 and subject == (4, 5)) or QUOTA.search(text) or (
-        subject == (2, 0) and " quota" in text
-    ):
-        return Verdict("quota.exceeded")
-    if code == 432 or (
-        cls == 4 and (RATE.search(text) or subject == (2, 1) or (
-            code == 450 and subject is not None and subject[0] == 7 and not REJECTED.search(text)
+def _microsoft_policy(r: SeenReply) -> bool:
+    # A 5.7.139 is Microsoft's, whatever the settings say.
+    return r.subject == (7, 139) or r.says(SMTP_AUTH_DISABLED)
+
+
+def _code_534(r: SeenReply) -> bool:
+    return r.code == 534 or (r.subject == (7, 9) and r.step == "auth")
+
+
+def _tls_first(r: SeenReply) -> bool:
+    return r.code == 538 or r.says(TLS_FIRST)
+
+
+def _session_refused(r: SeenReply) -> bool:
+    return r.step in _GREETING or (r.code == 421 and not r.says(RATE))
+
+
+def _recipient_side(r: SeenReply) -> str | None:
+    side = r.step == "rcpt_to" or " recipient " in r.text or " destinataire " in r.text
+    return "recipient" if side else None
+
+
+def _too_large(r: SeenReply) -> bool:
+    return r.subject in ((3, 4), (2, 3)) or r.says(TOO_LARGE) or (
+        r.code == 552 and r.step == "data" and r.subject is None
+    )
+
+
+def _quota(r: SeenReply) -> bool:
+    return (r.enh is not None and r.enh[0] == 5 and r.subject == (4, 5)) or r.says(QUOTA) or (
+        r.subject == (2, 0) and " quota" in r.text
+    )
+
+
+def _rate(r: SeenReply) -> bool:
+    return r.code == 432 or (
+        r.cls == 4 and (r.says(RATE) or r.subject == (2, 1) or (
+            r.code == 450 and r.subject is not None and r.subject[0] == 7
+            and not r.says(REJECTED)
         ))
-    ):
-        return Verdict("rate.limited")
-    if DMARC.search(text) and cls == 5:
-        return Verdict("sender.rejected", "dmarc")
+    )
 
+
+# The precedence of the reply rules: evaluated in this order, the first that holds
+# decides. Login policies come first (they explain a refusal at any step), then the
+# greeting, the envelope, sizes and limits, and last what is left, by step.
+REPLY_RULES: tuple[ReplyRule, ...] = (
+    ReplyRule("not-an-smtp-code", lambda r: r.code is not None and not 200 <= r.code <= 599,
+              "smtp.protocol_error"),
+    ReplyRule("oauth-challenge",
+              lambda r: _challenge(r) and (oauth_error_status(r.message) is not None or r.oauth),
+              "auth.oauth_failed", params=_oauth_status),
+    ReplyRule("other-challenge", _challenge, "unknown"),
+    ReplyRule("positive-reply", lambda r: r.cls in (2, 3), "unknown"),
+    # Login policies, decided by the reply itself.
+    ReplyRule("microsoft-basic-auth-retired",
+              lambda r: _microsoft_policy(r) and r.says(BASIC_AUTH_OFF),
+              "auth.basic_auth_retired", family="microsoft"),
+    ReplyRule("microsoft-credentials",
+              lambda r: _microsoft_policy(r) and r.says(CREDENTIALS_WRONG)
+              and not r.says(SMTP_AUTH_DISABLED),
+              "auth.invalid_credentials", family="microsoft"),
+    ReplyRule("microsoft-smtp-auth-disabled", _microsoft_policy, "auth.smtp_auth_disabled",
+              lambda r: _microsoft_variant(r.text), "microsoft"),
+    ReplyRule("basic-auth-retired", lambda r: r.subject == (7, 30) or r.says(BASIC_AUTH_OFF),
+              "auth.basic_auth_retired"),
+    ReplyRule("login-rate-limited",
+              lambda r: r.says(AUTH_RATE) and (r.step == "auth" or r.cls == 4),
+              "auth.rate_limited"),
+    ReplyRule("oauth-login-refused", lambda r: r.oauth and r.step == "auth" and r.cls in (4, 5),
+              "auth.oauth_failed"),
+    ReplyRule("oauth-words",
+              lambda r: r.says(OAUTH_WORDS) and (r.step == "auth" or r.code in (530, 534, 535)),
+              "auth.oauth_failed"),
+    ReplyRule("app-password-words", lambda r: r.says(APP_PASSWORD),
+              "auth.app_password_required"),
+    ReplyRule("mechanism-too-weak",
+              lambda r: _code_534(r) and r.says(TOO_WEAK) and not r.says(GOOGLE),
+              "auth.mechanism_unsupported"),
+    ReplyRule("app-password-534", _code_534, "auth.app_password_required"),
+    ReplyRule("tls-first-before-login", lambda r: _tls_first(r) and r.step in _BEFORE_LOGIN,
+              "auth.unavailable", "starttls_first"),
+    ReplyRule("tls-first-after-login", _tls_first, "sender.not_authenticated", "starttls_first"),
+    # Greeting: the server refuses the whole session.
+    ReplyRule("session-rate-limited",
+              lambda r: _session_refused(r) and (r.code == 432 or (r.cls == 4 and r.says(RATE))),
+              "rate.limited"),
+    ReplyRule("session-refused", _session_refused, "smtp.service_unavailable",
+              lambda r: "blocklist" if r.says(BLOCKLIST) else None),
+    ReplyRule("closing-421", lambda r: r.code == 421, "rate.limited"),
+    # Envelope: who may send, to whom.
+    ReplyRule("dmarc-status", lambda r: r.subject in _DMARC_SUBJECTS, "sender.rejected", "dmarc"),
+    ReplyRule("send-as-denied", lambda r: r.subject == (7, 60) or r.says(SEND_AS),
+              "sender.send_as_denied"),
+    ReplyRule("not-authenticated",
+              lambda r: r.subject == (7, 57) or r.code == 530 or r.says(NOT_AUTHENTICATED),
+              "sender.not_authenticated"),
+    ReplyRule("relay-denied", lambda r: r.subject in ((7, 54), (7, 68)) or r.says(RELAY),
+              "relay.denied"),
+    ReplyRule("blocklisted", lambda r: r.says(BLOCKLIST) and r.cls == 5,
+              "smtp.service_unavailable", "blocklist"),
+    # Size and limits.
+    ReplyRule("mailbox-full", lambda r: r.subject == (2, 2) or r.says(MAILBOX_FULL),
+              "mailbox.full", _recipient_side),
+    ReplyRule("message-too-large", _too_large, "message.too_large"),
+    ReplyRule("quota-exceeded", _quota, "quota.exceeded"),
+    ReplyRule("rate-limited", _rate, "rate.limited"),
+    ReplyRule("dmarc-words", lambda r: r.says(DMARC) and r.cls == 5, "sender.rejected", "dmarc"),
     # What is left, by the step it happened at.
-    if step == "auth":
-        if code == 504 or MECHANISM_UNSUPPORTED.search(text):
-            return Verdict("auth.mechanism_unsupported")
-        if code in (500, 502, 503) or AUTH_NOT_AVAILABLE.search(text):
-            return Verdict("auth.unavailable")
-        if cls == 5 or (cls is None and CREDENTIALS_WRONG.search(text)):
-            return Verdict("auth.invalid_credentials")
-        return Verdict("unknown")
-    if code == 535 or (code is None and CREDENTIALS_WRONG.search(text)):
-        return Verdict("auth.invalid_credentials")
-    if step == "starttls" and cls in (4, 5):
-        return Verdict("tls.starttls_unavailable")
-    if step == "mail_from" and cls == 5:
-        return Verdict("sender.rejected")
-    if step == "rcpt_to" and cls == 5:
-        return Verdict("recipient.rejected")
-    if cls == 5 and step in ("rcpt_to", "data") and (
-        subject in _RECIPIENT_SUBJECTS or UNKNOWN_USER.search(text)
-    ):
-        return Verdict("recipient.rejected")
-    return Verdict("unknown")
+    ReplyRule("auth-mechanism-refused",
+              lambda r: r.step == "auth" and (r.code == 504 or r.says(MECHANISM_UNSUPPORTED)),
+              "auth.mechanism_unsupported"),
+    ReplyRule("auth-not-offered",
+              lambda r: r.step == "auth" and (r.code in (500, 502, 503)
+                                              or r.says(AUTH_NOT_AVAILABLE)),
+              "auth.unavailable"),
+    ReplyRule("auth-refused",
+              lambda r: r.step == "auth" and (
+                  r.cls == 5 or (r.cls is None and r.says(CREDENTIALS_WRONG))),
+              "auth.invalid_credentials"),
+    ReplyRule("auth-other", lambda r: r.step == "auth", "unknown"),
+    ReplyRule("credentials-refused",
+              lambda r: r.code == 535 or (r.code is None and r.says(CREDENTIALS_WRONG)),
+              "auth.invalid_credentials"),
+    ReplyRule("starttls-refused", lambda r: r.step == "starttls" and r.cls in (4, 5),
+              "tls.starttls_unavailable"),
+    ReplyRule("sender-refused", lambda r: r.step == "mail_from" and r.cls == 5,
+              "sender.rejected"),
+    ReplyRule("recipient-refused", lambda r: r.step == "rcpt_to" and r.cls == 5,
+              "recipient.rejected"),
+    ReplyRule("recipient-unknown",
+              lambda r: r.cls == 5 and r.step in ("rcpt_to", "data") and (
+                  r.subject in _RECIPIENT_SUBJECTS or r.says(UNKNOWN_USER)),
+              "recipient.rejected"),
+    ReplyRule("nothing-known", lambda r: True, "unknown"),
+)
+
+
+def reply_rule(seen: SeenReply) -> ReplyRule:
+    """The first rule of :data:`REPLY_RULES` that holds for *seen* (the last always does)."""
+    return next(rule for rule in REPLY_RULES if rule.when(seen))

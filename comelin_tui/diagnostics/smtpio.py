@@ -23,7 +23,7 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..i18n import register, t
+from ..i18n import m, register
 from .redact import Redactor, sanitize_text
 
 MAX_LINE = 2048
@@ -345,22 +345,22 @@ def describe_error(exc: BaseException, timeout: float, lang: str | None = None) 
     if isinstance(exc, SmtpProtocolError):
         limits = {"line_too_long": MAX_LINE, "too_many_lines": MAX_REPLY_LINES,
                   "reply_too_big": MAX_REPLY_BYTES}
-        return t(f"smtpio.{exc.reason}", lang, excerpt=exc.excerpt,
+        return m(f"smtpio.{exc.reason}", lang, excerpt=exc.excerpt,
                  limit=limits.get(exc.reason, ""))
     if isinstance(exc, SmtpDisconnected | asyncio.IncompleteReadError | BrokenPipeError):
-        return t("smtpio.disconnected", lang)
+        return m("smtpio.disconnected", lang)
     if isinstance(exc, TimeoutError):
-        return t("smtpio.timeout", lang, seconds=f"{round(timeout, 1):g}")
+        return m("smtpio.timeout", lang, seconds=f"{round(timeout, 1):g}")
     if isinstance(exc, ConnectionRefusedError):
-        return t("smtpio.refused", lang)
+        return m("smtpio.refused", lang)
     if isinstance(exc, ssl.SSLCertVerificationError):
         return sanitize_text(str(exc.verify_message or exc))
     if isinstance(exc, ssl.SSLError):
         # An SSLError built in Python (not by OpenSSL) has no ``reason`` attribute.
         reason = getattr(exc, "reason", None) or exc
-        return t("smtpio.tls_failed", lang, reason=sanitize_text(str(reason)))
+        return m("smtpio.tls_failed", lang, reason=sanitize_text(str(reason)))
     if isinstance(exc, ConnectionError):
-        return t("smtpio.disconnected", lang)
+        return m("smtpio.disconnected", lang)
     if isinstance(exc, OSError):
         return sanitize_text(exc.strerror or str(exc) or type(exc).__name__)
     return sanitize_text(f"{type(exc).__name__}: {exc}")

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ..diagnostics.model import Diagnosis, Step, StepId
-from ..i18n import t
+from ..i18n import join, m
 from .deliverability_text import register_texts
 from .dns import UNAVAILABLE_STATUSES, DnsClient, Lookup, check_lifetime, normalise_domain
 from .messages import lookup_message
@@ -44,11 +44,6 @@ DKIM_SELECTORS: dict[str, tuple[str, ...]] = {
     "microsoft365": ("selector1", "selector2"),
     "microsoft365-relay": ("selector1", "selector2"),
 }
-# Provider id -> key of its DKIM set-up hint (where to click at the provider).
-DKIM_HINTS: dict[str, str] = {
-    "google-workspace": "google", "google-smtp-relay": "google",
-    "microsoft365": "microsoft", "microsoft365-relay": "microsoft",
-}
 
 OnStep = Callable[[Step], None]
 # (status, detail, diagnosis, facts) of one finished step.
@@ -57,7 +52,7 @@ CheckResult = tuple[str, str, Diagnosis | None, dict[str, Any]]
 
 def _diagnosis(code: str, lang: str | None, **params: Any) -> Diagnosis:
     key = "discovery." + code.replace(".", "_")
-    return Diagnosis(code, t(key + ".summary", lang, **params), t(key + ".hint", lang, **params))
+    return Diagnosis(code, m(key + ".summary", lang, **params), m(key + ".hint", lang, **params))
 
 
 def _unavailable(lookup: Lookup, lang: str | None, what: str) -> tuple[str, Diagnosis]:
@@ -71,6 +66,14 @@ def _provider_name(provider_id: str | None, lang: str | None) -> str:
     from ..providers import get_provider
 
     return get_provider(provider_id).display_name(lang)
+
+
+def _provider_family(provider_id: str | None) -> str | None:
+    if not provider_id:
+        return None
+    from ..providers import get_provider
+
+    return get_provider(provider_id).family
 
 
 async def deliverability_steps(
@@ -133,7 +136,7 @@ async def _check_mx(client: DnsClient, domain: str, lang: str | None) -> CheckRe
     hosts = [host for _pref, host in records if host]
     if not hosts:
         key = "null" if records else "none"
-        return ("warn", t(f"discovery.mx_step.{key}", lang, domain=domain),
+        return ("warn", m(f"discovery.mx_step.{key}", lang, domain=domain),
                 _diagnosis("dns.mx_missing", lang, domain=domain), {})
     detail = ", ".join(f"{host} ({pref})" for pref, host in records if host)
     return "ok", detail, None, {"hosts": hosts}
@@ -143,7 +146,7 @@ async def _check_spf(client: DnsClient, domain: str, provider_id: str | None,
                      smtp_host: str | None, lang: str | None) -> CheckResult:
     lookup = await client.query(domain, "TXT")
     expected = SPF_INCLUDES.get(provider_id or "")
-    example = f"v=spf1 include:{expected} ~all" if expected else t("discovery.spf_example", lang)
+    example = f"v=spf1 include:{expected} ~all" if expected else m("discovery.spf_example", lang)
     if lookup.status in UNAVAILABLE_STATUSES:
         detail, diagnosis = _unavailable(lookup, lang, "SPF")
         return "warn", detail, diagnosis, {}
@@ -152,7 +155,7 @@ async def _check_spf(client: DnsClient, domain: str, provider_id: str | None,
                 _diagnosis("dns.not_found", lang, domain=domain), {})
     records = spf_records(lookup)
     if not records:
-        return ("warn", t("discovery.spf_step.none", lang, domain=domain),
+        return ("warn", m("discovery.spf_step.none", lang, domain=domain),
                 _diagnosis("dns.spf_missing", lang, domain=domain, example=example), {})
     if len(records) > 1:
         return ("warn", " | ".join(records),
@@ -164,7 +167,7 @@ async def _check_spf(client: DnsClient, domain: str, provider_id: str | None,
                              "includes": analysis.includes}
     # Past the limit the walk stops early, so the count is a lower bound.
     count = f"{analysis.lookups}+" if analysis.truncated else str(analysis.lookups)
-    notes: list[str] = [t("discovery.spf_step.lookups", lang, count=count, limit=MAX_LOOKUPS)]
+    notes: list[str] = [m("discovery.spf_step.lookups", lang, count=count, limit=MAX_LOOKUPS)]
     problems: list[Diagnosis] = []
     if analysis.loop:
         problems.append(_diagnosis("dns.spf_loop", lang, chain=" -> ".join(analysis.loop)))
@@ -174,7 +177,7 @@ async def _check_spf(client: DnsClient, domain: str, provider_id: str | None,
     for target in analysis.missing_includes:
         problems.append(_diagnosis("dns.spf_include_missing", lang, target=target))
     if analysis.unreadable_includes:
-        notes.append(t("discovery.spf_step.unreadable", lang,
+        notes.append(m("discovery.spf_step.unreadable", lang,
                        names=", ".join(analysis.unreadable_includes)))
 
     if expected:
@@ -192,15 +195,15 @@ async def _check_spf(client: DnsClient, domain: str, provider_id: str | None,
                                        addresses=shown, domain=domain,
                                        term=f"ip{first.version}:{first}"))
         elif not addresses:
-            notes.append(t("discovery.spf_step.relay_unknown", lang, host=smtp_host))
+            notes.append(m("discovery.spf_step.relay_unknown", lang, host=smtp_host))
     else:
-        notes.append(t("discovery.spf_step.provider_unknown", lang))
+        notes.append(m("discovery.spf_step.provider_unknown", lang))
 
-    detail = "; ".join([records[0], *notes])
+    detail = join([records[0], *notes], "; ", lang)
     if problems:
         facts["problems"] = [p.code for p in problems]
         extra = [p.summary for p in problems[1:]]
-        return "warn", "; ".join([detail, *extra]), problems[0], facts
+        return "warn", join([detail, *extra], "; ", lang), problems[0], facts
     return "ok", detail, None, facts
 
 
@@ -217,7 +220,7 @@ async def _check_dkim(client: DnsClient, domain: str, provider_id: str | None,
                       lang: str | None) -> CheckResult:
     selectors = DKIM_SELECTORS.get(provider_id or "")
     if not selectors:
-        return "skipped", t("discovery.dkim_step.unknown", lang), None, {}
+        return "skipped", m("discovery.dkim_step.unknown", lang), None, {}
     names = [f"{selector}._domainkey.{domain}" for selector in selectors]
     # Microsoft publishes CNAMEs to its own zone, Google a TXT key: accept either.
     lookups = await asyncio.gather(
@@ -235,11 +238,11 @@ async def _check_dkim(client: DnsClient, domain: str, provider_id: str | None,
             missing.append(name)
     facts = {"selectors": list(selectors), "found": found, "missing": missing}
     if missing:
-        hint_key = DKIM_HINTS.get(provider_id or "", "generic")
+        hint_key = _provider_family(provider_id) or "generic"  # where to click at the provider
         diagnosis = _diagnosis(f"dns.dkim_missing_{hint_key}", lang, names=", ".join(missing),
                                domain=domain, provider=_provider_name(provider_id, lang))
         diagnosis = Diagnosis("dns.dkim_missing", diagnosis.summary, diagnosis.hint)
-        detail = t("discovery.dkim_step.missing", lang, names=", ".join(missing))
+        detail = m("discovery.dkim_step.missing", lang, names=", ".join(missing))
         return "warn", detail, diagnosis, facts
     if failed:
         detail, diagnosis = _unavailable(failed[0], lang, "DKIM")
@@ -256,7 +259,7 @@ async def _check_dmarc(client: DnsClient, domain: str, lang: str | None) -> Chec
     records = [str(r).strip() for r in lookup.records
                if str(r).strip().lower().startswith("v=dmarc1")]
     if not records:
-        return ("warn", t("discovery.dmarc_step.missing", lang, name=name),
+        return ("warn", m("discovery.dmarc_step.missing", lang, name=name),
                 _diagnosis("dns.dmarc_missing", lang, domain=domain), {})
     if len(records) > 1:
         return ("warn", " | ".join(records),
@@ -268,8 +271,8 @@ async def _check_dmarc(client: DnsClient, domain: str, lang: str | None) -> Chec
     if policy not in ("none", "quarantine", "reject"):
         return ("warn", records[0],
                 _diagnosis("dns.dmarc_invalid", lang, domain=domain), facts)
-    note = t(f"discovery.dmarc_step.policy_{policy}", lang)
-    return "ok", f"{records[0]}; {note}", None, facts
+    note = m(f"discovery.dmarc_step.policy_{policy}", lang)
+    return "ok", join([records[0], note], "; ", lang), None, facts
 
 
 def dmarc_tags(record: str) -> dict[str, str]:

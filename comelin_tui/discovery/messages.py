@@ -7,13 +7,10 @@ from typing import Any
 
 from .. import i18n
 from ..i18n import LocalText, t
+from ..labels import security_label  # noqa: F401 - the one name, also for discovery
 from .dns import Lookup
 
 i18n.register({
-    "discovery.security.starttls": {"fr": "STARTTLS", "en": "STARTTLS"},
-    "discovery.security.implicit_tls": {"fr": "SSL/TLS implicite",
-                                     "en": "implicit SSL/TLS"},
-    "discovery.security.none": {"fr": "sans chiffrement", "en": "no encryption"},
     "discovery.lookup.nxdomain": {
         "fr": "le nom {name} n'existe pas dans le DNS",
         "en": "the name {name} does not exist in DNS",
@@ -47,9 +44,6 @@ i18n.register({
 })
 
 
-def security_label(security: str, lang: str | None = None) -> str:
-    """"STARTTLS", "implicit SSL/TLS"... in the chosen language."""
-    return t(f"discovery.security.{security}", lang)
 
 
 def lookup_message(lookup: Lookup, lang: str | None = None) -> str:

@@ -7,6 +7,7 @@ from .model import Provider, ServerPreset, hints
 
 GOOGLE_WORKSPACE = Provider(
     id="google-workspace",
+    family="google",
     related=("google-smtp-relay",),
     name=L(fr="Google Workspace / Gmail", en="Google Workspace / Gmail"),
     keywords=("gmail", "google", "g suite", "gsuite"),
@@ -110,6 +111,7 @@ GOOGLE_WORKSPACE = Provider(
 
 GOOGLE_SMTP_RELAY = Provider(
     id="google-smtp-relay",
+    family="google",
     related=("google-workspace",),
     kind="relay",
     name=L(fr="Relais SMTP de Google Workspace", en="Google Workspace SMTP relay"),

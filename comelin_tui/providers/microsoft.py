@@ -7,6 +7,7 @@ from .model import Provider, ServerPreset, hints
 
 MICROSOFT_365 = Provider(
     id="microsoft365",
+    family="microsoft",
     related=("microsoft365-relay",),
     name=L(fr="Microsoft 365 (Exchange Online)", en="Microsoft 365 (Exchange Online)"),
     keywords=("office 365", "office365", "outlook", "exchange", "o365", "godaddy"),
@@ -160,6 +161,7 @@ MICROSOFT_365 = Provider(
 
 MICROSOFT_365_RELAY = Provider(
     id="microsoft365-relay",
+    family="microsoft",
     related=("microsoft365",),
     kind="relay",
     name=L(
@@ -265,6 +267,7 @@ MICROSOFT_365_RELAY = Provider(
 
 OUTLOOK_COM = Provider(
     id="outlook-com",
+    family="microsoft",
     name=L(fr="Outlook.com (Hotmail, Live)", en="Outlook.com (Hotmail, Live)"),
     keywords=("hotmail", "live", "msn", "outlook", "microsoft"),
     presets=(ServerPreset("smtp-mail.outlook.com", 587, "starttls"),),

@@ -21,10 +21,14 @@ PasswordKind = Literal["app_password", "account_password", "api_key", "none"]
 # What a provider is, so the wizard can group them: a mailbox host, a relay in
 # front of a mailbox host, or a sending service with no mailbox at all.
 ProviderKind = Literal["mailbox", "relay", "sending_service", "custom"]
+# Whose servers these are, when a diagnosis has family-specific words (a 535 from
+# Google asks for an app password, one from Microsoft names the UPN).
+ProviderFamily = Literal["google", "microsoft"]
 
 SECURITIES: tuple[Security, ...] = get_args(Security)
 AUTH_KINDS: tuple[AuthKind, ...] = get_args(AuthKind)
 PASSWORD_KINDS: tuple[PasswordKind, ...] = get_args(PasswordKind)
+PROVIDER_FAMILIES: tuple[ProviderFamily, ...] = get_args(ProviderFamily)
 USERNAME_TEMPLATES: tuple[UsernameTemplate, ...] = get_args(UsernameTemplate)
 HINT_FIELDS: tuple[str, ...] = ("email", "host", "port", "security", "username", "password")
 
@@ -125,6 +129,8 @@ class Provider:
     # Ids of other ways to send with the same host (the Workspace relay for
     # Google, the connector relay for Microsoft 365), for "other options".
     related: tuple[str, ...] = ()
+    # Google's or Microsoft's servers (see ProviderFamily); None for everyone else.
+    family: ProviderFamily | None = None
 
     def __post_init__(self) -> None:
         # Read-only views: the catalogue is shared by the whole process.

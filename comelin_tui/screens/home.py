@@ -14,6 +14,7 @@ from textual.widgets import OptionList
 
 from .. import i18n
 from ..i18n import t
+from ..labels import security_choice
 from ..widgets import KeyBar, Menu, TitleBar, Tr
 from . import oauth_text  # noqa: F401 - the sign-in's words on the dashboard
 from .base import WorkerErrors
@@ -21,10 +22,7 @@ from .base import WorkerErrors
 if TYPE_CHECKING:
     from ..attempt_log import Attempt
     from ..config import Config
-
-
-def security_label(security: str) -> str:
-    return t(f"tui.security.{security}")
+    from ..config_read import ConfigView
 
 
 def provider_label(provider_id: str) -> str:
@@ -91,10 +89,11 @@ class HomeScreen(WorkerErrors, Screen[None]):
                 items.insert(0, ("start", "tui.home.action.start_over"))
             yield Menu(items, id="home-menu")
             return
-        if app.settings is None:
+        # settings_view: the dashboard only reads the settings (no pydantic to load).
+        if app.settings_view is None:
             yield from self._welcome()
         else:
-            yield from self._dashboard(app.settings)
+            yield from self._dashboard(app.settings_view)
 
     def _welcome(self) -> ComposeResult:
         yield Tr("tui.home.welcome_title", classes="heading")
@@ -109,7 +108,7 @@ class HomeScreen(WorkerErrors, Screen[None]):
             ("quit", "tui.home.action.quit"),
         ], id="home-menu")
 
-    def _dashboard(self, config: Config) -> ComposeResult:
+    def _dashboard(self, config: ConfigView) -> ComposeResult:
         yield Tr("tui.home.dashboard_title", classes="heading")
         with Grid(id="summary"):
             for label, value in self._rows(config):
@@ -125,7 +124,7 @@ class HomeScreen(WorkerErrors, Screen[None]):
             ("quit", "tui.home.action.quit"),
         ], id="home-menu")
 
-    def _rows(self, config: Config) -> list[tuple[str, Any]]:
+    def _rows(self, config: ConfigView) -> list[tuple[str, Any]]:
         company = config.company
         smtp = config.smtp
         return [
@@ -133,7 +132,7 @@ class HomeScreen(WorkerErrors, Screen[None]):
                                           if company.name else company.email) or "-"),
             ("tui.home.provider", lambda: provider_label(config.provider)),
             ("tui.home.server", lambda: f"{smtp.host or '-'}:{smtp.port}"),
-            ("tui.home.security", lambda: security_label(smtp.security)),
+            ("tui.home.security", lambda: security_choice(smtp.security)),
             ("tui.home.username", lambda: smtp.username or "-"),
             ("tui.home.sign_in" if smtp.auth == "oauth2" else "tui.home.secret",
              self._secret_line),
@@ -149,8 +148,8 @@ class HomeScreen(WorkerErrors, Screen[None]):
         return self._secret_text[i18n.get_language()]
 
     @staticmethod
-    def _problems(config: Config) -> str:
-        from ..config import config_warnings, field_label, missing_fields
+    def _problems(config: ConfigView) -> str:
+        from ..config_checks import config_warnings, field_label, missing_fields
 
         lines = []
         missing = missing_fields(config)
@@ -170,15 +169,15 @@ class HomeScreen(WorkerErrors, Screen[None]):
         await self.recompose()
         self._focus_menu()
         app: Any = self.app
-        if app.ready and app.settings is not None:
+        if app.ready and app.settings_view is not None:
             self._secret_text = None
             self._attempt_loaded = False
-            self.load_details(app.settings)
+            self.load_details(app.settings_view)
 
     def on_screen_resume(self) -> None:
         app: Any = self.app
-        if app.ready and app.settings is not None:
-            self.load_details(app.settings)
+        if app.ready and app.settings_view is not None:
+            self.load_details(app.settings_view)
 
     def on_settings_saved(self, config: Config) -> None:
         self.call_later(self.show_state)
@@ -189,7 +188,7 @@ class HomeScreen(WorkerErrors, Screen[None]):
             menus.first().focus()
 
     @work(exclusive=True, group="home-details", exit_on_error=False)
-    async def load_details(self, config: Config) -> None:
+    async def load_details(self, config: ConfigView) -> None:
         """Where the secret lives (may probe the keyring) and the last test: off the loop."""
         from ..attempt_log import last_attempt
         from ..secrets import SMTP_PASSWORD, SecretError, smtp_password_store

@@ -27,7 +27,6 @@ from ..i18n import t
 from ..widgets import Field, Tr, TrButton
 from . import oauth_text  # noqa: F401 - registers the sign-in texts
 from .oauth_support import (
-    HeldSecrets,
     clean_value,
     copy_to_terminal,
     default_tenant,
@@ -38,6 +37,7 @@ from .step_base import StepPane, field_for, placeholder
 
 if TYPE_CHECKING:
     from ..oauth import DeviceCode, DeviceSignIn, SignInResult
+    from ..secrets import MemorySecretStore
     from .wizard import WizardScreen
 
 
@@ -267,6 +267,7 @@ class MicrosoftSignIn(Vertical):
     def start(self) -> None:
         """Check the fields, then ask Microsoft for a device code (in a thread)."""
         from ..oauth import DeviceSignIn
+        from ..secrets import MemorySecretStore
 
         if self.busy or not self.msal:
             return
@@ -278,7 +279,7 @@ class MicrosoftSignIn(Vertical):
         self.cancel(quiet=True)
         self._attempt += 1
         self._stop = threading.Event()
-        held = HeldSecrets()
+        held = MemorySecretStore()  # until the wizard's Save writes it
         self._flow = DeviceSignIn(held)
         self.state, self.error, self.code, self.ask_first = "starting", None, None, False
         self.refresh_texts()
@@ -287,7 +288,7 @@ class MicrosoftSignIn(Vertical):
                       self._input("oauth.tenant").value, self._input("oauth.client_id").value)
 
     @work(thread=True, exclusive=True, group="oauth-sign-in", exit_on_error=False)
-    def _sign_in(self, attempt: int, flow: DeviceSignIn, held: HeldSecrets,
+    def _sign_in(self, attempt: int, flow: DeviceSignIn, held: MemorySecretStore,
                  stop: threading.Event, tenant: str, client_id: str) -> None:
         """The blocking part: device code, then polling until signed in (thread)."""
         from ..oauth import OAuthError

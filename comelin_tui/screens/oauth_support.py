@@ -1,5 +1,5 @@
-"""Small pieces of the Microsoft sign-in in the wizard that need no widget: the held
-token cache, the OSC 52 copy, the checks of the tenant and the client ID."""
+"""Small pieces of the Microsoft sign-in in the wizard that need no widget: the OSC 52
+copy, the checks of the tenant and the client ID."""
 
 from __future__ import annotations
 
@@ -7,27 +7,7 @@ import os
 from typing import Any
 
 from ..errors import ComelinError
-from ..secrets import SecretStore
 from . import oauth_text  # noqa: F401 - registers the sign-in texts
-
-
-class HeldSecrets(SecretStore):
-    """Keeps what the sign-in saves in memory until the wizard's Save writes it."""
-
-    def __init__(self) -> None:
-        self._values: dict[str, str] = {}
-
-    def get(self, name: str) -> str | None:
-        return self._values.get(name)
-
-    def set(self, name: str, value: str) -> None:
-        self._values[name] = value
-
-    def delete(self, name: str) -> None:
-        self._values.pop(name, None)
-
-    def describe(self, lang: str | None = None) -> str:
-        return ""
 
 
 def copy_to_terminal(app: Any, text: str) -> None:

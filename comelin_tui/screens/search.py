@@ -11,15 +11,26 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
-from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider, SearchIcon
+from textual.binding import BindingType
+from textual.command import (
+    CommandInput,
+    CommandPalette,
+    DiscoveryHit,
+    Hit,
+    Hits,
+    Provider,
+    SearchIcon,
+)
 from textual.fuzzy import Matcher
+from textual.widgets import Input
 
 from .. import i18n
 from ..fields import FieldSpec, searchable_fields
 from ..i18n import t
 from ..widgets import plain
+from .base import MODAL_BINDINGS
 
 
 def setting_text(spec: FieldSpec, lang: str | None = None) -> str:
@@ -91,11 +102,20 @@ class SearchSettings(Provider):
 
 
 class SettingsPalette(CommandPalette):
-    """Textual's command palette with a plain ">" before the query.
+    """Textual's command palette with a plain ">" before the query, and F2.
 
     PuTTY's usual fonts have no glyph for the magnifying-glass emoji Textual shows
-    there, and draw a box or two question marks instead.
+    there, and draw a box or two question marks instead. Like every dialog, it
+    switches the language too, and then words its hits again.
     """
+
+    BINDINGS: ClassVar[list[BindingType]] = MODAL_BINDINGS
+
+    def refresh_language(self) -> None:
+        query = self.query_one(CommandInput)
+        query.placeholder = t("tui.search.placeholder")
+        # The same search again, so the hits read in the new language.
+        query.post_message(Input.Changed(query, query.value))
 
     def on_mount(self) -> None:
         icon = self.query_one(SearchIcon)

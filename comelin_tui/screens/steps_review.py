@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
 
 from ..i18n import t
+from ..labels import security_choice
 from ..widgets import Tr, TrButton
 from .step_base import StepPane
 
@@ -49,7 +50,7 @@ class ReviewStep(StepPane):
             ("tui.review.sender", lambda: self.draft.smtp.from_address or "-"),
             ("tui.home.provider", lambda: self.provider.display_name()),
             ("tui.home.server", server),
-            ("tui.home.security", lambda: t(f"tui.security.{self.draft.smtp.security}")),
+            ("tui.home.security", lambda: security_choice(self.draft.smtp.security)),
             ("tui.home.username", self._login),
             (self._secret_label, self._password_state),
             ("tui.review.stored", self._store),

@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from ..fields import is_needed
 from ..i18n import t
+from ..labels import security_choice
 from ..widgets import Radio, Tr, plain
 from .step_base import StepPane, field_for, fields_of_step
 
@@ -32,7 +33,7 @@ class ServerStep(StepPane):
                         Input(id="smtp-port", type="integer", max_length=5, classes="short"),
                         provider=provider)
         yield field_for("smtp.security",
-                        RadioSet(*(Radio(plain(t(f"tui.security.{name}")),
+                        RadioSet(*(Radio(plain(security_choice(name)),
                                          id=f"sec-{name}") for name in SECURITIES),
                                  id="smtp-security", compact=True),
                         provider=provider)
@@ -67,7 +68,7 @@ class ServerStep(StepPane):
         options = []
         for index, preset in enumerate(self.provider.presets):
             host = expand_host(preset, self.draft.company.email, mx_hosts) or preset.host
-            text = f"{host} : {preset.port} {t(f'tui.security.{preset.security}')}"
+            text = f"{host} : {preset.port} {security_choice(preset.security)}"
             if preset.label is not None:
                 text += f" ({preset.label.get_text()})"
             options.append(Option(plain(text), id=str(index)))
@@ -158,6 +159,6 @@ class ServerStep(StepPane):
 
     def refresh_language(self) -> None:
         for name in SECURITIES:
-            self.query_one(f"#sec-{name}", Radio).label = plain(t(f"tui.security.{name}"))
+            self.query_one(f"#sec-{name}", Radio).label = plain(security_choice(name))
         self.query_one("#advanced", Collapsible).title = t("tui.server.advanced")
         self.query_one("#server-presets", OptionList).set_options(self._preset_options())

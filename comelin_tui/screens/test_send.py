@@ -26,6 +26,7 @@ from textual.worker import Worker
 from ..diagnostics.model import DELIVERABILITY_STEPS
 from ..errors import ComelinError
 from ..i18n import t
+from ..labels import security_label
 from ..widgets import Field, KeyBar, TitleBar, Tr, TrButton
 from ..widgets.step_row import StepRow
 from .base import WorkerErrors
@@ -33,7 +34,7 @@ from .test_send_text import TestSendTexts
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..diagnostics.model import RunResult, Step, Target
+    from ..diagnostics.model import RunResult, Step
 
 
 class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
@@ -111,7 +112,11 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         self.refresh_bindings()
 
     def refresh_language(self) -> None:
-        self.query_one("#transcript", Log).border_title = t("tui.test.transcript_title")
+        log = self.query_one("#transcript", Log)
+        log.border_title = t("tui.test.transcript_title")
+        if self.result is not None and not self.result.transcript:
+            log.clear()  # our own words, not the server's: in the new language
+            log.write_line(t("tui.test.no_transcript"))
         self.refresh_bindings()
 
     # -- running -----------------------------------------------------------
@@ -159,19 +164,19 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
 
     @work(exclusive=True, group="test-send", exit_on_error=False)
     async def run_test(self, to_address: str) -> None:
-        """The whole run; each step shows up as the engine reports it."""
-        from ..diagnostics.engine import run_check
+        """The core test send (the one `comelin-tui check` runs); each step shows up as
+        the engine reports it."""
+        from ..jobs.send_test import SendTestOptions, SendTestSetupError, send_test
 
+        app: Any = self.app
+        options = SendTestOptions(
+            to_address=to_address, dns_checks=app.demo is None and app.dns_checks,
+            dns_server=app.dns_server, dns_lifetime=app.dns_lifetime,
+            log_path=app.attempt_log_path)
         try:
-            target = await self._target(to_address)
-            if target.auth == "oauth2" and target.password is None:
-                result = await self._run_oauth(target)
-            else:
-                result = await run_check(target, self._on_step, probe=True)
-            self._checking_dns = True
-            self.refresh_texts()
-            result.steps.extend(await self._deliverability(result))
-            self.result = result
+            self.result = await send_test(self.config, app.config_path, self._on_step, options)
+        except SendTestSetupError as error:
+            self.problem = ComelinError(f"tui.test.{error.reason}", **error.params)
         except ComelinError as error:
             self.problem = error
         finally:
@@ -179,9 +184,7 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
             self._checking_dns = False
             self._stop_spinner()
         if self.result is not None:
-            app: Any = self.app
             app.last_test_status = self.result.status
-            await self._log(self.result)
             transcript = self.query_one("#transcript", Log)
             transcript.clear()
             transcript.write_lines(self.result.transcript or [t("tui.test.no_transcript")])
@@ -192,78 +195,11 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         self.call_after_refresh(self.query_one("#test-body", VerticalScroll).scroll_end,
                                 animate=False)
 
-    async def _target(self, to_address: str) -> Target:
-        """The Target from the saved settings; the secret is read off the event loop."""
-        from .. import i18n
-        from ..config import missing_fields
-        from ..diagnostics.model import Target
-        from ..secrets import smtp_password
-
-        app: Any = self.app
-        config = self.config
-        smtp = config.smtp
-        missing = [name for name in missing_fields(config) if name != "company.email"]
-        if missing:
-            from ..config import field_label
-
-            raise ComelinError("tui.test.incomplete",
-                               fields=", ".join(field_label(name) for name in missing))
-        password = None
-        if smtp.auth == "oauth2":
-            # The saved sign-in gives a fresh token when the run starts (see _run_oauth);
-            # a token given for automation wins.
-            import os
-
-            from ..secrets import ENV_PASSWORD
-
-            password = os.environ.get(ENV_PASSWORD) or None
-        elif smtp.auth != "none":
-            password = await asyncio.to_thread(smtp_password, app.config_path,
-                                               config.secret_backend)
-            if not password:
-                raise ComelinError("tui.test.no_password")
-        return Target(
-            host=smtp.host, port=smtp.port, security=smtp.security, auth=smtp.auth,
-            username=smtp.username, password=password, from_address=smtp.from_address,
-            to_address=to_address, reply_to=smtp.reply_to, timeout=smtp.timeout,
-            ca_file=smtp.ca_file, pinned_fingerprint=smtp.pinned_fingerprint,
-            allow_insecure_auth=smtp.allow_insecure_auth, provider_id=config.provider,
-            language=i18n.get_language(),
-        )
-
-    async def _deliverability(self, result: RunResult) -> list[Step]:
-        """The advisory DNS checks of the sending domain, as `comelin-tui check` runs them.
-
-        Not in demo mode; not for a special-use domain (``.example``, ``.test``...)
-        unless a DNS server was named, which is how tests point at theirs.
-        """
-        from ..commands.check_dns import is_reserved, sending_domain
-
-        app: Any = self.app
-        config = self.config
-        domain = sending_domain(config)
-        nameserver = config.dns_server or app.dns_server
-        if app.demo is not None or not app.dns_checks \
-                or (nameserver is None and is_reserved(domain)):
-            return []
-        from ..discovery import deliverability_steps
-
-        return await deliverability_steps(
-            domain, config.provider, nameserver=nameserver, lifetime=app.dns_lifetime,
-            on_step=self._on_step, smtp_host=config.smtp.host, lang=result.target.language)
-
-    async def _run_oauth(self, target: Target) -> RunResult:
-        """Microsoft 365 sign-in: a fresh access token from the saved sign-in, then XOAUTH2."""
-        from ..oauth_check import run_check_oauth
-        from ..secrets import open_secret_store
-
-        app: Any = self.app
-        store = await asyncio.to_thread(open_secret_store, app.config_path,
-                                        self.config.secret_backend)
-        return await run_check_oauth(target, self.config, store, self._on_step, probe=True)
-
     def _on_step(self, step: Step) -> None:
         """Engine callback (same event loop): add or update the step's row."""
+        if step.id in DELIVERABILITY_STEPS and not self._checking_dns:
+            self._checking_dns = True  # the send is over: the outcome line says so
+            self.refresh_texts()
         if step.status == "skipped" and step.id not in self._rows:
             return  # steps that do not apply would only crowd 24 rows
         row = self._rows.get(step.id)
@@ -284,15 +220,6 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         if step.status != "running" and step.transcript:
             self.query_one("#transcript", Log).write_lines(step.transcript)
         row.scroll_visible()
-
-    async def _log(self, result: RunResult) -> None:
-        from ..attempt_log import append_attempt
-
-        app: Any = self.app
-        try:
-            await asyncio.to_thread(append_attempt, result, app.attempt_log_path)
-        except OSError:
-            pass  # the log is a convenience: a full disk must not hide the result
 
     def _start_spinner(self) -> None:
         self._stop_spinner()
@@ -355,7 +282,7 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
             self.applying = False
         app.settings_saved(config)
         self.notify(t("tui.test.fix_applied", port=suggestion.port,
-                      security=t(f"tui.security_short.{suggestion.security}")), timeout=5)
+                      security=security_label(suggestion.security)), timeout=5)
         self.action_run()
 
     # -- buttons -------------------------------------------------------------

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..diagnostics.model import DELIVERABILITY_STEPS
-from ..i18n import t
+from ..i18n import render, t
+from ..labels import security_label
 from ..widgets.step_row import StepRow, clock
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..diagnostics.model import Diagnosis, RunResult, Step
+    from ..diagnostics.model import RunResult
     from ..errors import ComelinError
 
 
@@ -37,7 +37,7 @@ class TestSendTexts:
     def _intro(self) -> str:
         smtp = self.config.smtp
         return t("tui.test.intro", host=smtp.host, port=smtp.port,
-                 security=t(f"tui.security_short.{smtp.security}"))
+                 security=security_label(smtp.security))
 
     def _outcome(self) -> str:
         if self.problem is not None:
@@ -49,38 +49,19 @@ class TestSendTexts:
         result = self.result
         if result is None:
             return ""
-        if result.status == "fail":
-            failed = next((s for s in result.steps if s.status == "fail"), None)
-            from ..diagnostics.render import step_name
+        from ..diagnostics.render import outcome_headline
 
-            return t("tui.test.failed", step=step_name(failed.id) if failed else "?")
-        key = "tui.test.ok_queue" if result.queue_id else "tui.test.ok"
-        if result.status == "warn":
-            key = "tui.test.warn"
-        return t(key, to=result.target.to_address, queue_id=result.queue_id or "")
+        return outcome_headline(result)
 
     def _diagnosis(self) -> str:
         result = self.result
         if result is None or self.running or result.diagnosis is None:
             return ""
-        diagnosis = self._shown(result.diagnosis)
+        diagnosis = result.diagnosis.render()
         lines = [t("tui.test.diagnosis", code=diagnosis.code, summary=diagnosis.summary)]
         if diagnosis.hint:
             lines.append(t("tui.test.hint", hint=diagnosis.hint))
         return "\n".join(lines)
-
-    def _shown(self, diagnosis: Diagnosis, step: Step | None = None) -> Diagnosis:
-        """*diagnosis* in the language shown now (it was worded in the run's)."""
-        from .. import i18n
-        from .diagnosis_text import in_language
-
-        result = self.result
-        assert result is not None
-        if step is None:
-            step = next((s for s in result.steps if s.diagnosis == diagnosis), None)
-        return in_language(diagnosis, i18n.get_language(), step=step, target=result.target,
-                           suggestion=result.suggestion if step is not None
-                           and step.id not in DELIVERABILITY_STEPS else None)
 
     def _advice(self, step_id: str) -> str:
         """Under a DNS check that warns: what to add at the DNS host."""
@@ -89,15 +70,15 @@ class TestSendTexts:
         if step is None or step.status in ("running", "ok", "skipped") or step.diagnosis is None \
                 or self.result is None or not step.diagnosis.hint:
             return ""
-        return t("tui.test.hint", hint=self._shown(step.diagnosis, step).hint)
+        return t("tui.test.hint", hint=step.diagnosis.render().hint)
 
     def _suggestion(self) -> str:
         suggestion = self.result.suggestion if self.result and not self.running else None
         if suggestion is None:
             return ""
         return t("tui.test.suggestion", port=suggestion.port,
-                 security=t(f"tui.security_short.{suggestion.security}"),
-                 reason=suggestion.reason)
+                 security=security_label(suggestion.security),
+                 reason=render(suggestion.reason))
 
     def _after_note(self) -> str:
         if self.result is None or self.running or self.result.status == "fail" and \

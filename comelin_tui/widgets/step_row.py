@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..i18n import t
+from ..i18n import render, t
 from .text import Tr
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class StepRow(Tr):
         else:
             stable = getattr(self.app, "stable_durations", False)
             took = t("tui.test.ms", ms="--" if stable else step.duration_ms)
-        return f"{tag} {step_name(step.id):<24.24} {took:>8}  {one_line(step.detail)}"
+        return f"{tag} {step_name(step.id):<24.24} {took:>8}  {one_line(render(step.detail))}"
 
     def update_step(self, step: Step) -> None:
         self.remove_class(f"-{self.step.status}")

@@ -95,6 +95,9 @@ class TrButton(Button):
 
     def refresh_language(self) -> None:
         self.label = plain(t(self._key))
+        # The label's width differs between the languages: size the button again,
+        # or "Apply suggested fix" leaves "Appliquer la" in a button cut to its width.
+        self.refresh(layout=True)
 
 
 class Field(Vertical):

@@ -1,0 +1,1 @@
+"""What a user asks for, done once for every view (TUI, CLI, relay). Textual-free."""

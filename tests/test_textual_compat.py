@@ -1,0 +1,97 @@
+"""The Textual internals the key bar relies on (widgets/textual_compat.py), and the key bar.
+
+When a Textual release changes one of them, these tests say which and where,
+instead of a footer that silently shows no keys or untranslated ones.
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+from test_app_support import SIZE, assert_no_errors, build, settle
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Input
+
+from comelin_tui.widgets import KeyBar
+from comelin_tui.widgets.textual_compat import FooterKey, bindings_ready, mark_bindings_ready
+
+CHANGED = "Textual changed {what}: update comelin_tui/widgets/textual_compat.py and the KeyBar"
+
+
+def test_footer_key_is_still_the_widget_the_footer_draws_keys_with() -> None:
+    parameters = list(inspect.signature(FooterKey.__init__).parameters)
+    assert parameters[1:5] == ["key", "key_display", "description", "action"], \
+        CHANGED.format(what="FooterKey's constructor")
+    key = FooterKey("f2", "F2", "tui.key.language", "switch_language")
+    for name in ("key", "key_display", "description", "action"):
+        assert hasattr(key, name), CHANGED.format(what=f"FooterKey.{name}")
+
+
+def test_the_footer_still_waits_for_its_ready_flag() -> None:
+    footer = Footer()
+    assert "_bindings_ready" in type(footer)._reactives, \
+        CHANGED.format(what="Footer._bindings_ready")
+    assert bindings_ready(footer) is False
+    mark_bindings_ready(footer)
+    assert bindings_ready(footer) is True
+    assert callable(getattr(Footer, "bindings_changed", None)), \
+        CHANGED.format(what="Footer.bindings_changed")
+
+
+class Keys(App[None]):
+    BINDINGS = [Binding("f2", "language", "tui.key.language"),  # noqa: RUF012
+                Binding("f3", "bell", "tui.key.help")]
+    recomposed = 0
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="one")
+        yield Input(id="two")
+        yield CountingKeyBar()
+
+
+class CountingKeyBar(KeyBar):
+    async def recompose(self) -> None:
+        self.app.recomposed += 1  # type: ignore[attr-defined]
+        await super().recompose()
+
+
+async def test_the_key_bar_draws_its_keys_through_textual_and_translates_them() -> None:
+    app = Keys()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        keys = app.screen.query(FooterKey)
+        assert [(key.action, key.description) for key in keys] == [
+            ("language", "Français"), ("bell", "Help")], CHANGED.format(what="Footer.compose")
+
+
+async def test_a_focus_change_that_keeps_the_keys_rebuilds_nothing() -> None:
+    app = Keys()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        before = app.recomposed
+        first = list(app.screen.query(FooterKey))
+        for _ in range(4):
+            await pilot.press("tab")
+            await pilot.pause()
+        assert app.focused is not None
+        assert app.recomposed == before
+        assert list(app.screen.query(FooterKey)) == first  # the same widgets, not new ones
+
+
+async def test_the_wizard_footer_follows_the_keys_of_each_step(tmp_path: Path) -> None:
+    app = build(tmp_path / "config.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        home = {key.action for key in app.screen.query(FooterKey)}
+        await pilot.press("enter")  # "Start the setup"
+        await settle(pilot)
+        wizard = {key.action for key in app.screen.query(FooterKey)}
+        assert "next" in wizard and "next" not in home
+        app.screen.goto("server")
+        await settle(pilot)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert "next" in {key.action for key in app.screen.query(FooterKey)}
+        assert_no_errors(app)
