@@ -26,7 +26,7 @@ RELAY_PASSWORD = "relay-password"
 # Easy to read aloud and to type on a POS keyboard: no 0/O, 1/l/I.
 PASSWORD_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 PASSWORD_LENGTH = 20
-STATUS_FILE = "relay.json"
+STATUS_FILE = "relay_status.json"
 UNIT_NAME = "comelin-tui-relay.service"
 
 i18n.register({

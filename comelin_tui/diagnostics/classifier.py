@@ -58,6 +58,8 @@ def classify(evidence: Evidence, lang: str | None = None) -> Diagnosis:
     """The diagnosis (code, summary, hint in *lang*) for what a failed step saw; never raises."""
     try:
         verdict, reply = _verdict(evidence)
+        verdict = weigh_run(verdict, evidence.facts if isinstance(evidence.facts, Mapping)
+                            else {})
     except Exception:  # noqa: BLE001 - a classifier bug must never hide the failure
         verdict, reply = Verdict("unknown"), _describe_exception(evidence.exception)
     try:
@@ -86,7 +88,63 @@ def diagnosis(
     if code not in _CODES:
         raise ValueError(f"not a diagnosis code of the contract: {code!r}")
     family = family_of_provider(provider_id)
-    return _render(Verdict(code, variant, family), provider_id, lang, _params_from(params))
+    verdict = Verdict(code, variant, family)
+    if variant is None:
+        verdict = weigh_run(verdict, params)
+    return _render(verdict, provider_id, lang, _params_from(params))
+
+
+# --- the whole run's evidence ---------------------------------------------------------------
+
+# Below this, a "too large" refusal cannot be about the message: the test message is ~1 KB.
+TINY_MESSAGE = 100 * 1024
+
+
+def weigh_run(verdict: Verdict, facts: Mapping[str, Any]) -> Verdict:
+    """The verdict refined by what the same run already proved, so that no advice
+    contradicts a step that passed: a login that worked, TLS already in use, ports
+    the probe found refused, a message far below any real size limit."""
+    code = verdict.code
+    authenticated = facts.get("authenticated") is True
+    encrypted = facts.get("encrypted") is True
+    situation: str | None = None
+    if code == "relay.denied" and authenticated:
+        situation = "mx_port" if facts.get("port") == 25 else "after_login"
+    elif code == "sender.not_authenticated" and authenticated:
+        situation = "after_login"
+    elif code == "auth.unavailable" and encrypted:
+        situation = "encrypted_no_auth"
+    elif code == "message.too_large" and _small(facts.get("message_size")):
+        situation = "tiny"
+    elif code in ("connect.refused", "connect.timeout") and _every_port(facts, code):
+        situation = "every_port"
+    elif code in ("tls.wrong_mode", "smtp.banner_timeout") and _implicit_ruled_out(facts):
+        situation = "implicit_ruled_out"
+    if situation is None:
+        return verdict
+    return Verdict(code, situation, verdict.family, verdict.params)
+
+
+def _small(size: object) -> bool:
+    return isinstance(size, int) and not isinstance(size, bool) and 0 < size < TINY_MESSAGE
+
+
+def _probe(facts: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    found = facts.get("probe")
+    return [r for r in found if isinstance(r, Mapping)] if isinstance(found, list) else []
+
+
+def _every_port(facts: Mapping[str, Any], code: str) -> bool:
+    """Every other port and mode the probe tried failed the same way (down or filtered)."""
+    results = _probe(facts)
+    return bool(results) and all(not r.get("ok") and r.get("error") == code for r in results)
+
+
+def _implicit_ruled_out(facts: Mapping[str, Any]) -> bool:
+    """The probe tried implicit TLS on this very port, and it did not work."""
+    port = facts.get("port")
+    return any(r.get("port") == port and r.get("security") == "implicit_tls" and not r.get("ok")
+               for r in _probe(facts))
 
 
 # --- deciding ------------------------------------------------------------------------------

@@ -541,6 +541,104 @@ _TEXTS: dict[str, dict[str, str]] = {
         "Send through smtp.office365.com port 587 with a login, or ask the admin to "
         "create a connector that trusts the store's public IP address.",
     ),
+    # --- what the whole run proved (classifier.weigh_run) -----------------------------------
+    "relay.denied.summary.after_login": _m(
+        "La connexion a réussi, mais le serveur refuse de relayer vers ce destinataire"
+        "[ ({recipient})].",
+        "The login worked, but the server refuses to relay to this recipient"
+        "[ ({recipient})].",
+    ),
+    "relay.denied.hint.after_login": _m(
+        "L'identifiant est bon : ce compte n'a pas le droit d'envoyer vers l'extérieur "
+        "par ce serveur, ou ce n'est pas le serveur d'envoi du fournisseur. Vérifiez "
+        "l'hôte SMTP indiqué par le fournisseur et demandez-lui si ce compte peut relayer.",
+        "The login is right: this account may not send outside through this server, or "
+        "this is not the provider's sending server. Check the SMTP host the provider "
+        "gives and ask whether this account may relay.",
+    ),
+    "relay.denied.summary.mx_port": _m(
+        "La connexion a réussi, mais le port 25 de ce serveur ne reçoit que le courriel "
+        "destiné à son propre domaine.",
+        "The login worked, but port 25 of this server only takes mail for its own domain.",
+    ),
+    "relay.denied.hint.mx_port": _m(
+        "Ce serveur est probablement celui qui reçoit le courriel du domaine (MX), pas "
+        "celui qui l'envoie : utilisez le serveur d'envoi du fournisseur, port 587 "
+        "(STARTTLS) ou 465 (SSL/TLS implicite).",
+        "This is probably the server that receives the domain's mail (MX), not the one "
+        "that sends it: use the provider's sending server, port 587 (STARTTLS) or 465 "
+        "(implicit SSL/TLS).",
+    ),
+    "sender.not_authenticated.summary.after_login": _m(
+        "Le serveur dit que la connexion n'est pas authentifiée, alors que la connexion "
+        "a réussi dans cet envoi.",
+        "The server says the session is not authenticated, although the login worked in "
+        "this very run.",
+    ),
+    "sender.not_authenticated.hint.after_login": _m(
+        "Les réglages sont bons, c'est le serveur qui se contredit : réessayez, et "
+        "signalez à l'administrateur du serveur la réponse complète ci-dessus.",
+        "The settings are right; the server contradicts itself: try again, and show the "
+        "server's administrator the full reply above.",
+    ),
+    "auth.unavailable.summary.encrypted_no_auth": _m(
+        "La connexion est chiffrée, mais le serveur n'offre toujours pas "
+        "l'authentification (SMTP AUTH).",
+        "The connection is encrypted, yet the server still offers no login (SMTP AUTH).",
+    ),
+    "auth.unavailable.hint.encrypted_no_auth": _m(
+        "Ce serveur (ou ce port) n'accepte pas les connexions par mot de passe : c'est "
+        "souvent le serveur qui reçoit le courriel (MX, port 25) ou un relais réservé "
+        "à certaines adresses IP. Utilisez le serveur d'envoi du fournisseur (port 587 "
+        "ou 465), ou choisissez « Aucune » authentification si le relais reconnaît "
+        "l'adresse IP du magasin.",
+        "This server (or port) takes no password logins: it is often the server that "
+        "receives mail (MX, port 25) or a relay kept for some IP addresses. Use the "
+        "provider's sending server (port 587 or 465), or choose no login if the relay "
+        "trusts the store's IP address.",
+    ),
+    "message.too_large.summary.tiny": _m(
+        "Le serveur refuse pour sa taille un message de seulement {size} octets.",
+        "The server refuses as too large a message of only {size} bytes.",
+    ),
+    "message.too_large.hint.tiny": _m(
+        "Ce n'est pas la taille du message : la limite du serveur est mal réglée ou le "
+        "quota du compte est épuisé. Vérifiez l'espace de la boîte et demandez au "
+        "fournisseur de vérifier la limite d'envoi.",
+        "It is not the message's size: the server's limit is misconfigured or the "
+        "account's quota is used up. Check the mailbox's storage and ask the provider "
+        "to check the sending limit.",
+    ),
+    "connect.refused.hint.every_port": _m(
+        "Les ports 587, 465 et 25 refusent aussi : le serveur est arrêté, ou un pare-feu "
+        "rejette les connexions. Vérifiez le nom du serveur, puis essayez depuis un "
+        "autre réseau ou demandez au fournisseur si le service fonctionne.",
+        "Ports 587, 465 and 25 refuse too: the server is down, or a firewall rejects "
+        "the connections. Check the server name, then try from another network or ask "
+        "the provider whether the service is up.",
+    ),
+    "connect.timeout.hint.every_port": _m(
+        "Aucun des ports essayés (587, 465, 25) ne répond : le réseau du magasin ou un "
+        "pare-feu bloque les connexions sortantes, ou le serveur est injoignable. "
+        "Essayez depuis un autre réseau (partage de connexion d'un téléphone).",
+        "None of the ports tried (587, 465, 25) answers: the store's network or a "
+        "firewall blocks outgoing connections, or the server cannot be reached. Try "
+        "from another network (a phone's hotspot).",
+    ),
+    "tls.wrong_mode.hint.implicit_ruled_out": _m(
+        "Le SSL/TLS implicite a aussi été essayé sur ce port, sans succès : vérifiez le "
+        "port et le mode de sécurité indiqués par le fournisseur.",
+        "Implicit SSL/TLS was also tried on this port, and did not work: check the port "
+        "and security mode the provider gives.",
+    ),
+    "smtp.banner_timeout.hint.implicit_ruled_out": _m(
+        "Le SSL/TLS implicite a aussi été essayé sur ce port, sans réponse : le serveur "
+        "est lent ou surchargé. Réessayez avec un délai plus long (Serveur > Avancé > "
+        "Délai d'attente), ou plus tard.",
+        "Implicit SSL/TLS was also tried on this port, with no answer: the server is "
+        "slow or overloaded. Try again with a longer timeout (Server > Advanced > "
+        "Timeout), or later.",
+    ),
     # --- message and limits ---------------------------------------------------------------
     "message.too_large.summary": _m(
         "Le message est trop volumineux pour le serveur[ (limite : {limit} octets)].",

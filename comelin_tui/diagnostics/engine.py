@@ -96,6 +96,8 @@ PROBED_STEPS: frozenset[str] = frozenset({"connect", "tls", "banner", "starttls"
 NOT_PROBED_CODES = frozenset({
     "tls.untrusted", "tls.hostname_mismatch", "tls.expired", "config.invalid",
     "dns.not_found", "dns.unavailable",
+    # The server said "too many" or "later": more connections would only make it worse.
+    "rate.limited", "auth.rate_limited",
 })
 
 
@@ -159,9 +161,25 @@ class CheckRun:
             "from_address": target.from_address, "to_address": recipient(target),
             "auth_kind": target.auth,
         }
+        facts.update(self.run_evidence())
         for source in sources:
             facts.update(source or {})
         return facts
+
+    def run_evidence(self) -> dict[str, Any]:
+        """What the run has proven so far, so no advice contradicts it: the login
+        passed, the connection is encrypted, what EHLO offered, the message's size."""
+        evidence: dict[str, Any] = {}
+        auth = self.result.step("auth")
+        if auth is not None and auth.status == "ok":
+            evidence["authenticated"] = True
+        if self.conn is not None and self.conn.encrypted:
+            evidence["encrypted"] = True
+        if self.extensions:
+            evidence["auth_offered"] = bool(self.extensions.get("AUTH", "").split())
+        if self.payload:
+            evidence["message_size"] = len(self.payload)
+        return evidence
 
     def diagnosis(self, code: str, **params: Any) -> Diagnosis:
         """The diagnosis for a decision the engine made itself."""
@@ -343,6 +361,9 @@ class CheckRun:
         step.facts["probe"] = [r.to_json() for r in results]
         best = best_result(results, self.target)
         if best is None:
+            # Nothing else works either: the failure is named again knowing that.
+            step.diagnosis = self.redo({})
+            self.scrub(step)
             return
         self.result.suggestion = suggestion_for(best, self.target, self.lang)
         extra = {"suggested_port": best.candidate.port,

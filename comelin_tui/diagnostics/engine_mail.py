@@ -139,7 +139,8 @@ async def step_auth(run: CheckRun, step: Step) -> StepStatus:
                 m("probe.reason.use_starttls", run.lang, port=target.port))
         raise StepFailed(run.diagnosis("auth.insecure_refused"),
                          m("engine.auth.insecure", run.lang))
-    if "AUTH" not in run.extensions:
+    if not run.extensions.get("AUTH", "").split():
+        # No AUTH line, or one naming no mechanism at all: no login offered.
         raise StepFailed(run.diagnosis("auth.unavailable"),
                          m("engine.auth.unavailable", run.lang,
                            extensions=extension_summary(run.extensions)))

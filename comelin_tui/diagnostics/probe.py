@@ -44,12 +44,16 @@ register({
         "en": "the certificate does not match the pinned fingerprint",
     },
     "probe.reason.wrong_mode": {
-        "fr": "Le port {port} répond en {security}, pas en {configured} : {evidence}.",
-        "en": "Port {port} answers with {security}, not {configured}: {evidence}.",
+        "fr": "Le port {port} répond en {security}, pas en {configured}. Vérifié : {verified}.",
+        "en": "Port {port} answers with {security}, not {configured}. Tested: {verified}.",
     },
     "probe.reason.works": {
-        "fr": "Le port {port} en {security} fonctionne : {evidence}.",
-        "en": "Port {port} with {security} works: {evidence}.",
+        "fr": "Le port {port} en {security} fonctionne. Vérifié : {verified}.",
+        "en": "Port {port} with {security} works. Tested: {verified}.",
+    },
+    "probe.verified.tls": {"fr": "{security}, EHLO accepté", "en": "{security}, EHLO accepted"},
+    "probe.verified.auth": {
+        "fr": "{security}, AUTH {mechanisms} offert", "en": "{security}, AUTH {mechanisms} offered",
     },
     "probe.reason.use_starttls": {
         "fr": "Le serveur offre STARTTLS sur le port {port} : chiffrez la connexion "
@@ -86,15 +90,21 @@ class ProbeResult:
     extensions: dict[str, str] = field(default_factory=dict)
     duration_ms: int = 0
     transcript: list[str] = field(default_factory=list)
+    # What went wrong, as a contract code ("connect.refused", "connect.timeout"...).
+    error: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "port": self.candidate.port,
             "security": self.candidate.security,
             "ok": self.ok,
             "detail": self.detail,
             "duration_ms": self.duration_ms,
+            "auth": self.extensions.get("AUTH", "").upper().split(),
         }
+        if self.error:
+            data["error"] = self.error
+        return data
 
 
 async def _connect(host: str, port: int) -> socket.socket:
@@ -163,8 +173,12 @@ async def probe_one(
                 await conn.command("QUIT")
     except CaFileError as exc:
         result.detail = str(exc)
+        result.error = "config.invalid"
     except Exception as exc:  # noqa: BLE001 - every failure is a result, never a crash
+        from .engine_common import engine_code
+
         result.detail = describe_error(exc, timeout, lang)
+        result.error = engine_code("connect", exc) or "unknown"
     finally:
         if conn is not None:
             conn.abort()
@@ -222,10 +236,13 @@ def _offers_usable_auth(result: ProbeResult, target: Target) -> bool:
 
 
 def best_result(results: Sequence[ProbeResult], target: Target) -> ProbeResult | None:
-    """The working candidate to suggest: the same port in another mode first (the
-    settings only got the mode wrong), then one offering a usable AUTH when the
-    target authenticates, then the candidates' own order."""
-    working = [(i, r) for i, r in enumerate(results) if r.ok]
+    """The working candidate to suggest, or None: with a login, only candidates that
+    offer a mechanism these settings can use count; the same port in another mode
+    first (the settings only got the mode wrong), then the candidates' own order."""
+    # With a login, a candidate counts only if it offers a way to log in that these
+    # settings can use: a port 25 that answers EHLO but offers no AUTH would fail the same.
+    working = [(i, r) for i, r in enumerate(results)
+               if r.ok and (target.auth == "none" or _offers_usable_auth(r, target))]
     if not working:
         return None
 
@@ -246,13 +263,19 @@ def is_wrong_mode(result: ProbeResult, target: Target) -> bool:
 def suggestion_for(result: ProbeResult, target: Target, lang: str | None = None) -> Suggestion:
     """A :class:`Suggestion` with the evidence in its reason."""
     port, security = result.candidate
+    mechanisms = " ".join(result.extensions.get("AUTH", "").upper().split())
+    if target.auth != "none" and mechanisms:
+        verified = m("probe.verified.auth", lang, security=security_label(security, lang),
+                     mechanisms=mechanisms)
+    else:
+        verified = m("probe.verified.tls", lang, security=security_label(security, lang))
     if is_wrong_mode(result, target):
         reason = m("probe.reason.wrong_mode", lang, port=port,
                    security=security_label(security, lang),
-                   configured=security_label(target.security, lang), evidence=result.detail)
+                   configured=security_label(target.security, lang), verified=verified)
     else:
         reason = m("probe.reason.works", lang, port=port,
-                   security=security_label(security, lang), evidence=result.detail)
+                   security=security_label(security, lang), verified=verified)
     return Suggestion(port=port, security=security, reason=reason)
 
 
