@@ -8,6 +8,7 @@ from dataclasses import field as dataclass_field
 from typing import TYPE_CHECKING
 
 from .config_validate import email_to_ascii
+from .fields import field_label
 from .i18n import register, t
 
 if TYPE_CHECKING:  # the checks read fields only: a ConfigView does as well, without pydantic
@@ -121,13 +122,6 @@ def missing_fields(config: Config | ConfigView) -> list[str]:
     if config.smtp.auth == "oauth2" and not config.oauth.client_id:
         missing.append("oauth.client_id")
     return missing
-
-
-def field_label(name: str, lang: str | None = None) -> str:
-    """How a dotted setting name reads for a person (``smtp.host`` -> "SMTP server")."""
-    key = f"config.label.{name}"
-    label = t(key, lang)
-    return name if label == key else label
 
 
 @dataclass(frozen=True, eq=True)

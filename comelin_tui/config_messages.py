@@ -1,49 +1,11 @@
-"""French and English messages of the settings module (validation, file errors, warnings)."""
+"""French and English messages of the settings module (validation, file errors).
+
+The settings' own names, hints and help are in the field registry (:mod:`fields`).
+"""
 
 from __future__ import annotations
 
 from .i18n import register
-
-# Field names as people read them (dotted name -> label), for lists like
-# "missing: Server, Sender address".
-_LABELS = {
-    "version": ("Version du format", "Format version"),
-    "language": ("Langue", "Language"),
-    "provider": ("Fournisseur", "Provider"),
-    "secret_backend": ("Rangement du mot de passe", "Password storage"),
-    "dns_server": ("Serveur DNS", "DNS server"),
-    "company": ("Entreprise", "Company"),
-    "company.name": ("Nom de l'entreprise", "Company name"),
-    "company.email": ("Courriel de l'entreprise", "Company email"),
-    "smtp": ("Serveur d'envoi (SMTP)", "Outgoing server (SMTP)"),
-    "smtp.host": ("Serveur SMTP", "SMTP server"),
-    "smtp.port": ("Port", "Port"),
-    "smtp.security": ("Chiffrement", "Encryption"),
-    "smtp.auth": ("Authentification", "Authentication"),
-    "smtp.username": ("Nom d'utilisateur", "Username"),
-    "smtp.from_address": ("Adresse d'expéditeur", "Sender address"),
-    "smtp.reply_to": ("Adresse de réponse", "Reply-to address"),
-    "smtp.timeout": ("Délai d'attente", "Timeout"),
-    "smtp.ca_file": ("Fichier d'autorité de certification", "Certificate authority file"),
-    "smtp.pinned_fingerprint": ("Empreinte du certificat", "Certificate fingerprint"),
-    "smtp.allow_insecure_auth": (
-        "Permettre le mot de passe sans chiffrement", "Allow password without encryption"),
-    "oauth": ("OAuth", "OAuth"),
-    "oauth.tenant": ("Locataire (tenant)", "Tenant"),
-    "oauth.client_id": ("ID d'application (client)", "Application (client) ID"),
-    "oauth.account": ("Compte OAuth", "OAuth account"),
-    "relay": ("Relais local pour Comelin", "Local relay for Comelin"),
-    "relay.listen": ("Adresse d'écoute du relais", "Relay listen address"),
-    "relay.username": ("Utilisateur local du relais", "Relay local username"),
-    "relay.max_recipients": ("Destinataires par message", "Recipients per message"),
-    "relay.max_connections": ("Connexions au fournisseur à la fois",
-                              "Connections to the provider at once"),
-    "relay.messages_per_minute": ("Messages par minute", "Messages per minute"),
-    "relay.wait": ("Attente avant « réessayez »", "Wait before \"try again\""),
-    "relay.idle_timeout": ("Fermeture d'une connexion inutilisée", "Idle connection closed after"),
-    "relay.starttls": ("STARTTLS pour Comelin", "STARTTLS for Comelin"),
-    "relay.queue": ("File d'attente durable", "Durable queue"),
-}
 
 MESSAGES: dict[str, dict[str, str]] = {
     # --- generic field problems -------------------------------------------------
@@ -382,8 +344,5 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "nested too deeply",
     },
 }
-
-for _name, (_fr, _en) in _LABELS.items():
-    MESSAGES[f"config.label.{_name}"] = {"fr": _fr, "en": _en}
 
 register(MESSAGES)

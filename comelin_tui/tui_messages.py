@@ -1,9 +1,9 @@
 """The wizard's words, in French (Québec) and English, registered with :mod:`i18n`.
 
-Every label, hint, key description and message of the Textual screens lives
-here, so a translator reads them side by side in one place; only the F1 help
-texts live with the help screen (``screens/help.py``) and the Microsoft
-sign-in's beside it (``screens/oauth_text.py``).
+Every key description and message of the Textual screens lives here, so a
+translator reads them side by side in one place; the settings' own labels,
+hints and help are in the field registry (:mod:`comelin_tui.fields`), the
+Microsoft sign-in's words beside it (``screens/oauth_text.py``).
 """
 
 from __future__ import annotations
@@ -17,25 +17,6 @@ _STEPS = {
     "credentials": ("Identifiants", "Login"),
     "review": ("Enregistrer", "Review & save"),
     "test": ("Envoi test", "Test send"),
-}
-
-_SEARCH_FIELDS = {
-    "company.email": ("Courriel de l'entreprise (expéditeur)", "Company email (sender)"),
-    "company.name": ("Nom de l'entreprise", "Company name"),
-    "provider": ("Fournisseur de courriel", "Email provider"),
-    "smtp.host": ("Hôte (serveur SMTP)", "Host (SMTP server)"),
-    "smtp.port": ("Port", "Port"),
-    "smtp.security": ("Sécurité (SSL/TLS, STARTTLS)", "Security (SSL/TLS, STARTTLS)"),
-    "smtp.ca_file": ("Fichier d'autorité de certification (CA)",
-                     "Certificate authority (CA) file"),
-    "smtp.timeout": ("Délai d'attente", "Timeout"),
-    "smtp.username": ("Nom d'utilisateur", "Username"),
-    "password": ("Mot de passe", "Password"),
-    "smtp.auth": ("Connexion sans mot de passe (relais)", "No login (relay)"),
-    "oauth.tenant": ("Locataire (tenant) Microsoft 365", "Microsoft 365 tenant"),
-    "oauth.client_id": ("ID d'application (client) Microsoft", "Microsoft Application (client) ID"),
-    "save": ("Vérifier et enregistrer", "Review and save"),
-    "test": ("Envoyer un courriel test", "Send a test email"),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -65,7 +46,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Pour quitter : Échap (jusqu'à l'accueil) ou Ctrl+Q.",
         "en": "To quit: Escape (back to the home screen) or Ctrl+Q.",
     },
-    "tui.field.required": {"fr": "À remplir : {field}.", "en": "Required: {field}."},
     # --- security labels --------------------------------------------------------
     # --- sidebar ----------------------------------------------------------------
     "tui.sidebar.current": {"fr": "[>]", "en": "[>]"},
@@ -171,19 +151,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "L'adresse d'où partent les reçus et les factures de l'entreprise.",
         "en": "The address the company's receipts and invoices are sent from.",
     },
-    "tui.email.email_label": {"fr": "Courriel de l'entreprise", "en": "Company email"},
-    "tui.email.email_placeholder": {"fr": "ventes@votremagasin.ca",
-                                    "en": "sales@yourstore.com"},
-    "tui.email.email_hint": {
-        "fr": "Idéalement, l'adresse d'où Comelin envoie les courriels (l'expéditeur).",
-        "en": "Ideally the address Comelin sends from (the sender).",
-    },
-    "tui.email.name_label": {"fr": "Nom de l'entreprise", "en": "Company name"},
-    "tui.email.name_placeholder": {"fr": "Boutique Exemple inc.", "en": "Example Store Inc."},
-    "tui.email.name_hint": {
-        "fr": "Affiché comme nom de l'expéditeur (facultatif).",
-        "en": "Shown as the sender's name (optional).",
-    },
     "tui.email.mx_running": {
         "fr": "Recherche du fournisseur pour {domain} (DNS MX)...",
         "en": "Looking up the provider of {domain} (DNS MX)...",
@@ -207,27 +174,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Ask the provider for the outgoing (SMTP) server, port and security.",
     },
     # --- step 3: server ---------------------------------------------------------
-    "tui.server.host_label": {"fr": "Hôte (serveur SMTP)", "en": "Host (SMTP server)"},
-    "tui.server.port_label": {"fr": "Port", "en": "Port"},
-    "tui.server.security_label": {"fr": "Sécurité", "en": "Security"},
     "tui.server.presets": {"fr": "Autres réglages connus de {provider} (Entrée pour choisir) :",
                            "en": "Other known settings for {provider} (Enter to use):"},
     "tui.server.advanced": {"fr": "Avancé", "en": "Advanced"},
-    "tui.server.ca_label": {"fr": "Fichier d'autorité de certification (CA)",
-                            "en": "Certificate authority (CA) file"},
-    "tui.server.ca_hint": {
-        "fr": "Seulement pour un serveur interne à certificat privé (fichier PEM).",
-        "en": "Only for an internal server with a private certificate (PEM file).",
-    },
-    "tui.server.timeout_label": {"fr": "Délai d'attente (secondes)",
-                                 "en": "Timeout (seconds)"},
-    "tui.server.timeout_hint": {
-        "fr": "Temps maximal pour chaque étape de l'envoi (15 par défaut).",
-        "en": "Longest wait for each step of the send (15 by default).",
-    },
     # --- step 4: credentials ----------------------------------------------------
-    "tui.cred.username_label": {"fr": "Nom d'utilisateur", "en": "Username"},
-    "tui.cred.password_label": {"fr": "Mot de passe", "en": "Password"},
     "tui.cred.reveal": {"fr": "Afficher le mot de passe", "en": "Show the password"},
     "tui.cred.no_login": {
         "fr": "Pas de connexion (relais qui reconnaît l'IP)",
@@ -252,10 +202,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tui.cred.password_keep": {
         "fr": "(laisser vide pour garder le mot de passe enregistré)",
         "en": "(leave empty to keep the saved password)",
-    },
-    "tui.cred.password_required": {
-        "fr": "Entrez le mot de passe : aucun n'est enregistré.",
-        "en": "Enter the password: none is saved yet.",
     },
     "tui.cred.spaces_removed": {
         "fr": "Espaces retirés : les mots de passe d'application s'affichent par groupes de "
@@ -388,7 +334,5 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 for _step, (_fr, _en) in _STEPS.items():
     MESSAGES[f"tui.step.{_step}"] = {"fr": _fr, "en": _en}
-for _field, (_fr, _en) in _SEARCH_FIELDS.items():
-    MESSAGES[f"tui.search.field.{_field}"] = {"fr": _fr, "en": _en}
 
 i18n.register(MESSAGES)

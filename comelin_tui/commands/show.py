@@ -1,4 +1,7 @@
-"""``comelin-tui show``: the saved settings, the secret masked, and where it lives."""
+"""``comelin-tui show``: the saved settings, the secret masked, and where it lives.
+
+Each row is named as everywhere else, by the field registry (:mod:`comelin_tui.fields`).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import json
 from typing import Any
 
 from .. import i18n
+from ..fields import field_label
 from ..i18n import t
 from ..labels import security_label
 
@@ -15,18 +19,6 @@ i18n.register({
                   "en": "show the saved settings (password masked)"},
     "show.json_help": {"fr": "sortie JSON pour les scripts", "en": "JSON output for scripts"},
     "show.file": {"fr": "Fichier de réglages", "en": "Settings file"},
-    "show.provider": {"fr": "Fournisseur", "en": "Provider"},
-    "show.company": {"fr": "Entreprise", "en": "Company"},
-    "show.server": {"fr": "Serveur", "en": "Server"},
-    "show.auth": {"fr": "Authentification", "en": "Authentication"},
-    "show.username": {"fr": "Nom d'utilisateur", "en": "Username"},
-    "show.from": {"fr": "Expéditeur", "en": "Sender"},
-    "show.reply_to": {"fr": "Répondre à", "en": "Reply-To"},
-    "show.timeout": {"fr": "Délai d'attente", "en": "Timeout"},
-    "show.ca_file": {"fr": "Fichier d'AC", "en": "CA file"},
-    "show.pinned": {"fr": "Certificat épinglé", "en": "Pinned certificate"},
-    "show.password": {"fr": "Mot de passe", "en": "Password"},
-    "show.oauth": {"fr": "Connexion Microsoft", "en": "Microsoft sign-in"},
     "show.secret_where": {"fr": "Conservé", "en": "Kept"},
     "show.set": {"fr": "******** (enregistré)", "en": "******** (saved)"},
     "show.not_set": {"fr": "(aucun)", "en": "(none)"},
@@ -71,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     store = None
     secret: str | None = None
     secret_error: str | None = None
-    secret_label = t("show.oauth") if smtp.auth == "oauth2" else t("show.password")
+    secret_label = field_label("oauth.sign_in" if smtp.auth == "oauth2" else "password")
     # A locked keyring or an unsafe secret file must not hide the settings:
     # show them, with the problem in the secret's row (exit 1).
     try:
@@ -109,20 +101,21 @@ def run(args: argparse.Namespace) -> int:
                                      f"<{config.company.email}>" if config.company.email else ""]))
     rows = [
         (t("show.file"), str(path)),
-        (t("show.company"), company or t("show.not_set")),
-        (t("show.provider"), get_provider(config.provider).display_name()),
-        (t("show.server"), f"{smtp.host or '?'}:{smtp.port}, {security_label(smtp.security)}"),
-        (t("show.auth"), t(f"show.auth.{smtp.auth}")),
-        (t("show.username"), smtp.username or t("show.not_set")),
-        (t("show.from"), smtp.from_address or t("show.not_set")),
+        (field_label("company"), company or t("show.not_set")),
+        (field_label("provider"), get_provider(config.provider).display_name()),
+        (field_label("smtp.host"),
+         f"{smtp.host or '?'}:{smtp.port}, {security_label(smtp.security)}"),
+        (field_label("smtp.auth"), t(f"show.auth.{smtp.auth}")),
+        (field_label("smtp.username"), smtp.username or t("show.not_set")),
+        (field_label("smtp.from_address"), smtp.from_address or t("show.not_set")),
     ]
     if smtp.reply_to:
-        rows.append((t("show.reply_to"), smtp.reply_to))
-    rows.append((t("show.timeout"), t("show.seconds", value=f"{smtp.timeout:g}")))
+        rows.append((field_label("smtp.reply_to"), smtp.reply_to))
+    rows.append((field_label("smtp.timeout"), t("show.seconds", value=f"{smtp.timeout:g}")))
     if smtp.ca_file:
-        rows.append((t("show.ca_file"), str(smtp.ca_file)))
+        rows.append((field_label("smtp.ca_file"), str(smtp.ca_file)))
     if smtp.pinned_fingerprint:
-        rows.append((t("show.pinned"), smtp.pinned_fingerprint))
+        rows.append((field_label("smtp.pinned_fingerprint"), smtp.pinned_fingerprint))
     if smtp.auth != "none":
         rows.append((secret_label, secret_text))
         if store is not None:

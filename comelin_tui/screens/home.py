@@ -171,12 +171,13 @@ class HomeScreen(WorkerErrors, Screen[None]):
 
     @staticmethod
     def _problems(config: ConfigView) -> str:
-        from ..config_checks import config_warnings, missing_fields
+        from ..config_checks import config_warnings, field_label, missing_fields
 
         lines = []
         missing = missing_fields(config)
         if missing:
-            lines.append(t("tui.home.missing", fields=", ".join(missing)))
+            lines.append(t("tui.home.missing",
+                           fields=", ".join(field_label(name) for name in missing)))
         lines.extend(warning.message() for warning in config_warnings(config))
         return "\n".join(lines)
 

@@ -33,6 +33,7 @@ from .oauth_support import (
     field_problem,
     printable,
 )
+from .step_base import StepPane, field_for, placeholder
 
 if TYPE_CHECKING:
     from ..oauth import DeviceCode, DeviceSignIn, SignInResult
@@ -90,12 +91,9 @@ class MicrosoftSignIn(Vertical):
     def compose(self) -> ComposeResult:
         yield Tr(self._missing, id="oauth-missing", classes="warning-text", hide_empty=True)
         with Vertical(id="oauth-form"):
-            yield Field("tui.oauth.tenant_label", Input(id="oauth-tenant"),
-                        hint="tui.oauth.tenant_hint", id="field-oauth-tenant")
-            yield Field("tui.oauth.client_id_label",
-                        Input(id="oauth-client-id",
-                              placeholder="00000000-0000-0000-0000-000000000000"),
-                        hint="tui.oauth.client_id_hint", id="field-oauth-client-id")
+            yield field_for("oauth.tenant", Input(id="oauth-tenant"))
+            yield field_for("oauth.client_id",
+                            Input(id="oauth-client-id", placeholder=placeholder("oauth.client_id")))
             with Horizontal(classes="actions"):
                 yield TrButton("tui.oauth.sign_in", id="oauth-start", variant="primary")
         with Vertical(id="oauth-code", classes="code-box"):
@@ -130,7 +128,7 @@ class MicrosoftSignIn(Vertical):
         return t("tui.oauth.msal_missing", command=INSTALL_COMMAND)
 
     def _account_step(self) -> str:
-        account = self.wizard.draft.smtp.username
+        account = self.wizard.state.draft.smtp.username
         return (t("tui.oauth.step_account", account=account) if account
                 else t("tui.oauth.step_account_any"))
 
@@ -151,20 +149,20 @@ class MicrosoftSignIn(Vertical):
             return t("oauth.failed_with_hint", message=message, hint=hint()) if hint else message
         if self.state == "cancelled":
             return t("oauth.cancelled")
-        signed = wizard.sign_in_state()
+        signed = wizard.state.sign_in_state()
         if signed == "none":
             return t("tui.oauth.sign_in_first") if self.ask_first else ""
-        account = wizard.signed_in_account() or "?"
+        account = wizard.state.signed_in_account() or "?"
         lines = [t("tui.oauth.signed_in" if signed == "new" else "tui.oauth.saved",
                    account=account)]
-        username = wizard.draft.smtp.username
+        username = wizard.state.draft.smtp.username
         if username and account != "?" and username.lower() != account.lower():
             lines.append(t("tui.oauth.account_differs", account=account, username=username))
         return "\n".join(lines)
 
     def refresh_texts(self) -> None:
         """Redraw what depends on the state, and show the parts that apply."""
-        signed = self.wizard.sign_in_state()
+        signed = self.wizard.state.sign_in_state()
         failing = self.state == "failed" or (self.ask_first and signed == "none")
         status = self.query_one("#oauth-status", Tr)
         status.set_class(failing, "error-text")
@@ -186,7 +184,7 @@ class MicrosoftSignIn(Vertical):
         from .. import oauth
 
         self.msal = oauth.msal_available()
-        draft = self.wizard.draft
+        draft = self.wizard.state.draft
         tenant = draft.oauth.tenant or default_tenant(draft.company.email)
         for selector, value in (("#oauth-tenant", tenant),
                                 ("#oauth-client-id", draft.oauth.client_id)):
@@ -199,7 +197,7 @@ class MicrosoftSignIn(Vertical):
     def check(self, *, show: bool) -> list[str]:
         """The fields that are wrong, and whether a sign-in is still needed."""
         problems = [name for name in _IDS if not self.take(name, show=show)]
-        if self.wizard.sign_in_state() == "none":
+        if self.wizard.state.sign_in_state() == "none":
             problems.append("oauth.sign_in")
             if show:
                 self.ask_first = True
@@ -227,10 +225,10 @@ class MicrosoftSignIn(Vertical):
         problem = field_problem(name, control.value)
         if problem is None:
             clean = clean_value(name, control.value)
-            current = getattr(self.wizard.draft.oauth, name.partition(".")[2])
+            current = getattr(self.wizard.state.draft.oauth, name.partition(".")[2])
             # The default tenant shown is not a setting until someone types or signs in.
             if clean != current and (name != "oauth.tenant" or control.has_focus or current):
-                self.wizard.assign(name, clean)
+                self.wizard.state.assign(name, clean)
             field.set_error(None)
         elif show or field.has_class("-invalid"):
             field.set_error(problem.message)
@@ -242,7 +240,7 @@ class MicrosoftSignIn(Vertical):
         name = "oauth.tenant" if event.input.id == "oauth-tenant" else "oauth.client_id"
         self.take(name, show=False)
         self.refresh_texts()
-        self.wizard.refresh_chrome()
+        self.post_message(StepPane.Changed())
 
     @on(Input.Blurred, "#oauth-tenant, #oauth-client-id")
     def left(self, event: Input.Blurred) -> None:
@@ -285,7 +283,7 @@ class MicrosoftSignIn(Vertical):
         self._flow = DeviceSignIn(held)
         self.state, self.error, self.code, self.ask_first = "starting", None, None, False
         self.refresh_texts()
-        self.wizard.refresh_bindings()
+        self.screen.refresh_bindings()
         self._sign_in(self._attempt, self._flow, held, self._stop,
                       self._input("oauth.tenant").value, self._input("oauth.client_id").value)
 
@@ -338,7 +336,8 @@ class MicrosoftSignIn(Vertical):
         self._flow = None
         if message.result is not None and message.cache:
             self.state = "done"
-            self.wizard.signed_in(message.result, message.cache)
+            self.wizard.state.signed_in(message.result, message.cache)
+            self.post_message(StepPane.Changed(reload=True))
             self.refresh_texts()
             self.wizard.focus_next_button()
         else:
@@ -352,7 +351,7 @@ class MicrosoftSignIn(Vertical):
             self.query_one("#oauth-start", Button).focus()
         # What happened is under the button: bring all of it into view.
         self.call_after_refresh(self.query_one("#oauth-status").scroll_visible, animate=False)
-        self.wizard.refresh_chrome()
+        self.post_message(StepPane.Changed())
 
     def cancel(self, *, quiet: bool = False) -> None:
         """Stop waiting now (Escape); whatever the sign-in brings later is dropped."""
@@ -381,7 +380,7 @@ class MicrosoftSignIn(Vertical):
     def cancel_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.cancel()
-        self.wizard.refresh_bindings()
+        self.screen.refresh_bindings()
 
     @on(Button.Pressed, "#oauth-copy")
     def copy_pressed(self, event: Button.Pressed) -> None:

@@ -39,8 +39,13 @@ def field_problem(name: str, value: str) -> ComelinError | None:
     """Why *value* cannot be the tenant / client ID (None when it can)."""
     from ..oauth import OAuthConfigError
 
-    if name == "oauth.client_id" and not value.strip():
-        return ComelinError("tui.oauth.client_id_required")
+    if not value.strip():
+        from ..fields import field_spec, is_needed
+
+        spec = field_spec(name)
+        if spec is not None and is_needed(name):
+            return ComelinError(spec.key("required") or "field.required",
+                                field=spec.text("label"))
     try:
         clean_value(name, value)
     except OAuthConfigError as error:

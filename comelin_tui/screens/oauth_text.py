@@ -11,7 +11,6 @@ from .. import i18n, oauth_messages  # noqa: F401 - the app registration's steps
 
 SIGN_IN_MESSAGES: dict[str, dict[str, str]] = {
     # --- the choice -----------------------------------------------------------------
-    "tui.oauth.method_label": {"fr": "Connexion au serveur", "en": "How to sign in"},
     "tui.oauth.method_oauth": {"fr": "Se connecter avec Microsoft (recommandé)",
                                "en": "Sign in with Microsoft (recommended)"},
     "tui.oauth.method_password": {"fr": "Mot de passe (SMTP AUTH, en voie de retrait)",
@@ -31,22 +30,6 @@ SIGN_IN_MESSAGES: dict[str, dict[str, str]] = {
               "Or choose the password above.",
     },
     # --- the form -------------------------------------------------------------------
-    "tui.oauth.tenant_label": {"fr": "Locataire (tenant) : domaine ou ID de l'annuaire",
-                               "en": "Tenant: domain or Directory (tenant) ID"},
-    "tui.oauth.tenant_hint": {
-        "fr": "Par défaut, le domaine du courriel de l'entreprise.",
-        "en": "By default, the company email's domain.",
-    },
-    "tui.oauth.client_id_label": {"fr": "ID d'application (client)",
-                                  "en": "Application (client) ID"},
-    "tui.oauth.client_id_hint": {
-        "fr": "Page Vue d'ensemble de l'inscription d'application (un GUID).",
-        "en": "On the app registration's Overview page (a GUID).",
-    },
-    "tui.oauth.client_id_required": {
-        "fr": "Entrez l'ID d'application (client) de l'inscription d'application.",
-        "en": "Enter the Application (client) ID of the app registration.",
-    },
     "tui.oauth.sign_in": {"fr": "Se connecter", "en": "Sign in"},
     "tui.oauth.sign_in_again": {"fr": "Se reconnecter", "en": "Sign in again"},
     "tui.oauth.checklist_title": {
@@ -95,7 +78,6 @@ SIGN_IN_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Note: the signed-in account ({account}) is not the SMTP username ({username}); "
               "Microsoft 365 accepts the token only for the account that signed in.",
     },
-    "tui.oauth.sign_in_field": {"fr": "Connexion Microsoft", "en": "Microsoft sign-in"},
     "tui.oauth.where_title": {"fr": "Où la connexion sera gardée :",
                               "en": "Where the sign-in will be kept:"},
     # --- review, dashboard ------------------------------------------------------------

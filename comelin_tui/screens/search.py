@@ -1,12 +1,15 @@
 """The command palette's "search settings", like the admin panel's search box.
 
 Each hit names a setting and its step; choosing it shows that step and
-focuses the field. Both languages match ("hote" and "host" both find the
-host), whatever language the screen is in.
+focuses the field. The names and keywords come from the field registry
+(:mod:`comelin_tui.fields`); both languages match ("hote" and "host" both find
+the host), whatever language the screen is in.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from functools import partial
 from typing import Any, ClassVar
 
@@ -20,37 +23,57 @@ from textual.command import (
     Provider,
     SearchIcon,
 )
+from textual.fuzzy import Matcher
 from textual.widgets import Input
 
 from .. import i18n
+from ..fields import FieldSpec, searchable_fields
 from ..i18n import t
 from ..widgets import plain
 from .base import MODAL_BINDINGS
 
-# (setting, step) in wizard order; "test" is the test send screen.
-SETTINGS: tuple[tuple[str, str], ...] = (
-    ("company.email", "email"),
-    ("company.name", "email"),
-    ("provider", "provider"),
-    ("smtp.host", "server"),
-    ("smtp.port", "server"),
-    ("smtp.security", "server"),
-    ("smtp.ca_file", "server"),
-    ("smtp.timeout", "server"),
-    ("smtp.username", "credentials"),
-    ("password", "credentials"),
-    ("smtp.auth", "credentials"),
-    ("oauth.tenant", "credentials"),
-    ("oauth.client_id", "credentials"),
-    ("save", "review"),
-    ("test", "test"),
-)
+
+def setting_text(spec: FieldSpec, lang: str | None = None) -> str:
+    """How a setting reads in the palette: "SMTP server — Server step"."""
+    return t("tui.search.entry", lang, setting=spec.text("label", lang),
+             step=t(f"tui.step.{spec.step}", lang))
 
 
-def setting_text(setting: str, step: str, lang: str | None = None) -> str:
-    """How a setting reads in the palette: "Host (SMTP server) - Server"."""
-    return t("tui.search.entry", lang, setting=t(f"tui.search.field.{setting}", lang),
-             step=t(f"tui.step.{step}", lang))
+def _folded(text: str) -> str:
+    """Lower case without accents: "hote" finds "Hôte"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _keyword_hit(query: str, spec: FieldSpec) -> bool:
+    """Every word of *query* starts a word of the setting's name or keywords (either
+    language). Whole words only: a fuzzy match on keywords would find "port" in
+    "encryption SSL TLS STARTTLS"."""
+    words = {word for text in spec.search_words() for word in re.findall(r"\w+", _folded(text))}
+    wanted = re.findall(r"\w+", _folded(query))
+    return bool(wanted) and all(any(word.startswith(part) for word in words) for part in wanted)
+
+
+# Whole words found among the keywords score as this share of an exact match: below
+# the query found as is in a setting's name, above letters scattered through it.
+KEYWORD_WEIGHT = 0.7
+
+
+def score(matcher: Matcher, spec: FieldSpec) -> float:
+    """How well the query in *matcher* finds *spec*, by its name in the palette (in either
+    language) or by whole words of its name and keywords."""
+    best = max(matcher.match(setting_text(spec, lang)) for lang in i18n.LANGUAGES)
+    if _keyword_hit(matcher.query, spec):
+        best = max(best, KEYWORD_WEIGHT * matcher.match(matcher.query))
+    return best
+
+
+def ranked(query: str) -> list[str]:
+    """The settings *query* finds, best first (what the palette lists)."""
+    matcher = Matcher(query)
+    scores = [(score(matcher, spec), index, spec.name)
+              for index, spec in enumerate(searchable_fields())]
+    return [name for value, _, name in sorted(scores, key=lambda s: (-s[0], s[1])) if value > 0]
 
 
 class SearchSettings(Provider):
@@ -63,19 +86,18 @@ class SearchSettings(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         lang = i18n.get_language()
-        for setting, step in SETTINGS:
-            text = setting_text(setting, step, lang)
-            score = max(matcher.match(setting_text(setting, step, other))
-                        for other in i18n.LANGUAGES)
-            if score > 0:
+        for spec in searchable_fields():
+            text = setting_text(spec, lang)
+            found = score(matcher, spec)
+            if found > 0:
                 shown = matcher.highlight(text) if matcher.match(text) else plain(text)
-                yield Hit(score, shown, partial(self._go, setting), text=text,
+                yield Hit(found, shown, partial(self._go, spec.name), text=text,
                           help=t("tui.search.help"))
 
     async def discover(self) -> Hits:
-        for setting, step in SETTINGS:
-            text = setting_text(setting, step)
-            yield DiscoveryHit(plain(text), partial(self._go, setting), text=text,
+        for spec in searchable_fields():
+            text = setting_text(spec)
+            yield DiscoveryHit(plain(text), partial(self._go, spec.name), text=text,
                                help=t("tui.search.help"))
 
 

@@ -1,27 +1,63 @@
-"""What the wizard's step panes share: filling from the draft, inline validation, Enter."""
+"""What the wizard's step panes share: fields built from the field registry, filling from
+the draft, inline validation, Enter."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.containers import VerticalScroll
 from textual.css.query import NoMatches
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input
 
+from ..fields import FieldSpec, field_spec, fields_of_step, required_message, widget_id
+from ..i18n import t
 from ..widgets import Field
 
 if TYPE_CHECKING:
     from ..config import Config
     from ..providers import Provider
+    from ..wizard_state import WizardState
     from .wizard import WizardScreen
 
 
-def widget_id(dotted: str) -> str:
-    """DOM id of the control for a dotted setting (``smtp.host`` -> ``smtp-host``)."""
-    return dotted.replace(".", "-").replace("_", "-")
+__all__ = ["StepPane", "field_for", "fields_of_step", "placeholder", "shown", "widget_id"]
+
+
+def _spec(dotted: str) -> FieldSpec:
+    spec = field_spec(dotted)
+    if spec is None:  # a programming error: every field a pane shows is registered
+        raise KeyError(f"no field registry entry for {dotted!r}")
+    return spec
+
+
+def field_for(dotted: str, control: Widget, *,
+              provider: Callable[[], Provider] | None = None) -> Field:
+    """The labelled field around *control*, with its words from the field registry.
+
+    The hint is the registry's own, else the provider catalogue's hint for the field
+    (*provider* gives the provider chosen now)."""
+    spec = _spec(dotted)
+    hint: Any = spec.key("hint")
+    if hint is None and spec.provider_hint is not None and provider is not None:
+        name, chosen = spec.provider_hint, provider
+        hint = lambda: chosen().hint(name)
+    return Field(spec.key("form"), control, hint=hint, id=f"field-{spec.control_id}")
+
+
+def placeholder(dotted: str) -> str:
+    """The registry's example value for a field, in the current language."""
+    key = _spec(dotted).key("placeholder")
+    return t(key) if key is not None else ""
+
+
+def control_id(dotted: str) -> str:
+    spec = field_spec(dotted)
+    return spec.control_id if spec is not None else widget_id(dotted)
 
 
 def shown(widget: Widget, within: Widget) -> bool:
@@ -35,10 +71,24 @@ def shown(widget: Widget, within: Widget) -> bool:
 
 
 class StepPane(VerticalScroll):
-    """One step of the wizard; the draft it edits belongs to the WizardScreen."""
+    """One step of the wizard: a view of part of the WizardState, which owns the draft.
+
+    A pane edits the state itself, then tells the wizard with a message: ``Changed``
+    (redraw the sidebar and the keys; with *reload*, the other panes show what the
+    change filled in) or ``Done`` (go on to the next step)."""
+
+    @dataclass
+    class Changed(Message):
+        """The draft changed here; *reload*: other panes may show what followed from it."""
+
+        reload: bool = False
+
+    class Done(Message):
+        """The technician is done with this step (Enter on its last field)."""
 
     step_id: ClassVar[str] = ""
-    # Dotted settings this pane edits, in focus order (the search jumps to them).
+    # Dotted settings this pane edits, in focus order (the search jumps to them):
+    # ``fields_of_step(step_id)``, from the field registry.
     FIELDS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self) -> None:
@@ -49,12 +99,17 @@ class StepPane(VerticalScroll):
         return self.screen  # type: ignore[return-value]
 
     @property
+    def state(self) -> WizardState:
+        """What the wizard knows (the draft, the held password...): the pane's model."""
+        return self.wizard.state
+
+    @property
     def draft(self) -> Config:
-        return self.wizard.draft
+        return self.state.draft
 
     @property
     def provider(self) -> Provider:
-        return self.wizard.provider
+        return self.state.provider
 
     # -- to override ---------------------------------------------------------
 
@@ -78,17 +133,17 @@ class StepPane(VerticalScroll):
             except NoMatches:  # a pane without that control
                 continue
             if dotted != "password" and isinstance(control, Input) and control.value.strip() \
-                    and self.wizard.assign(dotted, control.value) is not None:
+                    and self.state.assign(dotted, control.value) is not None:
                 invalid.append(dotted)
         return invalid
 
     # -- helpers ---------------------------------------------------------------
 
     def control(self, dotted: str) -> Any:
-        return self.query_one(f"#{widget_id(dotted)}")
+        return self.query_one(f"#{control_id(dotted)}")
 
     def field_of(self, dotted: str) -> Field:
-        return self.query_one(f"#field-{widget_id(dotted)}", Field)
+        return self.query_one(f"#field-{control_id(dotted)}", Field)
 
     def set_value(self, dotted: str, value: str) -> None:
         """Put *value* in an input without treating it as typing."""
@@ -103,9 +158,9 @@ class StepPane(VerticalScroll):
         field = self.field_of(dotted)
         error: Callable[[], str] | None = None
         if required and (value is None or str(value).strip() == ""):
-            error = self.wizard.required_message(dotted)
+            error = lambda: required_message(dotted)
         else:
-            problem = self.wizard.assign(dotted, value)
+            problem = self.state.assign(dotted, value)
             if problem is not None:
                 error = problem.message
         if error is None:
@@ -143,6 +198,6 @@ class StepPane(VerticalScroll):
         event.stop()
         inputs = [w for w in self.query(Input) if w.focusable and shown(w, self)]
         if inputs and event.input is inputs[-1]:
-            self.wizard.action_next()
+            self.post_message(self.Done())
         else:
             self.screen.focus_next()

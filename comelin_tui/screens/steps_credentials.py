@@ -7,16 +7,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, RadioSet
 
+from ..fields import is_needed, required_message
 from ..i18n import t
-from ..widgets import Field, Radio, Toggle, Tr, plain
+from ..widgets import Radio, Toggle, Tr, plain
 from .oauth_sign_in import MicrosoftSignIn
-from .step_base import StepPane, shown
+from .step_base import StepPane, field_for, fields_of_step, shown
 
 
 class CredentialsStep(StepPane):
     step_id = "credentials"
-    FIELDS = ("smtp.username", "password", "smtp.auth", "oauth.tenant", "oauth.client_id",
-              "oauth.sign_in")
+    FIELDS = fields_of_step("credentials")
 
     def __init__(self) -> None:
         super().__init__()
@@ -24,21 +24,21 @@ class CredentialsStep(StepPane):
 
     def compose(self) -> ComposeResult:
         yield Tr(self._advice, id="cred-advice", classes="note", hide_empty=True)
-        yield Field("tui.oauth.method_label",
-                    RadioSet(Radio(plain(t("tui.oauth.method_oauth")), id="auth-oauth2"),
-                             Radio(plain(t("tui.oauth.method_password")), id="auth-password"),
-                             id="auth-method", compact=True),
-                    id="field-auth-method")
+        yield field_for("oauth.method",
+                        RadioSet(Radio(plain(t("tui.oauth.method_oauth")), id="auth-oauth2"),
+                                 Radio(plain(t("tui.oauth.method_password")),
+                                       id="auth-password"),
+                                 id="auth-method", compact=True))
         yield Toggle(plain(t("tui.cred.no_login")), id="smtp-auth", compact=True)
         yield MicrosoftSignIn()
-        yield Field("tui.cred.username_label", Input(id="smtp-username"),
-                    hint=lambda: self.provider.hint("username"), id="field-smtp-username")
-        yield Field("tui.cred.password_label", Input(id="password", password=True),
-                    hint=lambda: self.provider.hint("password"), id="field-password")
+        yield field_for("smtp.username", Input(id="smtp-username"),
+                        provider=lambda: self.provider)
+        yield field_for("password", Input(id="password", password=True),
+                        provider=lambda: self.provider)
         yield Toggle(plain(t("tui.cred.reveal")), id="reveal", compact=True)
         yield Tr(self._strip_note, id="strip-note", classes="muted", hide_empty=True)
         yield Tr(self._where_title, id="where-title", classes="subheading")
-        yield Tr(lambda: self.wizard.secret_where(), id="secret-where", classes="muted")
+        yield Tr(lambda: self.state.secret_where(), id="secret-where", classes="muted")
 
     # -- text --------------------------------------------------------------
 
@@ -97,11 +97,11 @@ class CredentialsStep(StepPane):
         self.sign_in.load()
         self.set_value("smtp.username", smtp.username)
         password_input = self.query_one("#password", Input)
-        if self.wizard.password is not None:
-            self.set_value("password", self.wizard.password)
+        if self.state.password is not None:
+            self.set_value("password", self.state.password)
         elif not password_input.has_focus:
             self.set_value("password", "")
-        password_input.placeholder = (t("tui.cred.password_keep") if self.wizard.has_secret
+        password_input.placeholder = (t("tui.cred.password_keep") if self.state.has_secret
                                       else "")
         for widget_id in ("#field-smtp-username", "#field-password", "#reveal"):
             self.query_one(widget_id).display = self._uses_password
@@ -118,12 +118,12 @@ class CredentialsStep(StepPane):
             return []
         problems = []
         if not self.apply("smtp.username", self.control("smtp.username").value, show=show,
-                          required=True):
+                          required=is_needed("smtp.username")):
             problems.append("smtp.username")
         field = self.field_of("password")
-        if self.wizard.password is None and not self.wizard.has_secret:
+        if is_needed("password") and self.state.password is None and not self.state.has_secret:
             if show or field.has_class("-invalid"):
-                field.set_error(lambda: t("tui.cred.password_required"))
+                field.set_error(lambda: required_message("password"))
             problems.append("password")
         else:
             field.set_error(None)
@@ -133,7 +133,7 @@ class CredentialsStep(StepPane):
         if self._uses_oauth:
             return self.sign_in.invalid_fields()
         value = self.control("smtp.username").value
-        refused = value.strip() and self.wizard.assign("smtp.username", value) is not None
+        refused = value.strip() and self.state.assign("smtp.username", value) is not None
         return ["smtp.username"] if refused else []
 
     def entered(self) -> None:
@@ -167,14 +167,14 @@ class CredentialsStep(StepPane):
         chosen = "oauth2" if event.pressed.id == "auth-oauth2" else "password"
         if chosen == self.draft.smtp.auth:
             return  # the draft's own choice, shown by load()
-        self.wizard.assign("smtp.auth", chosen)
+        self.state.assign("smtp.auth", chosen)
         self.load()
-        self.wizard.refresh_chrome()
+        self.post_message(self.Changed())
 
     @on(Input.Changed, "#smtp-username")
     def username_typed(self, event: Input.Changed) -> None:
         self.apply("smtp.username", event.value, show=False)
-        self.wizard.refresh_chrome()
+        self.post_message(self.Changed())
 
     @on(Input.Changed, "#password")
     def password_typed(self, event: Input.Changed) -> None:
@@ -185,9 +185,9 @@ class CredentialsStep(StepPane):
             self._stripped = True
             self.set_value("password", value)
             self.query_one("#strip-note", Tr).refresh_language()
-        self.wizard.password = value or None
+        self.state.password = value or None
         self.check(show=False)
-        self.wizard.refresh_chrome()
+        self.post_message(self.Changed())
 
     @on(Checkbox.Changed, "#reveal")
     def reveal(self, event: Checkbox.Changed) -> None:
@@ -197,9 +197,9 @@ class CredentialsStep(StepPane):
     @on(Checkbox.Changed, "#smtp-auth")
     def login_toggled(self, event: Checkbox.Changed) -> None:
         event.stop()
-        self.wizard.assign("smtp.auth", "none" if event.value else "password")
+        self.state.assign("smtp.auth", "none" if event.value else "password")
         self.load()
-        self.wizard.refresh_chrome()
+        self.post_message(self.Changed())
 
     def refresh_language(self) -> None:
         self.query_one("#smtp-auth", Checkbox).label = plain(t("tui.cred.no_login"))
@@ -207,4 +207,4 @@ class CredentialsStep(StepPane):
         self.query_one("#auth-oauth2", Radio).label = plain(t("tui.oauth.method_oauth"))
         self.query_one("#auth-password", Radio).label = plain(t("tui.oauth.method_password"))
         self.query_one("#password", Input).placeholder = (
-            t("tui.cred.password_keep") if self.wizard.has_secret else "")
+            t("tui.cred.password_keep") if self.state.has_secret else "")

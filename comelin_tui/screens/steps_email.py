@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from ..i18n import t
-from ..widgets import Field, Tr
-from .step_base import StepPane
+from ..fields import is_needed
+from ..widgets import Tr
+from .step_base import StepPane, field_for, fields_of_step, placeholder
 
 
 class EmailStep(StepPane):
     step_id = "email"
-    FIELDS = ("company.email", "company.name")
+    FIELDS = fields_of_step("email")
+
+    @dataclass
+    class EmailChanged(StepPane.Changed):
+        """A new company email was accepted (its domain may need an MX lookup)."""
+
+        username_filled: bool = False
 
     def compose(self) -> ComposeResult:
         yield Tr("tui.email.intro", classes="intro")
-        yield Field("tui.email.email_label",
-                    Input(id="company-email", placeholder=t("tui.email.email_placeholder")),
-                    hint="tui.email.email_hint", id="field-company-email")
-        yield Tr(self.wizard.mx_text, id="mx-status", classes="finding", hide_empty=True)
-        yield Field("tui.email.name_label",
-                    Input(id="company-name", placeholder=t("tui.email.name_placeholder")),
-                    hint="tui.email.name_hint", id="field-company-name")
+        yield field_for("company.email",
+                        Input(id="company-email", placeholder=placeholder("company.email")))
+        yield Tr(lambda: self.state.mx_text(), id="mx-status", classes="finding", hide_empty=True)
+        yield field_for("company.name",
+                        Input(id="company-name", placeholder=placeholder("company.name")))
 
     def load(self) -> None:
         self.set_value("company.email", self.draft.company.email)
@@ -36,7 +42,7 @@ class EmailStep(StepPane):
     def check(self, *, show: bool) -> list[str]:
         problems = []
         email = self.control("company.email").value
-        if not self.apply("company.email", email, show=show, required=True):
+        if not self.apply("company.email", email, show=show, required=is_needed("company.email")):
             problems.append("company.email")
         if not self.apply("company.name", self.control("company.name").value, show=show):
             problems.append("company.name")
@@ -47,8 +53,10 @@ class EmailStep(StepPane):
         old = self.draft.company.email
         accepted = self.apply("company.email", event.value, show=False)
         if accepted and event.value.strip() and self.draft.company.email != old:
-            self.wizard.email_changed(old, self.draft.company.email)
-        self.wizard.refresh_chrome()
+            filled = self.state.email_changed(old, self.draft.company.email)
+            self.post_message(self.EmailChanged(username_filled=filled))
+        else:
+            self.post_message(self.Changed())
 
     @on(Input.Changed, "#company-name")
     def name_typed(self, event: Input.Changed) -> None:
@@ -60,5 +68,5 @@ class EmailStep(StepPane):
             self.apply("company.email", event.value, show=True)
 
     def refresh_language(self) -> None:
-        self.control("company.email").placeholder = t("tui.email.email_placeholder")
-        self.control("company.name").placeholder = t("tui.email.name_placeholder")
+        for dotted in self.FIELDS:
+            self.control(dotted).placeholder = placeholder(dotted)

@@ -33,14 +33,14 @@ class ProviderStep(StepPane):
     # -- text --------------------------------------------------------------
 
     def _reason(self) -> str:
-        wizard = self.wizard
-        if wizard.mx_running:
-            return t("tui.email.mx_running", domain=wizard.mx_domain)
-        result = wizard.mx_result
+        state = self.state
+        if state.mx_running:
+            return t("tui.email.mx_running", domain=state.mx_domain)
+        result = state.mx_result
         if result is not None and result.detection is not None:
             return result.message()
-        if wizard.mx_error is not None or result is not None:
-            return t("tui.provider.no_detection", finding=wizard.mx_text())
+        if state.mx_error is not None or result is not None:
+            return t("tui.provider.no_detection", finding=state.mx_text())
         return ""
 
     def _shown_provider(self):  # type: ignore[no-untyped-def]
@@ -104,10 +104,11 @@ class ProviderStep(StepPane):
         if event.option.id is None:
             return
         if event.option.id == self.draft.provider:
-            self.wizard.provider_chosen = True
-            self.wizard.action_next()
+            self.state.provider_chosen = True
+            self.post_message(self.Done())
             return
-        self.wizard.choose_provider(event.option.id, by_user=True)
+        if self.state.choose_provider(event.option.id, by_user=True):
+            self.post_message(self.Changed(reload=True))
         self.load()
 
     @on(Input.Changed, "#provider-filter")

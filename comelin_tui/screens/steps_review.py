@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
-from textual.widgets import Button
 
 from ..i18n import t
 from ..labels import security_choice
@@ -69,23 +67,24 @@ class ReviewStep(StepPane):
                  else "tui.review.password")
 
     def _password_state(self) -> str:
-        wizard = self.wizard
+        state = self.state
         if self.draft.smtp.auth == "oauth2":
-            state = wizard.sign_in_state()
-            if state == "none":
+            signed = state.sign_in_state()
+            if signed == "none":
                 return t("tui.review.sign_in_missing")
-            key = "tui.review.sign_in_new" if state == "new" else "tui.review.sign_in_kept"
-            return t(key, account=wizard.signed_in_account() or "?")
+            key = "tui.review.sign_in_new" if signed == "new" else "tui.review.sign_in_kept"
+            return t(key, account=state.signed_in_account() or "?")
         if self.draft.smtp.auth != "password":
             return "-"
-        if wizard.password is not None:
+        if state.password is not None:
             return t("tui.review.password_new")
-        if wizard.has_secret:
+        if state.has_secret:
             return t("tui.review.password_kept")
         return t("tui.review.password_missing")
 
     def _store(self) -> str:
-        kind = self.draft.secret_backend or self.wizard.store_kind
+        store = self.state.store
+        kind = self.draft.secret_backend or (store.kind if store is not None else None)
         if kind is None:
             return t("tui.cred.store_probing")
         if kind == "file":
@@ -99,10 +98,9 @@ class ReviewStep(StepPane):
         from ..config import config_warnings, field_label, missing_fields
 
         wizard = self.wizard
-        own = {"password": "tui.cred.password_label", "oauth.sign_in": "tui.oauth.sign_in_field"}
         lines = []
         for step, fields in wizard.field_problems().items():
-            names = ", ".join(t(own[f]) if f in own else field_label(f) for f in fields)
+            names = ", ".join(field_label(f) for f in fields)
             lines.append(t("tui.review.step_problem", step=t(f"tui.step.{step}"), fields=names))
         missing = [f for f in missing_fields(self.draft)
                    if not any(f in fields for fields in wizard.field_problems().values())]
@@ -117,7 +115,7 @@ class ReviewStep(StepPane):
                  "tui.review.saved" if auth == "password" else "tui.review.saved_settings")
 
     def _save_error(self) -> str:
-        error = self.wizard.save_error
+        error = self.state.save_error
         return t("tui.review.not_saved_detail", reason=error.message()) if error else ""
 
     def _reminders(self) -> str:
@@ -130,7 +128,7 @@ class ReviewStep(StepPane):
 
     @property
     def _after_save(self) -> bool:
-        return self.wizard.just_saved and not self.wizard.dirty
+        return self.state.just_saved and not self.state.dirty
 
     def entered(self) -> None:
         for widget in self.query(Tr):
@@ -151,18 +149,3 @@ class ReviewStep(StepPane):
 
     def focus_field(self, dotted: str) -> None:
         self.focus_first()
-
-    @on(Button.Pressed, "#save")
-    def save_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.wizard.save()
-
-    @on(Button.Pressed, "#test")
-    def test_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.wizard.open_test()
-
-    @on(Button.Pressed, "#done")
-    def done_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.wizard.action_leave()

@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.widgets import Collapsible, Input, OptionList, RadioSet
 from textual.widgets.option_list import Option
 
+from ..fields import is_needed
 from ..i18n import t
 from ..labels import security_choice
-from ..widgets import Field, Radio, Tr, plain
-from .step_base import StepPane
+from ..widgets import Radio, Tr, plain
+from .step_base import StepPane, field_for, fields_of_step
 
 SECURITIES = ("starttls", "implicit_tls", "none")
 # The usual port of each security mode: switching mode moves a usual port along.
@@ -21,28 +22,28 @@ USUAL_PORTS = {"starttls": 587, "implicit_tls": 465}
 
 class ServerStep(StepPane):
     step_id = "server"
-    FIELDS = ("smtp.host", "smtp.port", "smtp.security", "smtp.ca_file", "smtp.timeout")
+    FIELDS = fields_of_step("server")
 
     def compose(self) -> ComposeResult:
-        yield Field("tui.server.host_label", Input(id="smtp-host"),
-                    hint=lambda: self.provider.hint("host"), id="field-smtp-host")
-        yield Field("tui.server.port_label",
-                    Input(id="smtp-port", type="integer", max_length=5, classes="short"),
-                    hint=lambda: self.provider.hint("port"), id="field-smtp-port")
-        yield Field("tui.server.security_label",
-                    RadioSet(*(Radio(plain(security_choice(name)),
-                                           id=f"sec-{name}") for name in SECURITIES),
-                             id="smtp-security", compact=True),
-                    hint=lambda: self.provider.hint("security"), id="field-smtp-security")
+        def provider():  # type: ignore[no-untyped-def]
+            return self.provider
+
+        yield field_for("smtp.host", Input(id="smtp-host"), provider=provider)
+        yield field_for("smtp.port",
+                        Input(id="smtp-port", type="integer", max_length=5, classes="short"),
+                        provider=provider)
+        yield field_for("smtp.security",
+                        RadioSet(*(Radio(plain(security_choice(name)),
+                                         id=f"sec-{name}") for name in SECURITIES),
+                                 id="smtp-security", compact=True),
+                        provider=provider)
         yield Tr(self._warnings, id="server-warnings", classes="warning-text", hide_empty=True)
         yield Tr(self._presets_title, id="presets-title", classes="subheading",
                  hide_empty=True)
         yield OptionList(id="server-presets", compact=True)
         with Collapsible(title=t("tui.server.advanced"), id="advanced"):
-            yield Field("tui.server.ca_label", Input(id="smtp-ca-file"),
-                        hint="tui.server.ca_hint", id="field-smtp-ca-file")
-            yield Field("tui.server.timeout_label", Input(id="smtp-timeout", classes="short"),
-                        hint="tui.server.timeout_hint", id="field-smtp-timeout")
+            yield field_for("smtp.ca_file", Input(id="smtp-ca-file"))
+            yield field_for("smtp.timeout", Input(id="smtp-timeout", classes="short"))
 
     # -- text --------------------------------------------------------------
 
@@ -63,8 +64,7 @@ class ServerStep(StepPane):
     def _preset_options(self) -> list[Option]:
         from ..providers import expand_host
 
-        wizard = self.wizard
-        mx_hosts = wizard.mx_result.hosts if wizard.mx_result is not None else ()
+        mx_hosts = self.state.mx_hosts
         options = []
         for index, preset in enumerate(self.provider.presets):
             host = expand_host(preset, self.draft.company.email, mx_hosts) or preset.host
@@ -98,9 +98,9 @@ class ServerStep(StepPane):
 
     def check(self, *, show: bool) -> list[str]:
         problems = []
-        for dotted, required in (("smtp.host", True), ("smtp.port", True),
-                                 ("smtp.ca_file", False), ("smtp.timeout", True)):
-            if not self.apply(dotted, self.control(dotted).value, show=show, required=required):
+        for dotted in self.INPUTS.values():
+            if not self.apply(dotted, self.control(dotted).value, show=show,
+                              required=is_needed(dotted)):
                 problems.append(dotted)
         return problems
 
@@ -113,7 +113,7 @@ class ServerStep(StepPane):
     def _take(self, control: Input, *, show: bool) -> None:
         self.apply(self.INPUTS[control.id or ""], control.value, show=show)
         self.query_one("#server-warnings", Tr).refresh_language()
-        self.wizard.refresh_chrome()
+        self.post_message(self.Changed())
 
     @on(Input.Changed, "#smtp-host, #smtp-port, #smtp-ca-file, #smtp-timeout")
     def typed(self, event: Input.Changed) -> None:
@@ -132,9 +132,9 @@ class ServerStep(StepPane):
         old = smtp.security
         if security == old:
             return
-        self.wizard.assign("smtp.security", security)
+        self.state.assign("smtp.security", security)
         if smtp.port == USUAL_PORTS.get(old) and security in USUAL_PORTS:
-            self.wizard.assign("smtp.port", USUAL_PORTS[security])
+            self.state.assign("smtp.port", USUAL_PORTS[security])
             self.set_value("smtp.port", str(smtp.port))
         self.query_one("#server-warnings", Tr).refresh_language()
 
@@ -144,9 +144,9 @@ class ServerStep(StepPane):
 
         event.stop()
         preset = self.provider.presets[int(event.option.id or 0)]
-        mx_hosts = self.wizard.mx_result.hosts if self.wizard.mx_result is not None else ()
+        mx_hosts = self.state.mx_hosts
         host = expand_host(preset, self.draft.company.email, mx_hosts) or preset.host
-        self.wizard.apply_preset(host, preset.port, preset.security, force=True)
+        self.state.apply_preset(host, preset.port, preset.security, force=True)
         self.load()
         self.check(show=False)
 

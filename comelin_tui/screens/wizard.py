@@ -1,20 +1,24 @@
 """The wizard: a sidebar of steps (like the admin panel's left menu) and one pane per step.
 
-The screen owns the draft (a copy of the saved settings); panes edit it in
-place and only Save writes it. Network and keyring work runs in exclusive
-workers: the MX lookup as the email is typed (debounced, cancellable), the
-keyring probe, and the save itself.
+A view over :class:`~comelin_tui.wizard_state.WizardState`, which holds the draft (a
+copy of the saved settings), the steps, the held password and what Save will
+write; panes edit the draft through it and only Save writes it. Network and
+keyring work runs in exclusive workers: the MX lookup as the email is typed
+(debounced, cancellable), the keyring probe, and the save itself; the blocking
+calls are the state module's plain functions, run in threads.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, ContentSwitcher, OptionList
@@ -22,30 +26,32 @@ from textual.widgets.option_list import Option
 
 from .. import i18n
 from ..errors import ComelinError
+from ..fields import field_step
 from ..i18n import t
 from ..widgets import KeyBar, TitleBar, TrButton, plain
+from ..wizard_state import STEPS, WizardState, probe_store, write_plan
 from .base import WorkerErrors
+from .oauth_sign_in import MicrosoftSignIn
 from .step_base import StepPane
 from .steps_credentials import CredentialsStep
 from .steps_email import EmailStep
 from .steps_provider import ProviderStep
 from .steps_review import ReviewStep
 from .steps_server import ServerStep
-from .wizard_guess import ProviderGuessing
-from .wizard_oauth import SigningIn
-from .wizard_save import STEPS, Saving
 
 if TYPE_CHECKING:
     from ..config import Config
     from ..discovery import MxResult
     from ..providers import Provider
 
+# How long typing must pause before the MX lookup starts.
+MX_DEBOUNCE = 0.6
+
+# The pane of each step (the steps and their order are WizardState's STEPS).
 PANES: dict[str, type[StepPane]] = {
-    "email": EmailStep, "provider": ProviderStep, "server": ServerStep,
-    "credentials": CredentialsStep, "review": ReviewStep,
+    pane.step_id: pane
+    for pane in (EmailStep, ProviderStep, ServerStep, CredentialsStep, ReviewStep)
 }
-# Which step holds each setting (the command palette jumps there).
-FIELD_STEPS = {field: step for step, pane in PANES.items() for field in pane.FIELDS}
 
 
 class StepList(OptionList):
@@ -70,7 +76,7 @@ class StepList(OptionList):
                             else (*STEPS, "test").index(current))
 
 
-class WizardScreen(ProviderGuessing, Saving, SigningIn, WorkerErrors, Screen[None]):
+class WizardScreen(WorkerErrors, Screen[None]):
     """The guided setup: company email, provider, server, credentials, review and save."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -85,42 +91,52 @@ class WizardScreen(ProviderGuessing, Saving, SigningIn, WorkerErrors, Screen[Non
     def __init__(self, draft: Config, *, saved: bool, start: str = "email",
                  field: str | None = None) -> None:
         super().__init__()
-        self.draft = draft
-        self.saved = saved  # editing settings that exist on disk
         if field is not None:
-            start = FIELD_STEPS.get(field, "review")
-        self.current = start if start in STEPS else "email"
+            step = field_step(field)
+            start = step if step in STEPS else "review"
+        self.state = WizardState(draft, saved=saved, start=start,
+                                 saved_config=lambda: getattr(self.app, "settings", None))
         self._start_field = field
-        self.visited: set[str] = set(STEPS) if saved else {self.current}
-        # None = keep the stored password; text = the one typed here.
-        self.password: str | None = None
-        self._initial_password: str | None = None
-        self._baseline = self._snapshot()
-        self.just_saved = False
-        self.save_error: ComelinError | None = None
-        # Secret store preview: kind, where/how (per language), a password already there?
-        self.store_kind: str | None = None
-        self.store_text: dict[str, str] | None = None
-        self.has_secret = False
-        self.init_sign_in()
-        # MX lookup state.
-        self.mx_result: MxResult | None = None
-        self.mx_error: ComelinError | None = None
-        self.mx_domain = ""
-        self.mx_running = False
         self._mx_timer: Timer | None = None
-        # Provider choice: a person's choice is never overridden by the MX guess.
-        self.provider_chosen = saved
-        # Values last filled in automatically: a field still equal to its auto value
-        # was not edited, so a better guess may replace it.
-        smtp = draft.smtp
-        self.auto: dict[str, object] = {
-            "host": smtp.host, "port": smtp.port, "security": smtp.security,
-            "username": smtp.username, "from_address": smtp.from_address,
-            "auth": smtp.auth,
-        }
-        if saved:
-            self.auto = {}
+
+    # -- what the state holds, as the panes and the tests read it ------------------
+
+    @property
+    def draft(self) -> Config:
+        return self.state.draft
+
+    @property
+    def current(self) -> str:
+        return self.state.current
+
+    @property
+    def dirty(self) -> bool:
+        """True when something typed here is not saved yet."""
+        return self.state.dirty
+
+    @property
+    def password(self) -> str | None:
+        return self.state.password
+
+    @property
+    def oauth_cache(self) -> str | None:
+        return self.state.oauth_cache
+
+    @property
+    def mx_running(self) -> bool:
+        return self.state.mx_running
+
+    @property
+    def mx_result(self) -> MxResult | None:
+        return self.state.mx_result
+
+    @property
+    def provider(self) -> Provider:
+        return self.state.provider
+
+    def assign(self, dotted: str, value: object) -> ComelinError | None:
+        """Set a draft field through the settings' own validation; the error if refused."""
+        return self.state.assign(dotted, value)
 
     # -- layout ------------------------------------------------------------
 
@@ -144,33 +160,17 @@ class WizardScreen(ProviderGuessing, Saving, SigningIn, WorkerErrors, Screen[Non
 
     def on_mount(self) -> None:
         demo = getattr(self.app, "demo", None)
-        if demo is not None and not self.saved:
-            self.password = self._initial_password = demo.password
+        if demo is not None and not self.state.saved:
+            self.state.hold_initial_password(demo.password)
             # The demo address is a reserved name: no point asking the DNS about it.
-            self.mx_domain = self.draft.company.email.rpartition("@")[2]
-        for pane in self.panes():
-            pane.load()
+            self.state.mx_domain = self.draft.company.email.rpartition("@")[2]
+        self.reload()
         self.preview_secret_store()
         self.goto(self.current, field=self._start_field)
-        if self.draft.company.email and not self.saved:
+        if self.draft.company.email and not self.state.saved:
             self.lookup_now()
 
-    # -- state -------------------------------------------------------------
-
-    def _snapshot(self) -> dict[str, Any]:
-        return self.draft.model_dump(exclude={"language"})
-
-    @property
-    def dirty(self) -> bool:
-        """True when something typed here is not saved yet."""
-        return (self._snapshot() != self._baseline or self.password != self._initial_password
-                or self.oauth_cache is not None)
-
-    @property
-    def provider(self) -> Provider:
-        from ..providers import get_provider
-
-        return get_provider(self.draft.provider)
+    # -- the view ----------------------------------------------------------
 
     def panes(self) -> list[StepPane]:
         return list(self.query(StepPane))
@@ -178,52 +178,21 @@ class WizardScreen(ProviderGuessing, Saving, SigningIn, WorkerErrors, Screen[Non
     def pane(self, step: str) -> StepPane:
         return self.query_one(f"#step-{step}", StepPane)
 
-    def assign(self, dotted: str, value: object) -> ComelinError | None:
-        """Set a draft field through the settings' own validation; the error if refused."""
-        from pydantic import ValidationError
-
-        from ..config import FieldError
-
-        section, _, name = dotted.rpartition(".")
-        target = getattr(self.draft, section) if section else self.draft
-        try:
-            setattr(target, name, value)
-        except ValidationError as error:
-            for item in error.errors(include_url=False):
-                cause = (item.get("ctx") or {}).get("error")
-                if isinstance(cause, ComelinError):
-                    return cause
-            return FieldError("config.field.invalid", detail=error.errors()[0].get("msg", ""))
-        return None
-
-    @staticmethod
-    def required_message(dotted: str) -> Callable[[], str]:
-        from ..config import field_label
-
-        return lambda: t("tui.field.required", field=field_label(dotted))
+    def reload(self) -> None:
+        """Fill every pane from the draft (after the state changed)."""
+        for pane in self.panes():
+            pane.load()
 
     def step_states(self) -> dict[str, str]:
-        states = {}
-        for step in STEPS:
-            if step == self.current:
-                states[step] = "current"
-            elif step not in self.visited:
-                states[step] = "todo"
-            elif self.pane(step).check(show=False):
-                states[step] = "error"
-            else:
-                states[step] = "done"
-        tested = getattr(self.app, "last_test_status", None)
-        states["test"] = ("todo" if tested is None or self.dirty
-                          else "error" if tested == "fail" else "done")
-        return states
+        return self.state.step_states(lambda step: bool(self.pane(step).check(show=False)),
+                                      getattr(self.app, "last_test_status", None))
 
     def refresh_chrome(self) -> None:
         """Sidebar states, title and footer after a change of step or of validity."""
         self.query_one(StepList).show_states(self.step_states(), self.current)
         for title in self.query(TitleBar):
             title.refresh_language()
-        self.query_one("#nav-next", TrButton).display = self.current != STEPS[-1]
+        self.query_one("#nav-next", TrButton).display = not self.state.last
         self.refresh_bindings()
 
     def refresh_language(self) -> None:
@@ -240,9 +209,7 @@ class WizardScreen(ProviderGuessing, Saving, SigningIn, WorkerErrors, Screen[Non
         if step == "test":
             self.open_test()
             return
-        self.visited.add(self.current)
-        self.current = step
-        self.visited.add(step)
+        self.state.go(step)
         self.query_one("#panes", ContentSwitcher).current = f"step-{step}"
         pane = self.pane(step)
         pane.entered()
@@ -257,23 +224,24 @@ class WizardScreen(ProviderGuessing, Saving, SigningIn, WorkerErrors, Screen[Non
         if field == "test":
             self.open_test()
             return
-        self.goto(FIELD_STEPS.get(field, "review"), field=field)
+        step = field_step(field)
+        self.goto(step if step in STEPS else "review", field=field)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        first = self.current == STEPS[0]
         signing_in = self.signing_in
         if action == "cancel_sign_in":
             return signing_in
         if action == "back":
-            return not first and not signing_in
+            return not self.state.first and not signing_in
         if action == "leave":
-            return first and not signing_in
+            return self.state.first and not signing_in
         if action == "next":
-            return (self.current != STEPS[-1] and not signing_in) or None
+            return (not self.state.last and not signing_in) or None
         return True
 
     def action_next(self) -> None:
-        if self.current == STEPS[-1]:
+        following = self.state.next_step()
+        if following is None:
             return
         if self.current == "email":
             self.lookup_now()
@@ -283,14 +251,14 @@ class WizardScreen(ProviderGuessing, Saving, SigningIn, WorkerErrors, Screen[Non
             self.notify(t("tui.wizard.fix_first"), severity="warning", timeout=4)
             self.refresh_chrome()
             return
-        self.goto(STEPS[STEPS.index(self.current) + 1])
+        self.goto(following)
 
     def action_back(self) -> None:
-        index = STEPS.index(self.current)
-        if index == 0:
+        previous = self.state.previous_step()
+        if previous is None:
             self.action_leave()
         else:
-            self.goto(STEPS[index - 1])
+            self.goto(previous)
 
     def action_leave(self, then_quit: bool = False) -> None:
         """Leave the wizard; with unsaved changes, ask first (save / discard / stay)."""
@@ -335,10 +303,166 @@ class WizardScreen(ProviderGuessing, Saving, SigningIn, WorkerErrors, Screen[Non
     def back_pressed(self) -> None:
         self.action_back()
 
+    @on(Button.Pressed, "#save")
+    def save_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.save()
+
+    @on(Button.Pressed, "#test")
+    def test_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.open_test()
+
+    @on(Button.Pressed, "#done")
+    def done_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_leave()
+
     def open_test(self) -> None:
-        if self.dirty or not self.saved:
+        if self.dirty or not self.state.saved:
             self.notify(t("tui.wizard.save_first"), severity="warning", timeout=5)
             self.goto("review")
             return
         self.app.open_test_send()  # type: ignore[attr-defined]
 
+    # -- the company email, the MX lookup and the provider ------------------------
+
+    @on(StepPane.Changed)
+    def pane_changed(self, message: StepPane.Changed) -> None:
+        """A pane edited the draft: redraw what depends on it."""
+        message.stop()
+        if message.reload:
+            self.reload()
+        if isinstance(message, EmailStep.EmailChanged):
+            # The sender and username followed the email; the MX lookup waits for a
+            # pause in the typing.
+            if message.username_filled:
+                self.pane("credentials").load()
+            if self._mx_timer is not None:
+                self._mx_timer.stop()
+            self._mx_timer = self.set_timer(MX_DEBOUNCE, self.lookup_now)
+        self.refresh_chrome()
+
+    @on(StepPane.Done)
+    def pane_done(self, message: StepPane.Done) -> None:
+        message.stop()
+        self.action_next()
+
+    def lookup_now(self) -> None:
+        """Start the MX lookup for the current email's domain, unless already done."""
+        if self._mx_timer is not None:
+            self._mx_timer.stop()
+            self._mx_timer = None
+        domain = self.state.lookup_domain()
+        if domain is None:
+            return
+        self.refresh_mx()
+        self.lookup_mx(domain)
+
+    @work(exclusive=True, group="mx", exit_on_error=False)
+    async def lookup_mx(self, domain: str) -> None:
+        """The MX lookup (bounded by the app's DNS lifetime); it never blocks typing."""
+        from ..discovery import lookup_mx
+
+        app: Any = self.app
+        result: MxResult | None = None
+        error: ComelinError | None = None
+        try:
+            result = await lookup_mx(domain, nameserver=self.draft.dns_server or app.dns_server,
+                                     lifetime=app.dns_lifetime)
+        except ComelinError as failure:
+            error = failure
+        finally:
+            self.state.mx_running = False
+        guessing = not self.state.provider_chosen
+        self.state.lookup_done(domain, result, error)
+        if guessing:
+            self.reload()
+            self.refresh_chrome()
+        self.refresh_mx()
+
+    def refresh_mx(self) -> None:
+        email_step = self.pane("email")
+        assert isinstance(email_step, EmailStep)
+        email_step.load_mx()
+        self.pane("provider").load()
+
+    def choose_provider(self, provider_id: str, *, by_user: bool) -> None:
+        """Pick a provider and fill its server and username where nobody typed over them."""
+        if self.state.choose_provider(provider_id, by_user=by_user):
+            self.reload()
+            self.refresh_chrome()
+
+    # -- Microsoft sign-in -----------------------------------------------------------
+
+    def sign_in_widget(self) -> MicrosoftSignIn | None:
+        try:
+            return self.query_one(MicrosoftSignIn)
+        except NoMatches:
+            return None
+
+    @property
+    def signing_in(self) -> bool:
+        widget = self.sign_in_widget()
+        return widget is not None and widget.busy
+
+    def action_cancel_sign_in(self) -> None:
+        """Escape while waiting for the sign-in: stop now, keep nothing."""
+        widget = self.sign_in_widget()
+        if widget is not None:
+            widget.cancel()
+        self.refresh_chrome()
+
+    # -- the secret store and Save -------------------------------------------------------
+
+    @work(exclusive=True, group="secret-preview", exit_on_error=False)
+    async def preview_secret_store(self) -> None:
+        """Which store the secret will go to, and what is there already (may probe)."""
+        app: Any = self.app
+        self.state.store = await asyncio.to_thread(
+            probe_store, app.config_path, self.draft.secret_backend, saved=self.state.saved)
+        self.pane("credentials").load()
+        self.pane("review").entered()
+
+    def field_problems(self) -> dict[str, list[str]]:
+        """Problems of every step except the review, by step."""
+        return {step: problems for step in STEPS[:-1]
+                if (problems := self.pane(step).check(show=False))}
+
+    @work(exclusive=True, group="save", exit_on_error=False)
+    async def save(self, then: Callable[[], None] | None = None) -> None:
+        """Write the settings and the secret (off the event loop); then run *then*."""
+        app: Any = self.app
+        # Missing values may be saved (the test send says what is still needed); values
+        # the settings refuse may not.
+        for step in STEPS[:-1]:
+            if self.pane(step).invalid_fields():
+                self.goto(step)
+                self.pane(step).check(show=True)
+                self.notify(t("tui.wizard.fix_first"), severity="warning", timeout=5)
+                return
+        plan = self.state.save_plan(app.language)
+        self.state.save_error = None
+        try:
+            written = await asyncio.to_thread(write_plan, plan, app.config_path)
+        except ComelinError as error:
+            self.state.save_error = error
+            self.pane("review").entered()
+            self.notify(error.message(), title=t("tui.review.not_saved"), severity="error",
+                        markup=False, timeout=10)
+            return
+        self.state.saved_as(plan, written)
+        app.settings_saved(written)
+        self.reload()
+        self.pane("review").entered()
+        self.refresh_chrome()
+        if then is not None:
+            then()
+        else:
+            self.call_after_refresh(self.pane("review").focus_first)
+
+    def on_settings_saved(self, config: Config) -> None:
+        """Settings changed elsewhere (a fix applied from the test screen): follow them."""
+        if self.state.follow(config):
+            self.reload()
+            self.refresh_chrome()
