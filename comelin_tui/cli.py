@@ -91,7 +91,31 @@ def _pre_language(argv: list[str]) -> None:
             return
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Top-level options that take a value (their value is never the command's name).
+_VALUED = frozenset({"--config", "--lang", "--dns-server"})
+
+
+def command_in(argv: list[str]) -> str | None:
+    """The subcommand *argv* runs, when it names one before any ``--help``; else None."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg in ("-h", "--help"):
+            return None
+        if arg in _VALUED:
+            skip = True
+            continue
+        if arg.startswith("-"):
+            continue
+        return arg if arg in COMMANDS else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with *only*, that subcommand's full parser and the others
+    as bare names (what it costs to build them all is paid only for ``--help``)."""
     parser = argparse.ArgumentParser(prog="comelin-tui", description=t("cli.description"))
     parser.add_argument("--version", action="version", version=f"comelin-tui {__version__}",
                         help=t("cli.version_help"))
@@ -105,7 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help=t("cli.no_dns_checks_help"))
     sub = parser.add_subparsers(dest="command", title=t("cli.commands_title"))
     for name, module in COMMANDS.items():
-        importlib.import_module(f".commands.{module}", __package__).add_parser(sub, name)
+        if only is None or name == only:
+            importlib.import_module(f".commands.{module}", __package__).add_parser(sub, name)
+        else:
+            sub.add_parser(name)
     return parser
 
 
@@ -122,7 +149,7 @@ def run(argv: list[str]) -> int:
 
     _pre_language(argv)
     localise_argparse(i18n.get_language)
-    parser = build_parser()
+    parser = build_parser(command_in(argv))
     args = parser.parse_args(argv)
     if args.command is not None:
         for option, given in (("--dns-server", args.wizard_dns_server is not None),
