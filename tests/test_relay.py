@@ -228,3 +228,27 @@ async def test_ten_parallel_pos_with_three_connections_none_lost(
         assert upstream.max_concurrent_sessions() <= 3
     finally:
         await relay.stop(grace=2.0)
+
+
+async def test_starttls_for_pos_software_that_insists_on_encryption(
+        upstream: Sandbox, tmp_path: Path) -> None:
+    import ssl
+
+    from comelin_tui.jobs.relay_setup import _local_tls_context
+
+    relay = Relay(options(tmp_path, tls_context=_local_tls_context()), source_for(upstream))
+    await relay.start()
+    try:
+        running = RunningRelay(relay)
+
+        def encrypted() -> Any:
+            with smtplib.SMTP(running.host, running.port, timeout=10) as client:
+                client.ehlo("pos01")
+                assert client.has_extn("starttls")
+                client.starttls(context=ssl._create_unverified_context())  # noqa: S323
+                client.login(LOCAL_LOGIN, LOCAL_PASSWORD)
+                return client.send_message(invoice("Facture TLS"))
+        assert await asyncio.get_running_loop().run_in_executor(POS_THREADS, encrypted) == {}
+    finally:
+        await relay.stop(grace=1.0)
+    assert [m["Subject"] for m in upstream.mailbox] == ["Facture TLS"]

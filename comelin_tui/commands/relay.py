@@ -91,6 +91,14 @@ i18n.register({
         "fr": "écrire le fichier de service ici plutôt qu'à l'endroit habituel",
         "en": "write the service file here instead of the usual place",
     },
+    "relay.remote_warning": {
+        "fr": "Attention : le relais écoute sur {host}, pas seulement sur cet ordinateur. "
+              "STARTTLS et la connexion sont obligatoires; limitez l'accès au port par le "
+              "pare-feu aux seules caisses.",
+        "en": "Warning: the relay listens on {host}, not only on this computer. STARTTLS "
+              "and the login are required; let only the POS machines reach the port "
+              "(firewall).",
+    },
     "relay.no_config": {
         "fr": "aucun réglage enregistré ({path}) : configurez d'abord le courriel avec "
               "« comelin-tui ».",
@@ -246,6 +254,8 @@ def _serve(args: argparse.Namespace, config_path: Path) -> int:
                             allow_remote=args.allow_remote, no_auth=args.no_auth,
                             starttls=args.starttls, password=password, queue=args.queue)
     relay = Relay(options, target_source(config, config_path), on_delivery=_print_delivery)
+    if args.allow_remote:
+        print(t("relay.remote_warning", host=options.host), file=sys.stderr)
     return asyncio.run(_run_until_stopped(relay, config, config_path))
 
 
