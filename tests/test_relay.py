@@ -245,7 +245,7 @@ async def test_starttls_for_pos_software_that_insists_on_encryption(
             with smtplib.SMTP(running.host, running.port, timeout=10) as client:
                 client.ehlo("pos01")
                 assert client.has_extn("starttls")
-                client.starttls(context=ssl._create_unverified_context())  # noqa: S323
+                client.starttls(context=ssl._create_unverified_context())
                 client.login(LOCAL_LOGIN, LOCAL_PASSWORD)
                 return client.send_message(invoice("Facture TLS"))
         assert await asyncio.get_running_loop().run_in_executor(POS_THREADS, encrypted) == {}
