@@ -33,7 +33,7 @@ async def test_connect_comelin_shows_the_panel_and_tests_through_the_relay(
         app = build(config_path)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await pilot.press("down", "enter")  # Connect Comelin, second on the dashboard
+            await pilot.press("down", "down", "down", "enter")  # Connect Comelin (4th)
             await settle(pilot)
             screen = app.screen
             assert isinstance(screen, ConnectComelinScreen)

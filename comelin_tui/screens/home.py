@@ -121,10 +121,10 @@ class HomeScreen(WorkerErrors, Screen[None]):
         yield Tr(lambda: self._problems(config), classes="warning-text", hide_empty=True)
         yield Menu([
             ("test", "tui.home.action.test"),
-            ("connect", "tui.home.action.connect"),
             ("password", lambda: t("tui.home.action.sign_in" if config.smtp.auth == "oauth2"
                                    else "tui.home.action.password")),
             ("edit", "tui.home.action.edit"),
+            ("connect", "tui.home.action.connect"),
             ("start", "tui.home.action.start_over"),
             ("quit", "tui.home.action.quit"),
         ], id="home-menu")
