@@ -107,6 +107,8 @@ def cut_buttons(app: Any) -> list[str]:
         label = str(button.label)
         if shown and button.content_size.width < len(label):
             cut.append(f"{label!r} in {button.content_size.width} columns")
+        elif shown and button.region.width and button.region.right > app.size.width:
+            cut.append(f"{label!r} past the right edge ({button.region.right} columns)")
     return cut
 
 

@@ -71,7 +71,6 @@ register({
     "tui.connect.test": {"fr": "Essai par le relais", "en": "Test through the relay"},
     "tui.connect.install": {"fr": "Installer le service", "en": "Install the service"},
     "tui.connect.new_password": {"fr": "Nouveau mot de passe", "en": "New password"},
-    "tui.connect.back": {"fr": "Retour", "en": "Back"},
     "tui.connect.leg_pos": {
         "fr": "1. Comelin -> relais (127.0.0.1)", "en": "1. Comelin -> relay (127.0.0.1)",
     },
@@ -131,7 +130,6 @@ class ConnectComelinScreen(WorkerErrors, Screen[None]):
                 yield TrButton("tui.connect.test", id="connect-run", variant="primary")
                 yield TrButton("tui.connect.install", id="connect-install")
                 yield TrButton("tui.connect.new_password", id="connect-new-password")
-                yield TrButton("tui.connect.back", id="connect-back-button")
             yield Tr(lambda: t("tui.connect.leg_pos") if self.result or self.running else "",
                      classes="subheading", hide_empty=True)
             yield Vertical(id="connect-steps")
@@ -267,7 +265,3 @@ class ConnectComelinScreen(WorkerErrors, Screen[None]):
         event.stop()
         self.load(new_password=True)
 
-    @on(Button.Pressed, "#connect-back-button")
-    def back_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss()
