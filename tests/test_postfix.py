@@ -144,8 +144,6 @@ async def test_a_sender_not_the_logins_is_send_as_denied(postfix: PostfixServer)
     assert postfix.messages() == [] and postfix.messages(OTHER_SENDER) == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: a send-as refusal names the signed-in "
-                                       "account as well as the sender")
 async def test_a_send_as_refusal_names_both_accounts(postfix: PostfixServer) -> None:
     result = await run_check(target(postfix, from_address=OTHER_SENDER))
 
@@ -170,8 +168,6 @@ async def test_relay_to_an_outside_domain_without_login_is_denied(
     assert result.suggestion is None or result.suggestion.port in (587, 465)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: on an MX-style port 25 that offers no AUTH, "
-                                       "'log in' must point to the submission port")
 async def test_relay_denied_on_port_25_points_to_submission(postfix: PostfixServer) -> None:
     result = await run_check(no_login(postfix, to_address=OUTSIDE))
 
@@ -224,8 +220,6 @@ async def test_starttls_on_465_is_diagnosed_before_the_timeout(postfix: PostfixS
     assert elapsed < 4.0, f"{elapsed:.1f} s"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: AUTH missing after STARTTLS on an MX port 25: "
-                                       "probe and suggest the submission port that offers it")
 async def test_a_login_on_port_25_is_sent_to_the_submission_port(postfix: PostfixServer) -> None:
     result = await run_check(target(postfix, port=25))
 

@@ -110,6 +110,8 @@ def weigh_run(verdict: Verdict, facts: Mapping[str, Any]) -> Verdict:
     situation: str | None = None
     if code == "relay.denied" and authenticated:
         situation = "mx_port" if facts.get("port") == 25 else "after_login"
+    elif code == "relay.denied" and facts.get("port") == 25 and facts.get("auth_offered") is False:
+        situation = "port25_no_login"
     elif code == "sender.not_authenticated" and authenticated:
         situation = "after_login"
     elif code == "auth.unavailable" and encrypted:

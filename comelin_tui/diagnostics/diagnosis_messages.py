@@ -481,9 +481,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "OAuth, and check Authenticated SMTP for the mailbox.",
     ),
     "sender.send_as_denied.summary": _m(
-        "Le compte n'a pas le droit d'envoyer au nom de l'adresse d'expédition"
-        "[ {sender}].",
-        "The account is not allowed to send as the sender address[ {sender}].",
+        "Le compte[ {username}] n'a pas le droit d'envoyer au nom de l'adresse "
+        "d'expédition[ {sender}].",
+        "The account[ {username}] is not allowed to send as the sender address[ {sender}].",
     ),
     "sender.send_as_denied.hint": _m(
         "Utilisez l'adresse de la boîte aux lettres connectée comme expéditeur, ou "
@@ -646,6 +646,19 @@ _TEXTS: dict[str, dict[str, str]] = {
         "This is probably the server that receives the domain's mail (MX), not the one "
         "that sends it: use the provider's sending server, port 587 (STARTTLS) or 465 "
         "(implicit SSL/TLS).",
+    ),
+    "relay.denied.summary.port25_no_login": _m(
+        "Sans authentification, le port 25 de ce serveur ne prend que le courriel destiné "
+        "à son propre domaine.",
+        "With no login, port 25 of this server only takes mail for its own domain.",
+    ),
+    "relay.denied.hint.port25_no_login": _m(
+        "Pour envoyer aux clients et aux fournisseurs, utilisez le port de soumission du "
+        "fournisseur, 587 (ou 465), avec le nom d'utilisateur et le mot de passe de la "
+        "boîte; ce port 25 n'offre aucune authentification.",
+        "To send to customers and suppliers, use the provider's submission port, 587 (or "
+        "465), with the mailbox's username and password; this port 25 offers no login "
+        "at all.",
     ),
     "sender.not_authenticated.summary.after_login": _m(
         "Le serveur dit que la connexion n'est pas authentifiée, alors que la connexion "

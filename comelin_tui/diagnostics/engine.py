@@ -321,6 +321,9 @@ class CheckRun:
         code = step.diagnosis.code if step.diagnosis else "unknown"
         probing = (self.probe_enabled and step.id in PROBED_STEPS
                    and code not in NOT_PROBED_CODES)
+        # No login offered even over TLS (an MX's port 25): another port may offer one.
+        probing = probing or (self.probe_enabled and code == "auth.unavailable"
+                              and self.target.auth != "none")
         if probing:
             self.prober.address = self.prober.address or (
                 self.sockaddr[1][0] if self.sockaddr else None)
