@@ -39,7 +39,13 @@ _WHERE = {
     "discover": "settings", "lookup_mx": "settings",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = [
+    "DKIM_SELECTORS", "LOOKUP_STATUSES", "SPF_INCLUDES", "DiscoveryError", "DiscoveryResult",
+    "Lookup", "LookupStatus", "MxResult", "Note", "ProbeFinding", "SrvFinding", "SrvRecord",
+    "check_lifetime", "deliverability_steps", "discover", "lookup_mx", "normalise_domain",
+    "parse_nameserver",
+]
+assert set(__all__) == set(_WHERE)
 
 
 def __getattr__(name: str) -> Any:
