@@ -24,6 +24,7 @@ from comelin_tui.diagnostics.classifier import Evidence, classify, diagnosis
 from comelin_tui.diagnostics.engine import run_check
 from comelin_tui.diagnostics.model import Target
 from comelin_tui.diagnostics.probe import Candidate
+from comelin_tui.sandbox import Sandbox
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -248,3 +249,19 @@ def test_an_own_domain_send_without_login_on_port_25_warns() -> None:
     rcpt = result.step("rcpt_to")
     assert rcpt.status == "warn" and rcpt.diagnosis.code == "relay.local_only"
     assert "outside recipients" in rcpt.diagnosis.hint
+
+
+async def test_a_silent_implicit_tls_port_is_named_in_seconds_not_after_the_timeout() -> None:
+    import time
+
+    with Sandbox(implicit_tls=True) as server:
+        target = server.target(port=server.implicit_tls_port, security="starttls",
+                               timeout=15.0, language="en")
+        started = time.monotonic()
+        result = await run_check(target, candidates=[])
+        elapsed = time.monotonic() - started
+    assert result.diagnosis is not None and result.diagnosis.code == "tls.wrong_mode"
+    assert (result.suggestion.port, result.suggestion.security) == (
+        server.implicit_tls_port, "implicit_tls")
+    assert elapsed < 4.0, f"{elapsed:.1f} s with a 15 s timeout"
+    assert "takes a TLS handshake at once" in str(result.step("banner").detail)

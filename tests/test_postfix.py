@@ -206,8 +206,6 @@ async def test_implicit_tls_on_587_suggests_starttls(postfix: PostfixServer) -> 
     assert (result.suggestion.port, result.suggestion.security) == (587, "starttls")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: a silent implicit-TLS port is found by "
-                                       "racing a TLS handshake, not after the whole timeout")
 async def test_starttls_on_465_is_diagnosed_before_the_timeout(postfix: PostfixServer) -> None:
     loop = asyncio.get_running_loop()
     started = loop.time()

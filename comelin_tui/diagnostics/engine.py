@@ -374,7 +374,7 @@ class CheckRun:
         extra = {"suggested_port": best.candidate.port,
                  "suggested_security": best.candidate.security}
         if is_wrong_mode(best, self.target) and step.id != "connect":
-            step.diagnosis = self.diagnosis("tls.wrong_mode", **step.facts, **extra)
+            step.diagnosis = self.diagnosis("tls.wrong_mode", **{**step.facts, **extra})
         else:
             step.diagnosis = self.redo(extra)
         self.scrub(step)

@@ -42,6 +42,12 @@ register({
         "fr": "Impossible de trouver l'adresse de {host} : {error}",
         "en": "Cannot find the address of {host}: {error}",
     },
+    "engine.banner.implicit_found": {
+        "fr": "Aucun accueil en {seconds} s, mais le port {port} accepte une négociation TLS "
+              "d'emblée : il attend le SSL/TLS implicite",
+        "en": "No greeting in {seconds} s, but port {port} takes a TLS handshake at once: it "
+              "expects implicit SSL/TLS",
+    },
     "engine.connect.ok": {
         "fr": "Connecté à {address}, port {port}", "en": "Connected to {address}, port {port}",
     },
@@ -246,14 +252,63 @@ async def step_tls(run: CheckRun, step: Step) -> StepStatus:
     return status
 
 
+# How long a silent greeting is waited for before a TLS handshake is raced on the same
+# port: a port that expects implicit TLS says nothing until the client speaks TLS.
+SILENCE_RACE = 2.0
+
+
 async def step_banner(run: CheckRun, step: Step) -> StepStatus:
-    """Read the 220 greeting."""
-    assert run.conn is not None
-    reply = await run.conn.expect(None, 220)
-    run.conn.greeted = True
+    """Read the 220 greeting; when it does not come, find out at once whether the port
+    expects implicit TLS (a handshake on a second connection) instead of waiting out
+    the whole timeout."""
+    conn = run.conn
+    assert conn is not None
+    greeting = asyncio.ensure_future(conn.expect(None, 220))
+    if run.target.security != "implicit_tls" and run.probe_enabled:
+        try:
+            await _race_implicit_tls(run, step, greeting)
+        except BaseException:
+            greeting.cancel()
+            raise
+    reply = await greeting
+    conn.greeted = True
     step.detail = str(reply)
     step.facts = {"banner": str(reply)}
     return "ok"
+
+
+async def _race_implicit_tls(run: CheckRun, step: Step, greeting: asyncio.Future[Any]) -> None:
+    """After a silence, a TLS handshake on the same port; if the port speaks implicit TLS,
+    the step fails now with that finding (StepFailed), else the greeting is awaited on."""
+    from .probe import Candidate, probe_one, suggestion_for
+
+    target = run.target
+    wait = min(SILENCE_RACE, target.timeout / 2)
+    done, _ = await asyncio.wait({greeting}, timeout=wait)
+    if done:
+        return
+    address = run.sockaddr[1][0] if run.sockaddr else None
+    race = asyncio.ensure_future(probe_one(
+        run.server_hostname, Candidate(target.port, "implicit_tls"),
+        timeout=max(target.timeout - wait, 0.5), ca_file=target.ca_file, address=address,
+        helo_name=run.helo, pinned_fingerprint=target.pinned_fingerprint, lang=run.lang))
+    try:
+        done, _ = await asyncio.wait({greeting, race}, return_when=asyncio.FIRST_COMPLETED)
+        if greeting in done or not race.done():
+            return
+        result = race.result()
+    finally:
+        if not race.done():
+            race.cancel()
+    if not result.ok:
+        return  # not implicit TLS either: the greeting may still come (slow server)
+    greeting.cancel()
+    run.result.suggestion = suggestion_for(result, target, run.lang)
+    facts = {"probe_implicit_tls_ok": True, "probe": [result.to_json()],
+             "suggested_port": target.port, "suggested_security": "implicit_tls"}
+    raise StepFailed(run.diagnosis("tls.wrong_mode", **facts),
+                     m("engine.banner.implicit_found", run.lang, port=target.port,
+                       seconds=f"{wait:g}"), facts)
 
 
 async def _ehlo(run: CheckRun) -> tuple[str, dict[str, str]]:
