@@ -1,9 +1,10 @@
 """A warm parent that forks relays on demand, so a test can SIGKILL hundreds of real relay
 processes quickly (no tests here). POSIX only: it uses fork.
 
-Protocol on stdin/stdout, one line each: the parent reads ``start``, forks a child
-that runs ``comelin-tui relay`` with the arguments given at launch, and answers
-``pid <n>``; the child's own "ready" line goes to the same stdout. ``quit`` ends it.
+Protocol, one line each: the parent reads ``start`` on stdin, forks a child that runs
+``comelin-tui relay`` with the arguments given at launch, and answers ``pid <n>`` on
+the file descriptor named by ``ZYGOTE_ANSWERS_FD`` (its own channel: a killed child may leave half a line on stdout,
+where the relays' own lines go). ``quit`` ends it.
 """
 
 from __future__ import annotations
@@ -30,17 +31,19 @@ import comelin_tui.secrets  # noqa: E402,F401
 
 def main(argv: list[str]) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # killed relays are reaped at once
+    answers = os.fdopen(int(os.environ["ZYGOTE_ANSWERS_FD"]), "w", buffering=1)
     for line in sys.stdin:
         if line.strip() == "quit":
             return
         pid = os.fork()
         if pid == 0:
+            answers.close()
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             os.setpgid(0, 0)
             code = cli.run(argv)
             sys.stdout.flush()
             os._exit(code)
-        print(f"pid {pid}", flush=True)
+        answers.write(f"pid {pid}\n")
 
 
 if __name__ == "__main__":

@@ -52,27 +52,37 @@ class Zygote:
 
     def __init__(self, port: int) -> None:
         here = Path(__file__).parent
+        self._answers, answers_w = os.pipe()
         self.process = subprocess.Popen(
             [sys.executable, str(here / "relay_zygote.py"), "--lang", "en", "relay", "--queue",
              "--listen", f"127.0.0.1:{port}"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            text=True, env={**os.environ, "PYTHONPATH": str(here.parent)})
+            text=True, pass_fds=(answers_w,),
+            env={**os.environ, "PYTHONPATH": str(here.parent),
+                 "ZYGOTE_ANSWERS_FD": str(answers_w)})
+        os.close(answers_w)
         self.ready = threading.Event()
         self.pids: list[int] = []
         self.lines: list[str] = []
         self._pid_seen = threading.Condition()
         threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._read_pids, daemon=True).start()
 
     def _read(self) -> None:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self.lines.append(line)
-            if line.startswith("pid "):
-                with self._pid_seen:
-                    self.pids.append(int(line.split()[1]))
-                    self._pid_seen.notify_all()
-            elif line.startswith("Relay ready"):
+            # A killed relay may have left half a line just before this one.
+            if "Relay ready" in line:
                 self.ready.set()
+
+    def _read_pids(self) -> None:
+        with os.fdopen(self._answers, "r") as answers:
+            for line in answers:
+                if line.startswith("pid "):
+                    with self._pid_seen:
+                        self.pids.append(int(line.split()[1]))
+                        self._pid_seen.notify_all()
 
     def start(self) -> int:
         """A new relay; returns once it listens."""
