@@ -265,3 +265,27 @@ async def test_a_silent_implicit_tls_port_is_named_in_seconds_not_after_the_time
         server.implicit_tls_port, "implicit_tls")
     assert elapsed < 4.0, f"{elapsed:.1f} s with a 15 s timeout"
     assert "takes a TLS handshake at once" in str(result.step("banner").detail)
+
+
+def test_microsoft_and_google_advice_names_the_clicks_and_the_facts() -> None:
+    mailbox = classify(Evidence(
+        step="auth", code=535, provider_id="microsoft365",
+        message="535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is "
+                "disabled for the Mailbox.", facts={"username": "caisse@shop.test"}), "en")
+    assert "Microsoft 365 admin center > Active users" in mailbox.hint
+    assert "Connect-ExchangeOnline" in mailbox.hint and "caisse@shop.test" in mailbox.hint
+    assert "up to an hour" in mailbox.hint
+    defaults = classify(Evidence(
+        step="auth", code=535, provider_id="microsoft365",
+        message="535 5.7.139 Authentication unsuccessful, user is locked by your "
+                "organization's security defaults policy."), "en")
+    assert "for Microsoft sign-in alike" in defaults.hint
+    assert "removes their protection" in defaults.hint
+    app_password = classify(Evidence(
+        step="auth", code=534, provider_id="google-workspace",
+        message="534-5.7.9 Application-specific password required."), "en")
+    assert "16 letters" in app_password.hint and "Home > Change the password" in app_password.hint
+    quota = classify(Evidence(
+        step="mail_from", code=550, provider_id="google-workspace",
+        message="550 5.4.5 Daily user sending limit exceeded."), "en")
+    assert "rolling 24 hours" in quota.hint

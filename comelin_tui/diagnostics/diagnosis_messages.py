@@ -377,26 +377,43 @@ _TEXTS: dict[str, dict[str, str]] = {
         "organization and Security defaults are turned off.",
     ),
     "auth.smtp_auth_disabled.hint.tenant": _m(
-        "SMTP AUTH est désactivé pour toute l'organisation : un administrateur doit "
-        "l'activer (Set-TransportConfig -SmtpClientAuthenticationDisabled $false), "
-        "puis cocher « SMTP authentifié » pour cette boîte aux lettres.",
-        "SMTP AUTH is turned off for the whole organization: an admin must turn it "
-        "on (Set-TransportConfig -SmtpClientAuthenticationDisabled $false), then "
-        "check Authenticated SMTP for this mailbox.",
+        "SMTP AUTH est désactivé pour toute l'organisation. Un administrateur, dans "
+        "PowerShell : Connect-ExchangeOnline, puis Set-TransportConfig "
+        "-SmtpClientAuthenticationDisabled $false; ou, pour cette boîte seulement : "
+        "centre d'administration Microsoft 365 > Utilisateurs actifs > la boîte > "
+        "Courrier > Gérer les applications de messagerie > cochez « SMTP authentifié ». "
+        "Le changement peut prendre jusqu'à une heure.",
+        "SMTP AUTH is turned off for the whole organization. An admin, in PowerShell: "
+        "Connect-ExchangeOnline, then Set-TransportConfig -SmtpClientAuthenticationDisabled "
+        "$false; or, for this mailbox only: Microsoft 365 admin center > Active users > "
+        "the mailbox > Mail > Manage email apps > check Authenticated SMTP. The change can "
+        "take up to an hour.",
     ),
     "auth.smtp_auth_disabled.hint.mailbox": _m(
-        "Dans le centre d'administration Exchange, ouvrez cette boîte aux lettres > "
-        "Gérer les applications de messagerie et cochez « SMTP authentifié »; le "
-        "changement peut prendre jusqu'à une heure.",
-        "In the Exchange admin center, open this mailbox > Manage email apps and "
-        "check Authenticated SMTP; the change can take up to an hour.",
+        "SMTP AUTH est désactivé pour cette boîte. Centre d'administration Microsoft 365 "
+        "> Utilisateurs actifs > la boîte > Courrier > Gérer les applications de "
+        "messagerie > cochez « SMTP authentifié »; ou, dans PowerShell : "
+        "Connect-ExchangeOnline, puis Set-CASMailbox -Identity {username} "
+        "-SmtpClientAuthenticationDisabled $false. Le changement peut prendre jusqu'à une "
+        "heure.",
+        "SMTP AUTH is turned off for this mailbox. Microsoft 365 admin center > Active "
+        "users > the mailbox > Mail > Manage email apps > check Authenticated SMTP; or, in "
+        "PowerShell: Connect-ExchangeOnline, then Set-CASMailbox -Identity {username} "
+        "-SmtpClientAuthenticationDisabled $false. The change can take up to an hour.",
     ),
     "auth.smtp_auth_disabled.hint.security_defaults": _m(
-        "Les paramètres de sécurité par défaut du locataire bloquent SMTP AUTH : un "
-        "administrateur doit les désactiver dans Microsoft Entra ID, ou passez à "
-        "OAuth.",
-        "The tenant's Security defaults block SMTP AUTH: an admin must turn them off "
-        "in Microsoft Entra ID, or switch to OAuth.",
+        "Les paramètres de sécurité par défaut (Security defaults) coupent SMTP AUTH "
+        "pour tout le locataire, avec un mot de passe comme avec la connexion Microsoft. "
+        "Les désactiver retire leur protection (l'authentification multifacteur) à tout "
+        "le monde : qu'un administrateur les remplace d'abord par des stratégies d'accès "
+        "conditionnel qui gardent l'authentification multifacteur, puis permette SMTP "
+        "AUTH pour cette boîte seulement, et choisissez alors « Se connecter avec "
+        "Microsoft ».",
+        "Security defaults turn SMTP AUTH off for the whole tenant, for a password and "
+        "for Microsoft sign-in alike. Turning them off removes their protection "
+        "(multi-factor authentication) for everyone: have an admin first replace them "
+        "with Conditional Access policies that keep multi-factor authentication, then "
+        "allow SMTP AUTH for this mailbox only, and choose \"Sign in with Microsoft\".",
     ),
     "auth.smtp_auth_disabled.hint.conditional_access": _m(
         "Une stratégie d'accès conditionnel bloque cette connexion : un "

@@ -90,15 +90,21 @@ GOOGLE_WORKSPACE = Provider(
         ),
         "auth.app_password_required": L(
             fr="Google exige un mot de passe d'application : activez la validation en "
-               "deux étapes, puis créez-en un à myaccount.google.com/apppasswords.",
+               "deux étapes, puis créez-en un à myaccount.google.com/apppasswords (16 "
+               "lettres, affichées par groupes de quatre : les espaces sont retirées) et "
+               "entrez-le à Accueil > Changer le mot de passe.",
             en="Google requires an app password: turn on 2-Step Verification, then "
-               "create one at myaccount.google.com/apppasswords.",
+               "create one at myaccount.google.com/apppasswords (16 letters, shown in "
+               "groups of four: the spaces are removed) and enter it at Home > Change the "
+               "password.",
         ),
         "quota.exceeded": L(
-            fr="Limite quotidienne de Google atteinte (environ 2 000 messages par jour "
-               "pour Workspace) : réessayez demain ou utilisez le relais SMTP de Google.",
-            en="Google's daily limit is reached (about 2,000 messages a day for "
-               "Workspace): try again tomorrow or use Google's SMTP relay.",
+            fr="Limite de Google atteinte (environ 2 000 messages sur 24 heures glissantes "
+               "pour Workspace, 500 pour Gmail gratuit) : réessayez quand les envois les "
+               "plus anciens auront plus de 24 heures, ou utilisez le relais SMTP de Google.",
+            en="Google's limit is reached (about 2,000 messages over a rolling 24 hours "
+               "for Workspace, 500 for free Gmail): try again once the oldest sends are "
+               "over 24 hours old, or use Google's SMTP relay.",
         ),
         "sender.rejected": L(
             fr="L'adresse d'expédition doit être celle du compte ou un alias "
