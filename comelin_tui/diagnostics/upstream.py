@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -91,7 +91,6 @@ class UpstreamError(Exception):
 
 @dataclass
 class UpstreamStats:
-    opened_at: float = field(default_factory=time.monotonic)
     last_used: float = field(default_factory=time.monotonic)
     messages: int = 0
 
@@ -271,8 +270,3 @@ def _last_reply_code(step: Step) -> int | None:
         if line.startswith("<- ") and line[3:6].isdigit():
             return int(line[3:6])
     return None
-
-
-def opening_steps(result: RunResult) -> Sequence[Step]:
-    """The steps an opening ran (for the attempt log)."""
-    return [step for step in result.steps if step.id in OPENING_STEPS]

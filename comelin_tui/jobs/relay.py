@@ -334,7 +334,6 @@ class Delivery:
 class RelayState:
     """What `relay status` and the dashboard show."""
 
-    started_at: float = field(default_factory=time.time)
     accepted: int = 0
     refused: int = 0
     temporary: int = 0
