@@ -120,8 +120,10 @@ async def to_review(pilot: Pilot[Any]) -> None:
 
 
 def app_for(lang: str, dns: DnsServer | None = None) -> ComelinApp:
+    # A generous DNS lifetime: the loopback server answers at once, and a busy
+    # machine must not turn a slow answer into "no provider detected".
     app = (build(CONFIG, language=lang) if dns is None
-           else build(CONFIG, language=lang, dns_server=dns.address))
+           else build(CONFIG, language=lang, dns_server=dns.address, dns_lifetime=5.0))
     app.stable_durations = True  # "-- ms": a step's time changes from run to run
     return app
 

@@ -188,8 +188,8 @@ def check_lifetime(value: float | str) -> float:
 class DnsClient:
     """Queries sharing one resolver and one deadline.
 
-    All queries made through one client end by ``lifetime`` seconds after it
-    was created, however many there are (parallel or chained, as in SPF
+    All queries made through one client end by ``lifetime`` seconds after its
+    first query, however many there are (parallel or chained, as in SPF
     include chains): each gets what is left of the budget.
     """
 
@@ -202,10 +202,18 @@ class DnsClient:
     def __post_init__(self) -> None:
         # Validate the address now: a bad --dns-server is bad input, not a lookup status.
         self._address = parse_nameserver(self.nameserver) if self.nameserver else None
-        self._deadline = asyncio.get_running_loop().time() + self.lifetime
 
     def remaining(self) -> float:
         return self._deadline - asyncio.get_running_loop().time()
+
+    def _start(self) -> None:
+        """Make the resolver and start the budget: the first import of dnspython
+        (a fraction of a second on a slow box) is not counted against the answer."""
+        try:
+            self._resolver = self._make_resolver()
+        except Exception as error:  # noqa: BLE001 - NoResolverConfiguration and kin
+            self._setup_error = Lookup("", "", "no_resolver", error=str(error))
+        self._deadline = asyncio.get_running_loop().time() + self.lifetime
 
     def _make_resolver(self) -> Any:
         import dns.asyncresolver
@@ -227,10 +235,7 @@ class DnsClient:
         """Ask for ``rdtype`` records of ``name`` (an ASCII name); never raises."""
         name = name.rstrip(".").lower()
         if self._resolver is None and self._setup_error is None:
-            try:
-                self._resolver = self._make_resolver()
-            except Exception as error:  # noqa: BLE001 - NoResolverConfiguration and kin
-                self._setup_error = Lookup(name, rdtype, "no_resolver", error=str(error))
+            self._start()
         if self._setup_error is not None:
             return Lookup(name, rdtype, "no_resolver", error=self._setup_error.error)
         remaining = self.remaining()
