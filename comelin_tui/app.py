@@ -187,8 +187,10 @@ class ComelinApp(WorkerErrors, App[int]):
             return self.demo.draft()
         return Config()
 
-    def open_wizard(self, mode: WizardMode = "new", *, field: str | None = None) -> None:
-        """Push the wizard: a new setup, editing the saved settings, or just the password."""
+    def open_wizard(self, mode: WizardMode = "new", *, field: str | None = None,
+                    changes: dict[str, object] | None = None) -> None:
+        """Push the wizard: a new setup, editing the saved settings, or just the password.
+        *changes* are made to the draft only (saved when the technician saves)."""
         from .screens.wizard import WizardScreen
 
         if mode != "new" and self.settings_view is not None:
@@ -197,6 +199,10 @@ class ComelinApp(WorkerErrors, App[int]):
         else:
             draft = self.new_draft()
             saved = False
+        if changes:
+            from .config import with_changes
+
+            draft = with_changes(draft, changes)
         if mode == "password" and field is None:
             field = "oauth.sign_in" if draft.smtp.auth == "oauth2" else "password"
         self.push_screen(WizardScreen(draft, saved=saved, field=field))

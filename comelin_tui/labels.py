@@ -8,7 +8,7 @@ light: the check path imports it.
 
 from __future__ import annotations
 
-from .i18n import Msg, catalogue, m, register
+from .i18n import Msg, catalogue, get_language, m, register, t
 
 SECURITY_MODES = ("starttls", "implicit_tls", "none")
 USUAL_PORTS = {"starttls": 587, "implicit_tls": 465}
@@ -35,6 +35,9 @@ register({
     "render.step.rcpt_to": {"fr": "Destinataire (RCPT TO)", "en": "Recipient (RCPT TO)"},
     "render.step.data": {"fr": "Envoi du message (DATA)", "en": "Message (DATA)"},
     "render.step.quit": {"fr": "Fin de session (QUIT)", "en": "Close session (QUIT)"},
+    "label.ms": {"fr": "{ms} ms", "en": "{ms} ms"},
+    "label.seconds": {"fr": "{seconds} s", "en": "{seconds} s"},
+    "label.elapsed": {"fr": "{elapsed} s sur {limit} s", "en": "{elapsed} s / {limit} s"},
     "render.step.mx": {"fr": "Serveurs MX", "en": "MX records"},
     "render.step.spf": {"fr": "SPF", "en": "SPF"},
     "render.step.dkim": {"fr": "DKIM", "en": "DKIM"},
@@ -61,3 +64,20 @@ def security_choice(mode: str, lang: str | None = None) -> Msg:
     if mode not in SECURITY_MODES:
         return security_label(mode, lang)
     return m(f"label.security_choice.{mode}", lang)
+
+
+def duration(ms: int, lang: str | None = None) -> str:
+    """How long a step took: milliseconds under a second, then seconds ("1.5 s",
+    in French "1,5 s"; whole seconds from 10 s), so slow steps read as slow."""
+    if ms < 1000:
+        return t("label.ms", lang, ms=ms)
+    seconds = ms / 1000
+    text = f"{seconds:.1f}" if seconds < 10 else f"{seconds:.0f}"
+    if (lang or get_language()) == "fr":
+        text = text.replace(".", ",")
+    return t("label.seconds", lang, seconds=text)
+
+
+def elapsed(seconds: float, limit: float, lang: str | None = None) -> str:
+    """A waiting step against its limit, in whole seconds: "7 s / 15 s"."""
+    return t("label.elapsed", lang, elapsed=int(seconds), limit=f"{limit:g}")

@@ -295,6 +295,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Correction suggérée : port {port}, {security}. {reason}",
         "en": "Suggested fix: port {port}, {security}. {reason}",
     },
+    "tui.test.fix": {
+        "fr": "Correction suggérée : {reason}. Ctrl+F l'enregistre et refait le test.",
+        "en": "Suggested fix: {reason}. Ctrl+F saves it and tests again.",
+    },
+    "tui.test.fix_signin": {
+        "fr": "Correction suggérée : {reason}. Ctrl+F ouvre la connexion Microsoft "
+              "(étape Identifiants).",
+        "en": "Suggested fix: {reason}. Ctrl+F opens Microsoft sign-in (the Login step).",
+    },
+    "tui.test.fix_saved": {
+        "fr": "Correction enregistrée. Nouveau test...",
+        "en": "Fix saved. Testing again...",
+    },
     "tui.test.fix_applied": {
         "fr": "Correction enregistrée : port {port}, {security}. Nouveau test...",
         "en": "Fix saved: port {port}, {security}. Testing again...",

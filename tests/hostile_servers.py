@@ -251,3 +251,32 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def late_greeting(delay: float) -> Behaviour:
+    """A plain SMTP server (no TLS, no AUTH) whose greeting takes *delay* seconds
+    (a reverse DNS check that drags, an overloaded box); then it takes the message."""
+    async def behaviour(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                        server: RawServer) -> None:
+        await asyncio.sleep(delay)
+        writer.write(b"220 slow.example ESMTP\r\n")
+        await writer.drain()
+        while line := await reader.readline():
+            server.received.extend(line)
+            verb = line.split()[0].upper() if line.split() else b""
+            if verb == b"EHLO":
+                writer.write(b"250-slow.example\r\n250 8BITMIME\r\n")
+            elif verb == b"DATA":
+                writer.write(b"354 go ahead\r\n")
+                await writer.drain()
+                while (body := await reader.readline()) not in (b".\r\n", b""):
+                    server.received.extend(body)
+                writer.write(b"250 2.0.0 queued as SLOW1\r\n")
+            elif verb == b"QUIT":
+                writer.write(b"221 bye\r\n")
+                await writer.drain()
+                return
+            else:
+                writer.write(b"250 OK\r\n")
+            await writer.drain()
+    return behaviour

@@ -117,13 +117,14 @@ class ScriptedHandler:
     rcpt_reply: str | None = None
     data_reply: str | None = None
     echo_auth: bool = False  # a careless server repeating the credentials in its error
+    send_as_only: bool = False  # refuse a sender other than the login (Microsoft 365 style)
     messages: list[bytes] = field(default_factory=list)
     mail_options: list[list[str]] = field(default_factory=list)
     commands: list[str] = field(default_factory=list)
 
     def reset(self) -> None:
         self.reply_to_auth = self.mail_reply = self.rcpt_reply = self.data_reply = None
-        self.echo_auth = False
+        self.echo_auth = self.send_as_only = False
         self.messages.clear()
         self.mail_options.clear()
         self.commands.clear()
@@ -139,6 +140,9 @@ class ScriptedHandler:
         self.commands.append("MAIL")
         if self.mail_reply:
             return self.mail_reply
+        if self.send_as_only and address.lower() != USERNAME.lower():
+            return ("550 5.7.60 SMTP; Client does not have permissions to send as this "
+                    "sender")
         self.mail_options.append(list(options))
         envelope.mail_from = address
         envelope.mail_options.extend(options)

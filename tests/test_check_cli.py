@@ -326,7 +326,7 @@ def test_live_printer_running_twice_leaves_one_clean_row(
     printer(Step("banner", detail="Essai des autres ports et modes de sécurité... " * 2))
     printer(Step("banner", "fail", 1000, "no answer within 1 s"))
     assert _screen_rows(screen.getvalue(), 80) == [
-        "[FAIL] Server greeting           1000 ms  no answer within 1 s"]
+        "[FAIL] Server greeting             1.0 s  no answer within 1 s"]
 
 
 def test_the_try_line_repeats_every_ad_hoc_flag_and_works_when_pasted(

@@ -349,15 +349,25 @@ def _run(args: argparse.Namespace, config: Config, config_path: Path,
     from ..diagnostics.render import LivePrinter
     from ..jobs.send_test import SendTestSetupError, send_test
 
-    on_step: Callable[[Step], None] | None = None if args.json else LivePrinter(sys.stdout)
+    printer = None if args.json else LivePrinter(
+        sys.stdout, limit=config.smtp.timeout, dns_limit=options.dns_lifetime)
+    on_step: Callable[[Step], None] | None = printer
 
     def log_failed(error: OSError) -> None:
         # The check itself worked; a read-only state folder must not change its outcome.
         print(t("check.log_failed", reason=error.strerror or error), file=sys.stderr)
 
+    async def with_clock() -> RunResult:
+        ticker = asyncio.ensure_future(printer.ticking()) if printer and printer.live else None
+        try:
+            return await send_test(config, config_path, on_step, options,
+                                   on_log_error=log_failed)
+        finally:
+            if ticker is not None:
+                ticker.cancel()
+
     try:
-        return asyncio.run(send_test(config, config_path, on_step, options,
-                                     on_log_error=log_failed))
+        return asyncio.run(with_clock())
     except SendTestSetupError as error:
         raise _in_cli_words(error) from None
 
@@ -373,12 +383,14 @@ def _print_outcome(args: argparse.Namespace, result: RunResult) -> None:
 
 
 def try_flags(args: argparse.Namespace) -> tuple[str, ...]:
-    """This run's options other than port and security, quoted for a shell: the
-    "To try it" line then runs the same test with only the suggestion changed."""
+    """This run's options, quoted for a shell: the "To try it" line then runs the
+    same test with only what the suggestion or fix changes replaced."""
     import shlex
 
     flags: list[str] = []
     for option, value in (("--config", getattr(args, "config", None)), ("--host", args.host),
+                          ("--port", getattr(args, "port", None)),
+                          ("--security", getattr(args, "security", None)),
                           ("--auth", args.auth), ("--username", args.username),
                           ("--from", args.from_address), ("--to", args.to_address),
                           ("--ca-file", args.ca_file), ("--timeout", args.timeout),

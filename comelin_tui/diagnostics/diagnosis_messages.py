@@ -57,6 +57,7 @@ DIAGNOSIS_CODES: tuple[str, ...] = (
     "smtp.timeout",
     "recipient.temporary",
     "relay.local_only",
+    "smtp.greeting_slow",
     "unknown",
 )
 
@@ -626,6 +627,20 @@ _TEXTS: dict[str, dict[str, str]] = {
         "du même domaine[ ({recipient})] : cela prouve la réception, pas l'envoi.",
         "Accepted with no login on port 25, but only for a recipient of the same domain"
         "[ ({recipient})]: that proves receiving, not sending.",
+    ),
+    "smtp.greeting_slow.summary": _m(
+        "Le serveur a fini par accueillir la connexion, mais après {seconds} s, au-delà "
+        "du délai d'attente[ de {timeout} s] : il est lent, pas en panne.",
+        "The server did greet the connection, but after {seconds} s, past the timeout"
+        "[ of {timeout} s]: it is slow, not down.",
+    ),
+    "smtp.greeting_slow.hint": _m(
+        "Allongez le délai d'attente (Serveur > Avancé > Délai d'attente) puis refaites "
+        "le test. Un accueil aussi lent vient souvent d'un serveur surchargé ou d'une "
+        "vérification DNS inverse qui traîne de son côté : signalez-le à son administrateur.",
+        "Make the timeout longer (Server > Advanced > Timeout), then test again. A greeting "
+        "this slow often comes from an overloaded server or a slow reverse DNS check on "
+        "its side: tell its administrator.",
     ),
     "relay.local_only.hint": _m(
         "Les clients et les fournisseurs (destinataires extérieurs) seront probablement "

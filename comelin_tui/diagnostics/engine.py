@@ -32,6 +32,7 @@ from .engine_common import (
 )
 from .engine_connect import CONNECTION_STEPS
 from .engine_mail import MAIL_STEPS
+from .fixes import fix_for
 from .message import recipient
 from .model import SMTP_STEPS, Diagnosis, RunResult, Step, StepId, StepStatus, Target
 from .probe import (
@@ -86,7 +87,19 @@ register({
         "fr": "Essai des autres ports et modes de sécurité...",
         "en": "Trying other ports and security modes...",
     },
+    "engine.banner.late_wait": {
+        "fr": "Toujours à l'écoute d'un accueil tardif; essai des autres ports et modes...",
+        "en": "Still listening for a late greeting; trying other ports and modes...",
+    },
+    "engine.banner.late": {
+        "fr": "L'accueil est venu après {seconds} s (délai d'attente : {timeout} s) : {reply}",
+        "en": "The greeting came after {seconds} s (timeout: {timeout} s): {reply}",
+    },
 })
+
+# After a greeting timeout, the greeting is listened for while the probe runs (so it
+# costs nothing then), and never longer than this.
+LATE_GREETING_MAX = 45.0
 
 OnStep = Callable[[Step], None]
 
@@ -122,6 +135,9 @@ class CheckRun:
         self.server_hostname = target.host.strip().strip("[]")
         self.helo_task: asyncio.Future[str] | None = None
         self.payload = b""  # the test message as sent (built at mail_from)
+        # The greeting being read (step_banner): still listened for after a timeout.
+        self.greeting: asyncio.Future[Any] | None = None
+        self.greeting_since = 0.0  # when the greeting began to be awaited
         # Whether the last failure left the conversation in step (a reply we
         # understood), so that a polite QUIT can still be sent.
         self.in_step = False
@@ -324,6 +340,8 @@ class CheckRun:
         # No login offered even over TLS (an MX's port 25): another port may offer one.
         probing = probing or (self.probe_enabled and code == "auth.unavailable"
                               and self.target.auth != "none")
+        late = (probing and code == "smtp.banner_timeout" and self.greeting is not None
+                and not self.greeting.done())
         if probing:
             self.prober.address = self.prober.address or (
                 self.sockaddr[1][0] if self.sockaddr else None)
@@ -334,15 +352,47 @@ class CheckRun:
             if self.on_step is not None:
                 running = copy.deepcopy(step)
                 running.status, running.diagnosis = "running", None
-                running.detail = m("engine.probe.running", self.lang)
+                running.detail = m("engine.banner.late_wait" if late else "engine.probe.running",
+                                   self.lang)
                 self.on_step(running)
         else:
             self.prober.disarm()
+        if late and await self.wait_late_greeting(step):
+            probing = False  # the port works, slowly: what other ports do is beside the point
         await self.quiet_quit()
         if probing:
             await self.probe_and_refine(step)
         self.result.diagnosis = step.diagnosis
         self.emit(step)
+
+    async def wait_late_greeting(self, step: Step) -> bool:
+        """After a greeting timeout, go on listening while the other ports are probed
+        (at least half a timeout more): a greeting that comes late means a slow server,
+        and a longer timeout is the fix (``smtp.greeting_slow``). True when it came."""
+        greeting = self.greeting
+        assert greeting is not None
+        done, _ = await asyncio.wait({greeting}, timeout=self.target.timeout / 2)
+        probing = self.prober.task
+        if not done and probing is not None and not probing.done():
+            # As long as the other ports are being tried: no wait of its own.
+            done, _ = await asyncio.wait({greeting, probing}, timeout=LATE_GREETING_MAX,
+                                         return_when=asyncio.FIRST_COMPLETED)
+        if not greeting.done() or greeting.cancelled() or greeting.exception() is not None:
+            greeting.cancel()
+            return False
+        reply = greeting.result()
+        seconds = time.monotonic() - self.greeting_since
+        assert self.conn is not None
+        self.conn.greeted = True
+        self.in_step = True  # a polite QUIT can go now
+        step.facts["late_greeting_s"] = round(seconds, 1)
+        step.facts["banner"] = str(reply)
+        step.detail = m("engine.banner.late", self.lang, seconds=f"{seconds:.0f}",
+                        timeout=f"{self.target.timeout:g}", reply=str(reply))
+        step.diagnosis = self.diagnosis("smtp.greeting_slow", **step.facts,
+                                        seconds=f"{seconds:.0f}")
+        self.scrub(step)
+        return True
 
     async def quiet_quit(self) -> None:
         """QUIT without recording anything, only when the conversation is in step."""
@@ -403,5 +453,8 @@ async def run_check(
             run.conn.abort()
         if run.helo_task is not None and not run.helo_task.done():
             run.helo_task.cancel()
+        if run.greeting is not None and not run.greeting.done():
+            run.greeting.cancel()
         await run.prober.aclose()
+    run.result.fix = fix_for(run.result)
     return run.result

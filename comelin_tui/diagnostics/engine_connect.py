@@ -7,6 +7,7 @@ import contextlib
 import socket
 import ssl
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import join, m, register
@@ -264,13 +265,19 @@ async def step_banner(run: CheckRun, step: Step) -> StepStatus:
     conn = run.conn
     assert conn is not None
     greeting = asyncio.ensure_future(conn.expect(None, 220))
-    if run.target.security != "implicit_tls" and run.probe_enabled:
-        try:
+    run.greeting = greeting
+    run.greeting_since = time.monotonic()
+    try:
+        if run.target.security != "implicit_tls" and run.probe_enabled:
             await _race_implicit_tls(run, step, greeting)
-        except BaseException:
-            greeting.cancel()
-            raise
-    reply = await greeting
+        # Shielded: when the step's timeout strikes, the greeting keeps being listened
+        # for while the other ports are probed (CheckRun.wait_late_greeting).
+        reply = await asyncio.shield(greeting)
+    except asyncio.CancelledError:
+        raise
+    except BaseException:
+        greeting.cancel()
+        raise
     conn.greeted = True
     step.detail = str(reply)
     step.facts = {"banner": str(reply)}

@@ -86,6 +86,28 @@ class Suggestion:
         return {"port": self.port, "security": self.security, "reason": self.reason}
 
 
+FixKind = Literal["settings", "microsoft_signin"]
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One action that fixes what a run found (see ``diagnostics.fixes``): settings to
+    change (``kind="settings"``), or Microsoft sign-in to run, which also changes
+    ``smtp.auth`` (``kind="microsoft_signin"``)."""
+
+    kind: FixKind
+    changes: tuple[tuple[str, Any], ...]  # (setting path, new value)
+    reason: str  # a message: what changes and why
+
+    def render(self, lang: str | None = None) -> Fix:
+        from ..i18n import render
+
+        return Fix(self.kind, self.changes, render(self.reason, lang))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "changes": dict(self.changes), "reason": self.reason}
+
+
 @dataclass
 class Step:
     """One step of a run. The engine emits it when it starts and when it ends."""
@@ -168,6 +190,7 @@ class RunResult:
     steps: list[Step] = field(default_factory=list)
     diagnosis: Diagnosis | None = None
     suggestion: Suggestion | None = None
+    fix: Fix | None = None  # the one-key fix the run's evidence supports
     transcript: list[str] = field(default_factory=list)
     started_at: float = field(default_factory=time.time)
     queue_id: str | None = None
@@ -190,5 +213,6 @@ class RunResult:
             "steps": [s.to_json() for s in self.steps],
             "diagnosis": self.diagnosis.to_json() if self.diagnosis else None,
             "suggestion": self.suggestion.to_json() if self.suggestion else None,
+            "fix": self.fix.to_json() if self.fix else None,
             "transcript": list(self.transcript),
         }

@@ -339,6 +339,11 @@ class BackgroundProbe:
         if task is not None and not task.done():
             await asyncio.wait([task], timeout=1.0)
 
+    @property
+    def task(self) -> asyncio.Task[list[ProbeResult]] | None:
+        """The probe under way (or done), if it started."""
+        return self._task
+
     async def results(self) -> list[ProbeResult]:
         """Start if needed and wait for every probe (each bounded by the timeout)."""
         self.start()

@@ -14,7 +14,8 @@ from typing import IO
 
 from .. import i18n
 from ..i18n import Msg, m, t
-from .model import Diagnosis, RunResult, Step, StepStatus, Suggestion
+from ..labels import duration, elapsed
+from .model import Diagnosis, Fix, RunResult, Step, StepStatus, Suggestion
 from .probe import security_label
 
 i18n.register({
@@ -23,7 +24,6 @@ i18n.register({
     "render.status.fail": {"fr": "ÉCHEC", "en": "FAIL"},
     "render.status.skipped": {"fr": "sauté", "en": "skip"},
     "render.status.running": {"fr": "...", "en": "..."},
-    "render.ms": {"fr": "{ms} ms", "en": "{ms} ms"},
     "render.diagnosis": {
         "fr": "Diagnostic [{code}] : {summary}", "en": "Diagnosis [{code}]: {summary}",
     },
@@ -35,6 +35,11 @@ i18n.register({
     "render.suggestion_try": {
         "fr": "Pour l'essayer : comelin-tui check {flags}",
         "en": "To try it: comelin-tui check {flags}",
+    },
+    "render.fix": {"fr": "Correctif : {reason}", "en": "Fix: {reason}"},
+    "render.fix_signin": {
+        "fr": "Pour l'appliquer : comelin-tui signin (puis comelin-tui check)",
+        "en": "To apply it: comelin-tui signin (then comelin-tui check)",
     },
     "render.result": {"fr": "Résultat : {headline}", "en": "Result: {headline}"},
     "outcome.ok": {
@@ -118,13 +123,17 @@ def one_line(text: str) -> str:
     return " | ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
-def format_step(step: Step, lang: str | None = None, *, color: bool = False) -> str:
-    """One line: tag, name, time, detail."""
+def format_step(step: Step, lang: str | None = None, *, color: bool = False,
+                waited: tuple[float, float] | None = None) -> str:
+    """One line: tag, name, time, detail. *waited* (seconds, limit) of a running
+    step shows how long it has waited against its limit ("7 s / 15 s")."""
     name = step_name(step.id, lang).ljust(_NAME_WIDTH)
     quiet = step.status in ("skipped", "running")
-    took = "" if quiet else t("render.ms", lang, ms=step.duration_ms)
+    took = "" if quiet else duration(step.duration_ms, lang)
     line = f"{status_tag(step.status, lang, color=color)} {name} {took:>8}"
     detail = one_line(step.detail)
+    if waited is not None and step.status == "running" and waited[0] >= 1:
+        detail = f"{elapsed(*waited, lang)}  {detail}".rstrip()
     return f"{line}  {detail}".rstrip() if detail else line.rstrip()
 
 
@@ -140,8 +149,8 @@ def format_suggestion(suggestion: Suggestion, lang: str | None = None,
     """The suggestion, and the command that tries it (*try_flags*: this run's other
     options, so the line works when pasted)."""
     security = security_label(suggestion.security, lang)
-    flags = " ".join((*try_flags, f"--port {suggestion.port}",
-                      f"--security {suggestion.security}"))
+    kept = [flag for flag in try_flags if flag.split(" ", 1)[0] not in ("--port", "--security")]
+    flags = " ".join((*kept, f"--port {suggestion.port}", f"--security {suggestion.security}"))
     return [
         t("render.suggestion", lang, port=suggestion.port, security=security,
           reason=suggestion.reason).rstrip(),
@@ -185,7 +194,31 @@ def format_outcome(result: RunResult, lang: str | None = None, *, color: bool = 
         lines.extend(format_diagnosis(diagnosis, lang))
     if result.suggestion:
         lines.extend(format_suggestion(result.suggestion, lang, try_flags))
+    elif result.fix:
+        lines.extend(format_fix(result.fix, lang, try_flags))
     return lines
+
+
+# The `check` option that sets each setting a fix may change.
+FIX_FLAGS = {"smtp.host": "--host", "smtp.port": "--port", "smtp.security": "--security",
+             "smtp.from_address": "--from", "smtp.timeout": "--timeout"}
+
+
+def format_fix(fix: Fix, lang: str | None = None, try_flags: tuple[str, ...] = ()) -> list[str]:
+    """A fix other than a port/security suggestion, and how to try or apply it: the
+    same test with the changed settings as options (this run's others kept)."""
+    import shlex
+
+    lines = [t("render.fix", lang, reason=fix.reason)]
+    if fix.kind == "microsoft_signin":
+        return [*lines, t("render.fix_signin", lang)]
+    changes = dict(fix.changes)
+    if not all(path in FIX_FLAGS for path in changes):
+        return lines
+    replaced = {FIX_FLAGS[path] for path in changes}
+    kept = [flag for flag in try_flags if flag.split(" ", 1)[0] not in replaced]
+    new = [f"{FIX_FLAGS[path]} {shlex.quote(str(value))}" for path, value in changes.items()]
+    return [*lines, t("render.suggestion_try", lang, flags=" ".join((*kept, *new)))]
 
 
 def format_transcript(lines: list[str], lang: str | None = None) -> list[str]:
@@ -201,28 +234,67 @@ class LivePrinter:
     (carriage return: no escape sequence needed) by its result.
     """
 
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str], limit: float | None = None,
+                 dns_limit: float | None = None) -> None:
         self.stream = stream
         self.color = use_color(stream)
         isatty = getattr(stream, "isatty", None)
         self.live = bool(isatty and isatty())
         self.pending = 0  # width of the "running" line on screen, to blank it
+        self.limit = limit  # a step's time limit (the timeout), shown while it waits
+        self.dns_limit = dns_limit  # the same for the DNS checks (their lifetime)
+        self.running: Step | None = None
+        self.since = 0.0
 
     def __call__(self, step: Step) -> None:
+        import time
+
         line = format_step(step, color=self.color)
+        self._blank()
+        if step.status == "running":
+            if self.running is None or (self.running.id, self.running.detail) != (
+                    step.id, step.detail):
+                self.since = time.monotonic()  # a new wait (probing is one of its own)
+            self.running = step
+            self._show_running()
+            return
+        self.running = None
+        self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def _blank(self) -> None:
         if self.pending:
             # A step can be "running" twice (then probing other ports): blank the
             # line shown before, whatever comes next.
             self.stream.write("\r" + " " * self.pending + "\r")
             self.pending = 0
-        if step.status == "running":
-            if self.live:
-                # One screen row at most: a "\r" cannot go back up to a wrapped row.
-                width = shutil.get_terminal_size().columns - 1
-                plain = format_step(step)[:max(width, 20)]
-                self.stream.write(plain)
-                self.stream.flush()
-                self.pending = len(plain)
+
+    def _show_running(self) -> None:
+        import time
+
+        if not self.live or self.running is None:
             return
-        self.stream.write(line + "\n")
+        from .model import DELIVERABILITY_STEPS
+
+        limit = self.dns_limit if self.running.id in DELIVERABILITY_STEPS else self.limit
+        waited = None if limit is None else (time.monotonic() - self.since, limit)
+        # One screen row at most: a "\r" cannot go back up to a wrapped row.
+        width = shutil.get_terminal_size().columns - 1
+        plain = format_step(self.running, waited=waited)[:max(width, 20)]
+        self.stream.write(plain)
         self.stream.flush()
+        self.pending = len(plain)
+
+    def tick(self) -> None:
+        """Redraw the running step's line with the time it has waited so far."""
+        if self.live and self.running is not None:
+            self._blank()
+            self._show_running()
+
+    async def ticking(self) -> None:
+        """Tick every second until cancelled (run beside the test send)."""
+        import asyncio
+
+        while True:
+            await asyncio.sleep(1.0)
+            self.tick()

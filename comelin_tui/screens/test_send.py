@@ -134,7 +134,7 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         if action == "run":
             return (not self.running and not self.applying) or None
         if action == "apply_fix":
-            if self.result is None or self.result.suggestion is None:
+            if self.result is None or self.result.fix is None:
                 return False
             return (not self.running and not self.applying) or None
         return True
@@ -209,7 +209,10 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
             return  # steps that do not apply would only crowd 24 rows
         row = self._rows.get(step.id)
         if row is None:
-            row = self._rows[step.id] = StepRow(step)
+            app: Any = self.app
+            limit = (app.dns_lifetime if step.id in DELIVERABILITY_STEPS
+                     else self.config.smtp.timeout)
+            row = self._rows[step.id] = StepRow(step, limit)
             if step.id in DELIVERABILITY_STEPS:
                 rows = self.query_one("#dns-rows")
                 rows.display = True
@@ -266,19 +269,24 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
 
     @work(exclusive=True, group="apply-fix", exit_on_error=False)
     async def action_apply_fix(self) -> None:
-        """Save the suggested port/security, then run the test again."""
+        """Save the fix the run found (port/security, sender, server name, timeout),
+        then run the test again; for Microsoft sign-in, open the sign-in instead."""
         from ..config import update_config, with_changes
 
         result = self.result
-        if result is None or result.suggestion is None or self.running or self.applying:
+        if result is None or result.fix is None or self.running or self.applying:
             return
         app: Any = self.app
-        suggestion = result.suggestion
+        fix = result.fix
+        changes: dict[str, object] = dict(fix.changes)
+        if fix.kind == "microsoft_signin":
+            # Nothing is saved until the sign-in is done and the settings are saved.
+            app.open_wizard("edit", field="oauth.sign_in", changes=changes)
+            return
         self.applying = True
         try:
-            changes = {"smtp.port": suggestion.port, "smtp.security": suggestion.security}
             with_changes(self.config, changes)  # refused before anything is written
-            # Only port and security change: merged into the settings as they are on disk.
+            # Only what the fix changes: merged into the settings as they are on disk.
             config = await asyncio.to_thread(
                 update_config, app.config_path, lambda current: with_changes(current, changes),
                 default=self.config)
@@ -289,8 +297,12 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         finally:
             self.applying = False
         app.settings_saved(config)
-        self.notify(t("tui.test.fix_applied", port=suggestion.port,
-                      security=security_label(suggestion.security)), timeout=5)
+        suggestion = result.suggestion
+        if suggestion is not None:
+            self.notify(t("tui.test.fix_applied", port=suggestion.port,
+                          security=security_label(suggestion.security)), timeout=5)
+        else:
+            self.notify(t("tui.test.fix_saved"), timeout=5)
         self.action_run()
 
     # -- buttons -------------------------------------------------------------

@@ -73,12 +73,19 @@ class TestSendTexts:
         return t("tui.test.hint", hint=step.diagnosis.render().hint)
 
     def _suggestion(self) -> str:
-        suggestion = self.result.suggestion if self.result and not self.running else None
-        if suggestion is None:
+        result = self.result if not self.running else None
+        if result is None:
             return ""
-        return t("tui.test.suggestion", port=suggestion.port,
-                 security=security_label(suggestion.security),
-                 reason=render(suggestion.reason))
+        suggestion = result.suggestion
+        if suggestion is not None:
+            return t("tui.test.suggestion", port=suggestion.port,
+                     security=security_label(suggestion.security),
+                     reason=render(suggestion.reason))
+        if result.fix is not None:
+            key = ("tui.test.fix_signin" if result.fix.kind == "microsoft_signin"
+                   else "tui.test.fix")
+            return t(key, reason=render(result.fix.reason))
+        return ""
 
     def _after_note(self) -> str:
         if self.result is None or self.running or self.result.status == "fail" and \

@@ -3,9 +3,11 @@ detail. The tag reads without colour; colour is a second cue through CSS classes
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from ..i18n import render, t
+from ..labels import duration, elapsed
 from .text import Tr
 
 if TYPE_CHECKING:
@@ -27,10 +29,12 @@ def clock(date_header: str) -> str:
 class StepRow(Tr):
     """One step of the run: status tag (a spinner while running), name, time, detail."""
 
-    def __init__(self, step: Step) -> None:
+    def __init__(self, step: Step, limit: float | None = None) -> None:
         self.step = step
         self.frame = 0
         self.cancelled = False
+        self.limit = limit  # the step's time limit, shown against the wait ("7 s / 15 s")
+        self.since = time.monotonic()
         super().__init__(self._line, classes=f"step-row -{step.status}")
 
     def _line(self) -> str:
@@ -44,14 +48,20 @@ class StepRow(Tr):
             tag = f"[{SPINNER[self.frame % len(SPINNER)].center(width - 2)}]"
         else:
             tag = status_tag(step.status)
+        detail = one_line(render(step.detail))
+        stable = getattr(self.app, "stable_durations", False)
         if step.status in ("running", "skipped"):
             took = ""
+            waited = time.monotonic() - self.since
+            if step.status == "running" and self.limit and waited >= 1 and not self.cancelled:
+                detail = f"{elapsed(waited, self.limit)}  {detail}"
         else:
-            stable = getattr(self.app, "stable_durations", False)
-            took = t("tui.test.ms", ms="--" if stable else step.duration_ms)
-        return f"{tag} {step_name(step.id):<24.24} {took:>8}  {one_line(render(step.detail))}"
+            took = t("tui.test.ms", ms="--") if stable else duration(step.duration_ms)
+        return f"{tag} {step_name(step.id):<24.24} {took:>8}  {detail}"
 
     def update_step(self, step: Step) -> None:
+        if step.status == "running" and step.detail != self.step.detail:
+            self.since = time.monotonic()  # a new wait: probing the other ports
         self.remove_class(f"-{self.step.status}")
         self.step = step
         self.add_class(f"-{step.status}")
