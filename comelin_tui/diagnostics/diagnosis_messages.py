@@ -171,10 +171,12 @@ _TEXTS: dict[str, dict[str, str]] = {
     ),
     "tls.untrusted.hint": _m(
         "Utilisez le nom de serveur officiel du fournisseur; pour un serveur interne, "
-        "indiquez le certificat de son autorité (fichier CA) dans les paramètres, ou "
+        "indiquez le certificat de son autorité (Serveur > Avancé > Fichier d'autorité de "
+        "certification (CA)), ou "
         "demandez à son administrateur d'installer la chaîne complète.",
         "Use the provider's official server name; for an in-house server, set its "
-        "authority's certificate as the CA file in the settings, or ask its "
+        "authority's certificate as the CA file (Server > Advanced > Certificate authority "
+        "(CA) file), or ask its "
         "administrator to install the full certificate chain.",
     ),
     "tls.hostname_mismatch.summary": _m(
@@ -320,9 +322,9 @@ _TEXTS: dict[str, dict[str, str]] = {
     "auth.insecure_refused.hint": _m(
         "Utilisez STARTTLS (port 587) ou le SSL/TLS implicite (port 465). Seulement sur "
         "un réseau local de confiance, autorisez l'authentification non chiffrée "
-        "dans les paramètres avancés.",
+        "(Ctrl+P > Permettre le mot de passe sans chiffrement).",
         "Use STARTTLS (port 587) or implicit SSL/TLS (port 465). Only on a trusted local "
-        "network, allow unencrypted login in the advanced settings.",
+        "network, allow unencrypted login (Ctrl+P > Allow password without encryption).",
     ),
     "auth.invalid_credentials.summary": _m(
         "Le serveur a refusé le nom d'utilisateur ou le mot de passe[ de {username}].",
@@ -504,10 +506,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "The account[ {username}] is not allowed to send as the sender address[ {sender}].",
     ),
     "sender.send_as_denied.hint": _m(
-        "Utilisez l'adresse de la boîte aux lettres connectée comme expéditeur, ou "
-        "demandez à un administrateur d'accorder à ce compte la permission "
+        "Utilisez l'adresse de la boîte aux lettres connectée comme expéditeur (Ctrl+P > "
+        "Adresse d'expéditeur), ou demandez à un administrateur d'accorder à ce compte la permission "
         "« Envoyer en tant que » pour cette adresse.",
-        "Use the signed-in mailbox's own address as the sender, or have an admin "
+        "Use the signed-in mailbox's own address as the sender (Ctrl+P > Sender address), "
+        "or have an admin "
         "grant this account the Send As permission for that address.",
     ),
     "sender.rejected.summary": _m(
