@@ -157,7 +157,16 @@ def _append(data: dict[str, Any], path: Path | None) -> Path:
     _make_private_folder(log_path.parent)
     _rotate_if_large(log_path)
     line = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
-    fd = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    import errno
+
+    from .safefs import UnsafeFileError, open_regular
+
+    try:
+        # Never a FIFO in its place: opening one to write would hang.
+        fd = open_regular(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    except UnsafeFileError as error:
+        # Callers treat a log they cannot write as an OSError (reported, never fatal).
+        raise OSError(errno.EINVAL, str(error.message()), str(log_path)) from None
     try:
         # One write of one line: concurrent runs interleave whole lines.
         os.write(fd, line.encode("utf-8"))
@@ -194,9 +203,12 @@ def _rotated(path: Path) -> Path:
 def _read_text(path: Path) -> str:
     # The history is a convenience: an unreadable log (permissions, a folder in its
     # place) reads as no history, like a corrupt line, never as an error.
+    from .safefs import UnsafeFileError, read_regular
+
     try:
-        return path.read_bytes().decode("utf-8", "replace")
-    except OSError:
+        # The end only: a log grown huge (rotation failing) costs a bounded read.
+        return read_regular(path, MAX_BYTES * 2, tail=True).decode("utf-8", "replace")
+    except (OSError, UnsafeFileError):
         return ""
 
 
@@ -217,9 +229,9 @@ def _parse_line(line: str) -> Attempt | None:
 
 def _make_private_folder(folder: Path) -> None:
     if not folder.is_dir():
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        # mkdir's mode is filtered by the umask; make sure it is owner-only.
-        folder.chmod(0o700)
+        from .safefs import make_private_folders
+
+        make_private_folders(folder)  # 0700 each, whatever the umask
 
 
 def _rotate_if_large(path: Path) -> None:

@@ -144,7 +144,45 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
                         help=t("cli.lang_help"))
 
 
+def no_core_dumps() -> None:
+    """No core file: one would hold the password (in clear and in base64) for anyone
+    who can read the folder it lands in. POSIX; Windows writes no core files (a crash
+    dump there is Windows Error Reporting's, off unless an administrator enables it)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    try:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (OSError, ValueError):
+        pass  # not allowed to lower it here: nothing worse than before
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader went away (``show | head``): stop without a word. Later writes
+    (and the interpreter's last flush) go nowhere instead of failing again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return 141  # as a program killed by SIGPIPE: the shell's convention
+
+
 def run(argv: list[str]) -> int:
+    no_core_dumps()
+    try:
+        code = _run(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
+    return code
+
+
+def _run(argv: list[str]) -> int:
     import os
 
     _pre_language(argv)
@@ -171,6 +209,8 @@ def run(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print(t("cli.interrupted"), file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        raise  # the reader went away: run() ends quietly
     except Exception as error:  # the edge: never a traceback
         if os.environ.get("COMELIN_TUI_DEBUG"):
             raise

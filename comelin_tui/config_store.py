@@ -130,11 +130,15 @@ def upgrade(data: Mapping[str, Any], *, path: Path | None, text: str | None,
 
 def read_bytes(path: Path) -> bytes:
     """The file's content; ConfigNotFound if absent, ConfigError if unreadable or too large."""
+    from .safefs import UnsafeFileError, check_private_file, read_regular
+
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_CONFIG_BYTES + 1)
+        check_private_file(path)
+        data = read_regular(path, MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         raise ConfigNotFound("config.error.not_found", path=path) from None
+    except UnsafeFileError as error:
+        raise ConfigError("config.error.read", path=path, reason=error.message()) from None
     except OSError as error:
         raise ConfigError("config.error.read", path=path,
                           reason=error.strerror or str(error)) from None
@@ -302,11 +306,13 @@ def backup_path(path: Path) -> Path:
 
 
 def ensure_folder(folder: Path) -> None:
-    """Create the settings folder (0700) if missing; an existing folder is left as it is."""
+    """Create the settings folder and any missing parent (0700, whatever the umask);
+    an existing folder is left as it is."""
     if folder.is_dir():
         return
-    # Only the last folder gets 0700: parents such as ~/.config are not ours to restrict.
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    from .safefs import make_private_folders
+
+    make_private_folders(folder)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -323,6 +329,9 @@ def atomic_write(path: Path, data: bytes) -> None:
     """
     import tempfile  # writing only: reading the settings (check, dashboard) skips it
 
+    from .safefs import remove_stale_temps
+
+    remove_stale_temps(path.parent, path.name)  # a crash's leftovers
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:

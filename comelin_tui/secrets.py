@@ -595,6 +595,15 @@ class FileSecretStore(SecretStore):
     def _read(self) -> dict[str, str]:
         # O_NONBLOCK: a FIFO put in the file's place must not hang the program on open.
         flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+        from .safefs import UnsafeFileError, check_private
+
+        try:
+            # Another user's file or folder could hold a password they chose to plant.
+            check_private(self.path.parent)
+            check_private(self.path)
+        except UnsafeFileError as error:
+            raise SecretError("secrets.file_unreadable", path=self.path,
+                              detail=error.message()) from None
         try:
             fd = os.open(self.path, flags)
         except FileNotFoundError:
@@ -639,6 +648,9 @@ class FileSecretStore(SecretStore):
         folder = self.path.parent
         import uuid
 
+        from .safefs import remove_stale_temps
+
+        remove_stale_temps(folder, self.path.name)  # a crash's leftovers hold a secret
         temp = folder / f".{self.path.name}.{uuid.uuid4().hex[:12]}.tmp"
         text = json.dumps(dict(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         try:
@@ -786,8 +798,12 @@ class MemorySecretStore(SecretStore):
 # -- choosing and switching ------------------------------------------------------------------
 
 def _ensure_folder(folder: Path) -> None:
-    """Create the folder of the secret file and of its lock (0700) if missing."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create the folder of the secret file and of its lock, and any missing parent
+    (0700 each, whatever the umask), if missing."""
+    if not folder.is_dir():
+        from .safefs import make_private_folders
+
+        make_private_folders(folder)
 
 
 @contextlib.contextmanager

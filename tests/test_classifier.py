@@ -362,7 +362,7 @@ def test_reply_rules_cover_every_reply_code_of_the_contract() -> None:
     from_replies = {case.expected for case in REPLY_CASES}
     engine_decisions = {"config.invalid", "auth.insecure_refused", "tls.starttls_unavailable",
                         "auth.mechanism_unsupported", "message.too_large", "auth.unavailable",
-                        "relay.local_only"}
+                        "relay.local_only", "auth.cleartext_allowed"}
     connection_level = {c for c in CONTRACT_CODES if c.split(".")[0] in ("dns", "connect", "tls")}
     connection_level |= {"smtp.banner_timeout", "smtp.disconnected", "smtp.timeout",
                          "smtp.greeting_slow"}

@@ -359,7 +359,10 @@ async def test_insecure_auth_when_explicitly_allowed(starttls_server: ScriptedSe
     target = make_target(starttls_server, certs, security="none", allow_insecure_auth=True,
                          send=False)
     result = await run_check(target)
-    assert result.status == "ok"
+    # Allowed, but never a plain OK: the password crossed the network readable.
+    assert result.status == "warn" and result.exit_code == 1
+    auth = result.step("auth")
+    assert auth.status == "warn" and auth.diagnosis.code == "auth.cleartext_allowed"
     assert "-> AUTH PLAIN ********" in result.transcript
 
 

@@ -273,6 +273,9 @@ def apply_overrides(config: Config, args: argparse.Namespace) -> Config:
     # Each option is checked on its own first, so an error names the option.
     if args.host is not None:
         changes["smtp.host"] = validate_host(args.host, field="--host")
+        if changes["smtp.host"] != config.smtp.host:
+            # Consent to an unencrypted login was given for the saved server only.
+            changes["smtp.allow_insecure_auth"] = False
     if args.port is not None:
         changes["smtp.port"] = validate_port(args.port, field="--port")
     if args.security is not None:

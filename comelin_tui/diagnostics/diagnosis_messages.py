@@ -58,6 +58,7 @@ DIAGNOSIS_CODES: tuple[str, ...] = (
     "recipient.temporary",
     "relay.local_only",
     "smtp.greeting_slow",
+    "auth.cleartext_allowed",
     "unknown",
 )
 
@@ -644,6 +645,20 @@ _TEXTS: dict[str, dict[str, str]] = {
         "Make the timeout longer (Server > Advanced > Timeout), then test again. A greeting "
         "this slow often comes from an overloaded server or a slow reverse DNS check on "
         "its side: tell its administrator.",
+    ),
+    "auth.cleartext_allowed.summary": _m(
+        "Connexion acceptée, mais le mot de passe a traversé le réseau sans chiffrement "
+        "(permis par le réglage « Permettre le mot de passe sans chiffrement »).",
+        "Login accepted, but the password crossed the network unencrypted (allowed by the "
+        "setting \"Allow password without encryption\").",
+    ),
+    "auth.cleartext_allowed.hint": _m(
+        "Acceptable seulement vers un relais de confiance sur le même réseau local. "
+        "Sinon, choisissez STARTTLS (587) ou le SSL/TLS implicite (465) et retirez "
+        "cette permission (Ctrl+P > Permettre le mot de passe sans chiffrement).",
+        "Acceptable only towards a trusted relay on the same local network. Otherwise, "
+        "choose STARTTLS (587) or implicit SSL/TLS (465) and remove that permission "
+        "(Ctrl+P > Allow password without encryption).",
     ),
     "relay.local_only.hint": _m(
         "Les clients et les fournisseurs (destinataires extérieurs) seront probablement "

@@ -170,6 +170,11 @@ async def step_auth(run: CheckRun, step: Step) -> StepStatus:
     if reply.code != 235:
         raise ReplyError("AUTH", reply)
     step.detail = m("engine.auth.ok", run.lang, mechanism=mechanism, username=target.username)
+    if not conn.encrypted and not target.own_relay:
+        # Allowed by the settings, but the password crossed the network readable
+        # (to this machine's own relay, on loopback, it never left the machine).
+        step.diagnosis = run.diagnosis("auth.cleartext_allowed")
+        return "warn"
     return "ok"
 
 

@@ -163,6 +163,9 @@ class Target:
     send: bool = True  # False: --no-send, stop after RCPT with RSET + QUIT
     language: str = "en"
     helo_name: str | None = None
+    # This machine's own relay on loopback (`relay` test): a login without TLS there
+    # never crosses the network, so it is no warning.
+    own_relay: bool = False
 
     @classmethod
     def from_config(cls, config: Config, *, password: str | None, to_address: str = "",

@@ -264,7 +264,7 @@ async def test_through_relay(config: Config, config_path: Path,
             auth="password", username=relay_username(config), password=password,
             from_address=config.smtp.from_address, to_address=recipient,
             timeout=max(config.smtp.timeout, 15.0), allow_insecure_auth=True,
-            provider_id="custom", language=get_language())
+            provider_id="custom", language=get_language(), own_relay=_is_loopback(host))
         result = await run_check(target, on_step, probe=False)
     finally:
         if relay is not None:
@@ -280,3 +280,12 @@ async def test_through_relay(config: Config, config_path: Path,
             seen.append(Record(sender=str(last.get("sender", "")), reply=str(last.get("reply", "")),
                                code=last.get("diagnosis"), status=str(last.get("status", ""))))
     return result, (seen[-1] if seen else None)
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
