@@ -25,8 +25,14 @@ from smtp_servers import (  # noqa: F401 - fixtures
 )
 
 from comelin_tui.attempt_log import Attempt, append_attempt, last_attempt
-from comelin_tui.config import CompanySettings, Config, ConfigError, SmtpSettings, load_config
-from comelin_tui.config import save_config
+from comelin_tui.config import (
+    CompanySettings,
+    Config,
+    ConfigError,
+    SmtpSettings,
+    load_config,
+    save_config,
+)
 from comelin_tui.secrets import SMTP_PASSWORD, FileSecretStore, SecretError
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX owners, modes and FIFOs")
