@@ -173,6 +173,18 @@ def test_a_reply_echoing_the_password_shows_it_masked(
             assert "You logged in with ********" in out
 
 
+async def test_a_reply_echoing_the_password_shows_it_masked_on_the_test_screen(
+        tmp_path: Path) -> None:
+    with Sandbox() as sandbox:
+        sandbox.replies["RCPT"] = f"550-5.7.1 You logged in with {sandbox.password}\r\n550 no"
+        app = build(save(sandbox, tmp_path / "config.toml"))
+        async with app.run_test(size=SIZE) as pilot:
+            screen, _result = await run_test_screen(pilot)
+            reply = screen.query_one("#evidence-reply", Tr)
+            assert reply.text.splitlines() == ["550-5.7.1 You logged in with ********", "550 no"]
+            assert all(sandbox.password not in widget.text for widget in screen.query(Tr))
+
+
 async def test_test_screen_shows_the_whole_reply_under_the_diagnosis(tmp_path: Path) -> None:
     with Sandbox(replies={"RCPT": REPLY}) as sandbox:
         app = build(save(sandbox, tmp_path / "config.toml"))
@@ -298,6 +310,19 @@ async def test_test_screen_shows_the_certificate_of_a_passed_run(tmp_path: Path)
             outcome = screen.query_one("#outcome")
             assert outcome.region and outcome.region.y >= 1
             assert not screen.query_one("#evidence-reply", Tr).display
+
+
+def test_cli_shows_an_expired_certificate_with_its_dates(
+        isolated_environment: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with Sandbox(cert_expired=True) as sandbox:
+        save(sandbox, paths.config_path())
+        code, out = check(capsys)
+        assert code == 2
+        assert "Diagnosis [tls.expired]" in out
+        block = squeezed("\n".join(section(out, "Certificate presented by the server")))
+        assert squeezed("UTC (expired by this computer's clock)") in block
+        assert squeezed(f"CA file used: {sandbox.ca_file}") in squeezed(out)
+        assert squeezed(colon_hex(peer_certificate(sandbox))) in squeezed(out)
 
 
 def test_certificate_lines_say_when_the_clock_disagrees() -> None:

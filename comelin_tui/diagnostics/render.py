@@ -176,6 +176,7 @@ def format_evidence(result: RunResult, lang: str | None = None,
 
     lines: list[str] = []
     for section in evidence_sections(result, lang):
+        lines.append("")  # a blank line before each title: the sections read apart
         lines.extend(wrap_section(section, width))
     return lines
 
