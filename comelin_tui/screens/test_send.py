@@ -205,11 +205,15 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         """The end of the pane, unless the evidence under the verdict is taller than the
         pane: then the verdict at the top, the evidence under it (to scroll down to)."""
         body = self.query_one("#test-body", VerticalScroll)
-        top = body.max_scroll_y
-        outcome = self.query_one("#outcome")
-        if outcome.display:
-            top = min(top, outcome.virtual_region.y)
-        body.scroll_to(y=top, animate=False, immediate=True)
+
+        def scroll() -> None:  # once the new texts are laid out, as scroll_end waits too
+            top = body.max_scroll_y
+            outcome = self.query_one("#outcome")
+            if outcome.display:
+                top = min(top, outcome.virtual_region.y)
+            body.scroll_to(y=top, animate=False, immediate=True)
+
+        body.call_after_refresh(scroll)
 
     def _on_step(self, step: Step) -> None:
         """Engine callback (same event loop): add or update the step's row."""
