@@ -381,8 +381,17 @@ def _print_outcome(args: argparse.Namespace, result: RunResult) -> None:
     lines: list[str] = []
     if args.transcript:
         lines += format_transcript(result.transcript)
-    lines += format_outcome(result, color=use_color(sys.stdout), try_flags=try_flags(args))
+    lines += format_outcome(result, color=use_color(sys.stdout), try_flags=try_flags(args),
+                            width=output_width())
     print("\n".join(lines), flush=True)
+
+
+def output_width() -> int:
+    """The terminal's width (COLUMNS, else 80 when not a terminal): the evidence is
+    wrapped to it, one column short so that no terminal wraps it again."""
+    import shutil
+
+    return max(shutil.get_terminal_size((80, 24)).columns - 1, 40)
 
 
 def try_flags(args: argparse.Namespace) -> tuple[str, ...]:

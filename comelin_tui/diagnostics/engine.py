@@ -49,6 +49,7 @@ from .smtpio import (
     SmtpConnection,
     SmtpProtocolError,
     describe_error,
+    reply_lines,
 )
 from .tlsinfo import CaFileError, client_context
 
@@ -289,6 +290,7 @@ class CheckRun:
             status = "fail"
             self.in_step = failure.exception is None or isinstance(failure.exception, ReplyError)
             step.facts.update(failure.facts)
+            keep_reply(step, failure.exception)
             step.detail = failure.detail or step.detail
             if failure.diagnosis is None and failure.exception is not None:
                 self.redo = self._reclassifier(step, failure.exception)
@@ -301,6 +303,7 @@ class CheckRun:
         except Exception as exc:  # noqa: BLE001 - any failure becomes a diagnosis, never a crash
             status = "fail"
             self.in_step = isinstance(exc, ReplyError)
+            keep_reply(step, exc)
             self.redo = self._reclassifier(step, exc)
             step.detail = describe_error(exc, self.target.timeout, self.lang)
         if status == "fail" and step.diagnosis is None:
@@ -428,6 +431,13 @@ class CheckRun:
         else:
             step.diagnosis = self.redo(extra)
         self.scrub(step)
+
+
+def keep_reply(step: Step, exc: BaseException | None) -> None:
+    """The refusing reply as the server wrote it, every line with its code (``550-...``,
+    ``550 ...``), in the step's facts: the views show it whole under the diagnosis."""
+    if isinstance(exc, ReplyError) and "reply" not in step.facts:
+        step.facts["reply"] = reply_lines(exc.reply)
 
 
 async def run_check(

@@ -212,14 +212,21 @@ async def handshake(run: CheckRun, implicit: bool) -> tuple[dict[str, Any], Step
     except ssl.SSLCertVerificationError as exc:
         run.conn.abort()
         return await _untrusted(run, exc, implicit)
-    facts = session_facts(run.conn.ssl_object, verified=True)
+    facts = {**session_facts(run.conn.ssl_object, verified=True), **_trust_facts(run)}
     return facts, "ok", summary(facts, run.lang)
+
+
+def _trust_facts(run: CheckRun) -> dict[str, Any]:
+    """What the certificate was checked against: the CA file (as well as the system's
+    authorities), or the system's alone (``ca_file`` null)."""
+    ca_file = run.target.ca_file
+    return {"ca_file": str(ca_file) if ca_file is not None else None}
 
 
 async def _untrusted(run: CheckRun, exc: ssl.SSLCertVerificationError,
                      implicit: bool) -> tuple[dict[str, Any], StepStatus, str]:
     error = describe_error(exc, run.target.timeout, run.lang)
-    facts: dict[str, Any] = {"verified": False, "verify_error": error}
+    facts: dict[str, Any] = {"verified": False, "verify_error": error, **_trust_facts(run)}
     conn: SmtpConnection | None = None
     try:
         conn = await _reconnect_for_certificate(run, implicit)

@@ -177,9 +177,23 @@ def outcome_headline(result: RunResult, lang: str | None = None) -> Msg:
     return m("outcome.ok", lang, to=target.to_address)
 
 
+def format_evidence(result: RunResult, lang: str | None = None,
+                    width: int | None = None) -> list[str]:
+    """The evidence under the diagnosis: the server's whole reply, the certificate, each
+    probed port and its result; wrapped to *width* (never cut) when given."""
+    from .evidence_text import evidence_sections, wrap_section
+
+    lines: list[str] = []
+    for section in evidence_sections(result, lang):
+        lines.append("")  # a blank line before each title: the sections read apart
+        lines.extend(wrap_section(section, width))
+    return lines
+
+
 def format_outcome(result: RunResult, lang: str | None = None, *, color: bool = False,
-                   try_flags: tuple[str, ...] = ()) -> list[str]:
-    """What follows the step lines: result line, diagnosis and hint, suggestion."""
+                   try_flags: tuple[str, ...] = (), width: int | None = None) -> list[str]:
+    """What follows the step lines: result line, diagnosis and hint, the evidence
+    (wrapped to *width*), suggestion."""
     status = result.status
     headline = t("render.result", lang, headline=outcome_headline(result, lang))
     lines = ["", paint(headline, status, color)]
@@ -192,6 +206,7 @@ def format_outcome(result: RunResult, lang: str | None = None, *, color: bool = 
             continue
         shown.add(diagnosis.code)
         lines.extend(format_diagnosis(diagnosis, lang))
+    lines.extend(format_evidence(result, lang, width))
     if result.suggestion:
         lines.extend(format_suggestion(result.suggestion, lang, try_flags))
     elif result.fix:

@@ -288,6 +288,14 @@ def parse_ehlo(reply: Reply) -> dict[str, str]:
     return extensions
 
 
+def reply_lines(reply: Reply) -> list[str]:
+    """A reply as it came on the wire: ``250-first``, ..., ``250 last`` (text sanitised)."""
+    lines = reply.lines or ("",)
+    last = len(lines) - 1
+    return [f"{reply.code}{' ' if i == last else '-'}{line}".rstrip()
+            for i, line in enumerate(lines)]
+
+
 def extension_facts(extensions: dict[str, str]) -> dict[str, object]:
     """The EHLO facts the contract names (SIZE, STARTTLS, AUTH, SMTPUTF8, 8BITMIME)."""
     size_text = extensions.get("SIZE", "").split()

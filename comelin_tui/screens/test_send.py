@@ -28,6 +28,7 @@ from ..errors import ComelinError
 from ..i18n import t
 from ..labels import security_label
 from ..widgets import Field, KeyBar, TitleBar, Tr, TrButton
+from ..widgets.evidence import EvidencePanel
 from ..widgets.step_row import StepRow
 from .base import WorkerErrors
 from .test_send_text import TestSendTexts
@@ -88,6 +89,7 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
                 yield Tr("tui.test.dns_title", classes="subheading")
             yield Tr(self._outcome, id="outcome", hide_empty=True)
             yield Tr(self._diagnosis, id="diagnosis", classes="diagnosis", hide_empty=True)
+            yield EvidencePanel(self._evidence_result, id="evidence")
             yield Tr(self._suggestion, id="suggestion", classes="note", hide_empty=True)
             yield TrButton("tui.test.apply_fix", id="apply-fix", variant="warning")
             yield TrButton("tui.test.connect", id="connect-comelin", variant="success")
@@ -197,8 +199,21 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         if self.check_action("apply_fix", ()) is True:
             self.query_one("#apply-fix").focus(scroll_visible=False)
         # After the layout settles: show the verdict (the end of the pane).
-        self.call_after_refresh(self.query_one("#test-body", VerticalScroll).scroll_end,
-                                animate=False)
+        self.call_after_refresh(self._show_verdict)
+
+    def _show_verdict(self) -> None:
+        """The end of the pane, unless the evidence under the verdict is taller than the
+        pane: then the verdict at the top, the evidence under it (to scroll down to)."""
+        body = self.query_one("#test-body", VerticalScroll)
+
+        def scroll() -> None:  # once the new texts are laid out, as scroll_end waits too
+            top = body.max_scroll_y
+            outcome = self.query_one("#outcome")
+            if outcome.display:
+                top = min(top, outcome.virtual_region.y)
+            body.scroll_to(y=top, animate=False, immediate=True)
+
+        body.call_after_refresh(scroll)
 
     def _on_step(self, step: Step) -> None:
         """Engine callback (same event loop): add or update the step's row."""

@@ -106,3 +106,6 @@ class TestSendTexts:
                          f"{message.get('Subject', '')}")
         return "\n".join(lines)
 
+    def _evidence_result(self) -> RunResult | None:
+        """The finished run whose evidence shows under the diagnosis (none while running)."""
+        return None if self.running else self.result
