@@ -11,6 +11,7 @@ English and French.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,7 @@ from comelin_tui import cli, paths
 from comelin_tui.config import CompanySettings, Config, SmtpSettings, save_config
 from comelin_tui.diagnostics.engine import run_check
 from comelin_tui.diagnostics.model import Target
+from comelin_tui.diagnostics.upstream import Upstream, UpstreamError
 from comelin_tui.discovery import deliverability_steps, discover, lookup_mx
 from comelin_tui.discovery.sanity import ENV_SANITY_NAMES, catalogue_hosts, sanity_names
 from comelin_tui.screens.wizard import WizardScreen
@@ -196,12 +198,30 @@ async def test_sanity_never_delays_the_lookup(monkeypatch: pytest.MonkeyPatch) -
         result = await run_check(Target(host="smtp.gone.test", port=1, security="none",
                                         auth="none", timeout=2.0), probe=False)
         elapsed = time.monotonic() - started
+        # Still unanswered: the two runs share one lookup of each name, no new thread.
+        sanity_threads = [t for t in threading.enumerate() if t.name == "comelin-dns-sanity"]
     finally:
         server.stop()
     assert result.diagnosis is not None and result.diagnosis.code == "dns.not_found"
     assert result.steps[0].facts["dns_sanity"] == {"slow-a.test": "timeout",
                                                    "slow-b.test": "timeout"}
     assert 0.9 < elapsed < 1.8  # half the 2 s timeout, not the resolver's own 5 s
+    assert len(sanity_threads) == 2
+
+
+@pytest.mark.usefixtures("real_names")
+async def test_the_relay_holds_messages_while_the_resolver_lies(
+        denying: DnsServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the relay's own path: a temporary failure (the POS hears 451 and retries),
+    not a permanent "no such host" that would bounce the store's invoices."""
+    use_dns_server(monkeypatch, denying)
+    upstream = Upstream(Target(host="smtp.boutique.test", port=587, security="starttls",
+                               timeout=4.0))
+    with pytest.raises(UpstreamError) as raised:
+        await upstream.open()
+    assert raised.value.diagnosis is not None
+    assert raised.value.diagnosis.code == "dns.resolver_broken"
+    assert raised.value.temporary
 
 
 # -- discovery: deliverability, discover, the wizard's MX step ----------------------------

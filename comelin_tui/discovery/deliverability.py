@@ -138,6 +138,7 @@ def _not_found(lookup: Lookup, domain: str, lang: str | None) -> tuple[str, Diag
     detail = lookup_message(lookup, lang)
     if lookup.resolver_broken:
         names = ", ".join(lookup.resolver_broken)
+        detail = join([detail, m("discovery.mx_step.sanity", lang, names=names)], "; ", lang)
         return detail, _diagnosis("dns.resolver_broken", lang, domain=domain, names=names)
     return detail, _diagnosis("dns.not_found", lang, domain=domain)
 

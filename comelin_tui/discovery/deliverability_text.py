@@ -258,6 +258,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "fr": "non vérifié : le DNS dit que {domain} n'existe pas (voir MX)",
         "en": "not checked: the DNS says {domain} does not exist (see MX)",
     },
+    "discovery.mx_step.sanity": {
+        "fr": "le même serveur DNS nie aussi l'existence de {names}",
+        "en": "the same DNS server also denies {names}",
+    },
     "discovery.not_checked.resolver_broken": {
         "fr": "non vérifié : le serveur DNS utilisé est filtré ou en panne (voir MX)",
         "en": "not checked: the DNS server in use is filtered or broken (see MX)",

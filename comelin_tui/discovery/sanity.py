@@ -128,6 +128,32 @@ def _os_status(name: str) -> str:
     return "ok"
 
 
+# Lookups of sanity names still running in a thread, by name: a resolver that never
+# answers must not gather a new thread per test or per relay connection; a new
+# check waits for the lookup already asked.
+_LOCK = threading.Lock()
+_RUNNING: dict[str, list[Any]] = {}
+
+
+def _ask_os(name: str, deliver: Any) -> None:
+    """Call *deliver(status)* from a thread with the OS resolver's answer for *name*."""
+    with _LOCK:
+        waiting = _RUNNING.get(name)
+        if waiting is not None:
+            waiting.append(deliver)
+            return
+        _RUNNING[name] = [deliver]
+
+    def work() -> None:
+        status = _os_status(name)
+        with _LOCK:
+            callbacks = _RUNNING.pop(name, [])
+        for callback in callbacks:
+            callback(status)
+
+    threading.Thread(target=work, name="comelin-dns-sanity", daemon=True).start()
+
+
 class OsSanity:
     """Sanity names asked of the OS resolver now, each in a daemon thread.
 
@@ -143,13 +169,11 @@ class OsSanity:
         for name in names:
             future: asyncio.Future[str] = loop.create_future()
             self.futures[name] = future
-            threading.Thread(target=self._work, args=(loop, name, future),
-                             name="comelin-dns-sanity", daemon=True).start()
+            _ask_os(name, functools.partial(self._deliver, loop, future))
 
     @staticmethod
-    def _work(loop: asyncio.AbstractEventLoop, name: str, future: asyncio.Future[str]) -> None:
-        status = _os_status(name)
-
+    def _deliver(loop: asyncio.AbstractEventLoop, future: asyncio.Future[str],
+                 status: str) -> None:
         def deliver() -> None:
             if not future.done():
                 future.set_result(status)
