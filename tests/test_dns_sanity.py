@@ -11,6 +11,7 @@ English and French.
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from test_app_support import SIZE, build, paste, settle, texts
 
 from comelin_tui import cli, paths
 from comelin_tui.config import CompanySettings, Config, SmtpSettings, save_config
+from comelin_tui.diagnostics.classifier import Evidence, classify
 from comelin_tui.diagnostics.engine import run_check
 from comelin_tui.diagnostics.model import Target
 from comelin_tui.diagnostics.upstream import Upstream, UpstreamError
@@ -359,7 +361,25 @@ async def test_the_wizard_keeps_the_spelling_advice_on_a_sane_dns(
         assert app.errors == []
 
 
-# -- the names ---------------------------------------------------------------------------
+# -- the classifier and the names ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("facts", "code"), [
+    ({"dns_sanity_missing": ["gmail.com"]}, "dns.resolver_broken"),
+    ({"dns_sanity": {"gmail.com": "ok"}}, "dns.not_found"),
+    ({"dns_sanity": {"gmail.com": "timeout"}}, "dns.not_found"),  # silence proves nothing
+    ({}, "dns.not_found"),
+])
+def test_the_classifier_weighs_the_sanity_evidence(facts: dict, code: str) -> None:
+    exc = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    found = classify(Evidence("resolve", exception=exc,
+                              facts={"host": "smtp.boutique.test", **facts}), "en")
+    assert found.code == code
+    if code == "dns.resolver_broken":
+        assert "smtp.boutique.test" in found.summary and "gmail.com" in found.summary
+        assert "spelling" not in found.hint
+
+
 
 
 def test_sanity_names_from_the_environment() -> None:

@@ -273,7 +273,7 @@ async def _check_dkim(client: DnsClient, apex: Awaitable[Lookup], domain: str,
         else:
             missing.append(name)
     facts = {"selectors": list(selectors), "found": found, "missing": missing}
-    if missing and not found and (gone := await _domain_missing(apex, domain, lang)):
+    if missing and not found and (gone := await _domain_missing(apex, domain, lang)) is not None:
         return gone
     if missing:
         hint_key = _provider_family(provider_id) or "generic"  # where to click at the provider

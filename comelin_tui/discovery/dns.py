@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from .. import i18n
@@ -246,8 +246,6 @@ class DnsClient:
         """
         if not sanity:
             return await self._query(name, rdtype)
-        from dataclasses import replace
-
         from .sanity import judge, sanity_names
 
         names = [n for n in sanity_names() if n != name.rstrip(".").lower()]
