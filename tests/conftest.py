@@ -55,6 +55,11 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
     monkeypatch.setenv("LANG", "en_CA.UTF-8")
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
+    # A "no such name" makes the program ask names that certainly exist (gmail.com...)
+    # of the same resolver; the OS resolver here is the machine's, which no test may ask
+    # a real name. localhost is answered from /etc/hosts. The DNS sanity tests choose
+    # their own names, asked of their loopback DNS server.
+    monkeypatch.setenv("COMELIN_DNS_SANITY_NAMES", "localhost")
     # Subprocesses (the CLI run for real) get the headless-box keyring too.
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     previous_keyring = keyring.get_keyring()

@@ -108,8 +108,13 @@ async def test_unreadable_ca_file(starttls_server: ScriptedServer, certs: Certif
 ])
 async def test_name_resolution_failures(monkeypatch: pytest.MonkeyPatch, error: int,
                                         code: str) -> None:
-    # The OS resolver cannot be pointed at a test DNS server: make it fail as it would.
-    def getaddrinfo(*args: object, **kwargs: object) -> list[object]:
+    # The OS resolver cannot be pointed at a test DNS server: make it fail as it would,
+    # for the server's name only (the names that certainly exist still resolve).
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> list[object]:
+        if host != "smtp.example.invalid":
+            return real(host, *args, **kwargs)  # type: ignore[arg-type]
         raise socket.gaierror(error, "resolver says no")
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)

@@ -74,6 +74,11 @@ i18n.register({
         "fr": "Délivrabilité : non vérifiée, le DNS ne répond pas.",
         "en": "Deliverability: not checked, DNS is not answering.",
     },
+    "discover.deliverability_resolver_broken": {
+        "fr": "Délivrabilité : non vérifiée, le DNS nie l'existence de noms qui existent à "
+              "coup sûr.",
+        "en": "Deliverability: not checked, the DNS denies names that certainly exist.",
+    },
 })
 
 
@@ -141,8 +146,9 @@ async def _gather(email: str, nameserver: str | None, lifetime: float, probe_tim
 
     result = await discover(email, nameserver=nameserver, lifetime=lifetime, probe=probe,
                             probe_timeout=probe_timeout)
-    if result.mx.status in ("timeout", "no_resolver"):
-        # The DNS is not answering: the four checks would only wait out the lifetime again.
+    if result.mx.status in ("timeout", "no_resolver") or result.mx.resolver_broken:
+        # The DNS is not answering, or denies names that certainly exist: the four checks
+        # would only wait out the lifetime again, or advise records for a domain it denies.
         return result, []
     steps = await deliverability_steps(result.domain_ascii, result.provider_id,
                                        nameserver=nameserver, lifetime=lifetime,
@@ -185,7 +191,9 @@ def _print_text(result: Any, steps: list[Any], lang: str) -> None:
               for w in result.warnings]
     lines += [t("discover.note", lang, message=n.message(lang)) for n in result.notes]
     lines.append("")
-    if not steps:
+    if not steps and result.mx.resolver_broken:
+        lines.append(t("discover.deliverability_resolver_broken", lang))
+    elif not steps:
         lines.append(t("discover.deliverability_skipped", lang))
     else:
         lines.append(t("discover.deliverability", lang))

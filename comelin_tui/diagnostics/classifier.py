@@ -122,6 +122,10 @@ def weigh_run(verdict: Verdict, facts: Mapping[str, Any]) -> Verdict:
         situation = "every_port"
     elif code in ("tls.wrong_mode", "smtp.banner_timeout") and _implicit_ruled_out(facts):
         situation = "implicit_ruled_out"
+    elif code == "dns.not_found" and facts.get("dns_sanity_missing"):
+        # The same resolver denies names that certainly exist (gmail.com...): the name
+        # may well be right, the resolver is filtered or broken.
+        return Verdict("dns.resolver_broken", None, verdict.family, verdict.params)
     if situation is None:
         return verdict
     return Verdict(code, situation, verdict.family, verdict.params)
@@ -204,6 +208,7 @@ _PARAM_SOURCES: dict[str, tuple[str, ...]] = {
     "status": ("status",),
     "reply": ("reply",),
     "step": ("step",),
+    "names": ("names", "dns_sanity_missing"),
 }
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]+")
 _CLIENT_LINE = re.compile(

@@ -59,6 +59,7 @@ DIAGNOSIS_CODES: tuple[str, ...] = (
     "relay.local_only",
     "smtp.greeting_slow",
     "auth.cleartext_allowed",
+    "dns.resolver_broken",
     "unknown",
 )
 
@@ -870,6 +871,23 @@ _TEXTS: dict[str, dict[str, str]] = {
         "antivirus retient la connexion : communiquez avec le fournisseur.",
         "Try again; if it happens again, the server, a firewall or an antivirus is "
         "holding the connection: contact the provider.",
+    ),
+    "dns.resolver_broken.summary": _m(
+        "Le résolveur DNS de cet ordinateur dit que[ {host}] n'existe pas, mais il dit la "
+        "même chose de noms qui existent à coup sûr[ ({names})] : il est filtré ou en panne.",
+        "This computer's DNS resolver says that[ {host}] does not exist, but it says the "
+        "same of names that certainly exist[ ({names})]: it is filtered or broken.",
+    ),
+    "dns.resolver_broken.hint": _m(
+        "Vérifiez le DNS de cet ordinateur : un filtre DNS (antivirus, contrôle parental, "
+        "filtre d'entreprise), un VPN, un portail captif (une page Wi-Fi qui demande de se "
+        "connecter), les serveurs de /etc/resolv.conf (sous Windows : les réglages DNS de la "
+        "carte réseau). Tant qu'il ment, impossible de savoir si le nom du serveur est "
+        "juste; refaites ensuite le test.",
+        "Check this computer's DNS: a DNS filter (antivirus, parental or company filter), a "
+        "VPN, a captive portal (a Wi-Fi page asking you to sign in), the servers in "
+        "/etc/resolv.conf (on Windows: the network adapter's DNS settings). While it lies, "
+        "whether the server name is right cannot be told; then run the test again.",
     ),
 }
 

@@ -114,6 +114,8 @@ NOT_PROBED_CODES = frozenset({
     "rate.limited", "auth.rate_limited",
     # TLS worked and then the server failed: the port and mode are right.
     "auth.temporary_failure",
+    # The resolver denies everything: another port would be looked up the same way.
+    "dns.resolver_broken",
 })
 
 

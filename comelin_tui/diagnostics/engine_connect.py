@@ -10,10 +10,11 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
+from ..discovery.sanity import OS_SANITY_BUDGET, OsSanity, is_address, sanity_names
 from ..i18n import join, m, register
 from .engine_common import StepFailed, StepFunction
 from .model import Step, StepStatus, Target
-from .os_errors import UNREACHABLE_ERRNOS
+from .os_errors import UNREACHABLE_ERRNOS, os_error_code
 from .smtpio import (
     SmtpConnection,
     connect_socket,
@@ -77,6 +78,11 @@ register({
               "nothing is sent unencrypted",
     },
     "engine.starttls.ok": {"fr": "{summary} ; {extensions}", "en": "{summary}; {extensions}"},
+    "engine.resolve.sanity": {
+        "fr": "le même résolveur DNS nie aussi l'existence de noms qui existent à coup sûr : "
+              "{names}",
+        "en": "the same DNS resolver also denies names that certainly exist: {names}",
+    },
 })
 
 
@@ -89,13 +95,22 @@ async def step_resolve(run: CheckRun, step: Step) -> StepStatus:
         # The system CA store takes ~20 ms to load: load it while resolving and connecting.
         prepare_client_context(run.target.ca_file)
     loop = asyncio.get_running_loop()
+    sanity = _start_sanity(host)
     try:
         infos = await loop.getaddrinfo(host, run.target.port, type=socket.SOCK_STREAM,
                                        proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError) as exc:
-        raise StepFailed(detail=m("engine.resolve.failed", run.lang, host=host,
-                                  error=describe_error(exc, run.target.timeout, run.lang)),
-                         exception=exc) from exc
+        detail = m("engine.resolve.failed", run.lang, host=host,
+                   error=describe_error(exc, run.target.timeout, run.lang))
+        facts: dict[str, Any] = {}
+        if sanity is not None and os_error_code(exc) == "dns.not_found":
+            # "No such name": does the same resolver deny names that certainly exist?
+            check = await sanity.check(host, min(OS_SANITY_BUDGET, run.target.timeout / 2))
+            facts = check.facts()
+            if check.broken:
+                detail = join([detail, m("engine.resolve.sanity", run.lang,
+                                         names=", ".join(check.missing))], "; ", run.lang)
+        raise StepFailed(detail=detail, facts=facts, exception=exc) from exc
     seen: set[str] = set()
     for family, _type, _proto, _name, sockaddr in infos:
         address = str(sockaddr[0])
@@ -111,6 +126,15 @@ async def step_resolve(run: CheckRun, step: Step) -> StepStatus:
     # Start the name lookup for EHLO now; it may ask DNS and is needed soon.
     run.helo_task = asyncio.ensure_future(_helo_name(run.target))
     return "ok"
+
+
+def _start_sanity(host: str) -> OsSanity | None:
+    """Names that certainly exist, asked of the OS resolver at the same time as *host*
+    (never after it failed), so that a resolver denying everything is named as such."""
+    if is_address(host):
+        return None
+    names = [name for name in sanity_names() if name != host.rstrip(".").lower()]
+    return OsSanity(names)
 
 
 async def _helo_name(target: Target) -> str:

@@ -41,6 +41,9 @@ TEMPORARY_CODES = frozenset({
     "dns.unavailable", "connect.refused", "connect.timeout", "connect.unreachable",
     "smtp.banner_timeout", "smtp.service_unavailable", "smtp.disconnected",
     "smtp.protocol_error", "auth.rate_limited", "rate.limited", "unknown",
+    # A filtered or broken resolver (a captive portal, a VPN): fixed on this box, not
+    # in the settings, and the messages can wait for it.
+    "dns.resolver_broken",
 })
 
 

@@ -96,11 +96,16 @@ async def deliverability_steps(
     """
     _unicode, ascii_domain = normalise_domain(domain)
     client = DnsClient(nameserver, check_lifetime(lifetime))
+    # The domain's own MX lookup says whether the domain exists at all (and, when the
+    # DNS says it does not, whether the DNS denies gmail.com too): the other checks
+    # read it before advising to add a record to a domain the DNS claims is not there.
+    apex: asyncio.Future[Lookup] = asyncio.ensure_future(
+        client.query(ascii_domain, "MX", sanity=True))
     checks: list[tuple[StepId, Callable[[], Awaitable[CheckResult]]]] = [
-        ("mx", lambda: _check_mx(client, ascii_domain, lang)),
-        ("spf", lambda: _check_spf(client, ascii_domain, provider_id, smtp_host, lang)),
-        ("dkim", lambda: _check_dkim(client, ascii_domain, provider_id, lang)),
-        ("dmarc", lambda: _check_dmarc(client, ascii_domain, lang)),
+        ("mx", lambda: _check_mx(apex, ascii_domain, lang)),
+        ("spf", lambda: _check_spf(client, apex, ascii_domain, provider_id, smtp_host, lang)),
+        ("dkim", lambda: _check_dkim(client, apex, ascii_domain, provider_id, lang)),
+        ("dmarc", lambda: _check_dmarc(client, apex, ascii_domain, lang)),
     ]
     steps = [Step(step_id) for step_id, _check in checks]
     if on_step is not None:
@@ -119,19 +124,46 @@ async def deliverability_steps(
         if on_step is not None:
             on_step(copy.deepcopy(step))
 
-    await asyncio.gather(*(run(step, check) for step, (_id, check) in zip(steps, checks,
-                                                                          strict=True)))
+    try:
+        await asyncio.gather(*(run(step, check) for step, (_id, check) in zip(steps, checks,
+                                                                              strict=True)))
+    finally:
+        apex.cancel()  # done by now, unless the whole run is being cancelled
     return steps
 
 
-async def _check_mx(client: DnsClient, domain: str, lang: str | None) -> CheckResult:
-    lookup = await client.query(domain, "MX")
+def _not_found(lookup: Lookup, domain: str, lang: str | None) -> tuple[str, Diagnosis]:
+    """An NXDOMAIN for the domain: its detail and diagnosis (the resolver's fault when it
+    denies names that certainly exist too)."""
+    detail = lookup_message(lookup, lang)
+    if lookup.resolver_broken:
+        names = ", ".join(lookup.resolver_broken)
+        detail = join([detail, m("discovery.mx_step.sanity", lang, names=names)], "; ", lang)
+        return detail, _diagnosis("dns.resolver_broken", lang, domain=domain, names=names)
+    return detail, _diagnosis("dns.not_found", lang, domain=domain)
+
+
+async def _domain_missing(apex: Awaitable[Lookup], domain: str,
+                          lang: str | None) -> CheckResult | None:
+    """A "not checked" result when the DNS says the domain itself does not exist: no
+    advice to add a record to it (the MX step says what is wrong), else None."""
+    lookup = await apex
+    if lookup.status != "nxdomain":
+        return None
+    key = "resolver_broken" if lookup.resolver_broken else "no_domain"
+    return "skipped", m(f"discovery.not_checked.{key}", lang, domain=domain), None, {}
+
+
+async def _check_mx(apex: Awaitable[Lookup], domain: str, lang: str | None) -> CheckResult:
+    lookup = await apex
     if lookup.status in UNAVAILABLE_STATUSES:
         detail, diagnosis = _unavailable(lookup, lang, "MX")
         return "warn", detail, diagnosis, {}
     if lookup.status == "nxdomain":
-        return ("warn", lookup_message(lookup, lang),
-                _diagnosis("dns.not_found", lang, domain=domain), {})
+        detail, diagnosis = _not_found(lookup, domain, lang)
+        facts = {"resolver_broken": list(lookup.resolver_broken)} if lookup.resolver_broken \
+            else {}
+        return "warn", detail, diagnosis, facts
     records = sorted(lookup.records)
     hosts = [host for _pref, host in records if host]
     if not hosts:
@@ -142,8 +174,9 @@ async def _check_mx(client: DnsClient, domain: str, lang: str | None) -> CheckRe
     return "ok", detail, None, {"hosts": hosts}
 
 
-async def _check_spf(client: DnsClient, domain: str, provider_id: str | None,
-                     smtp_host: str | None, lang: str | None) -> CheckResult:
+async def _check_spf(client: DnsClient, apex: Awaitable[Lookup], domain: str,
+                     provider_id: str | None, smtp_host: str | None,
+                     lang: str | None) -> CheckResult:
     lookup = await client.query(domain, "TXT")
     expected = SPF_INCLUDES.get(provider_id or "")
     example = f"v=spf1 include:{expected} ~all" if expected else m("discovery.spf_example", lang)
@@ -151,8 +184,11 @@ async def _check_spf(client: DnsClient, domain: str, provider_id: str | None,
         detail, diagnosis = _unavailable(lookup, lang, "SPF")
         return "warn", detail, diagnosis, {}
     if lookup.status == "nxdomain":
-        return ("warn", lookup_message(lookup, lang),
-                _diagnosis("dns.not_found", lang, domain=domain), {})
+        missing = await _domain_missing(apex, domain, lang)
+        if missing is not None:
+            return missing
+        detail, diagnosis = _not_found(lookup, domain, lang)
+        return "warn", detail, diagnosis, {}
     records = spf_records(lookup)
     if not records:
         return ("warn", m("discovery.spf_step.none", lang, domain=domain),
@@ -216,8 +252,8 @@ def _with_include(record: str, include: str) -> str:
     return " ".join([*terms, f"include:{include}"])
 
 
-async def _check_dkim(client: DnsClient, domain: str, provider_id: str | None,
-                      lang: str | None) -> CheckResult:
+async def _check_dkim(client: DnsClient, apex: Awaitable[Lookup], domain: str,
+                      provider_id: str | None, lang: str | None) -> CheckResult:
     selectors = DKIM_SELECTORS.get(provider_id or "")
     if not selectors:
         return "skipped", m("discovery.dkim_step.unknown", lang), None, {}
@@ -237,6 +273,8 @@ async def _check_dkim(client: DnsClient, domain: str, provider_id: str | None,
         else:
             missing.append(name)
     facts = {"selectors": list(selectors), "found": found, "missing": missing}
+    if missing and not found and (gone := await _domain_missing(apex, domain, lang)) is not None:
+        return gone
     if missing:
         hint_key = _provider_family(provider_id) or "generic"  # where to click at the provider
         diagnosis = _diagnosis(f"dns.dkim_missing_{hint_key}", lang, names=", ".join(missing),
@@ -250,7 +288,8 @@ async def _check_dkim(client: DnsClient, domain: str, provider_id: str | None,
     return "ok", ", ".join(found), None, facts
 
 
-async def _check_dmarc(client: DnsClient, domain: str, lang: str | None) -> CheckResult:
+async def _check_dmarc(client: DnsClient, apex: Awaitable[Lookup], domain: str,
+                       lang: str | None) -> CheckResult:
     name = f"_dmarc.{domain}"
     lookup = await client.query(name, "TXT")
     if lookup.status in UNAVAILABLE_STATUSES:
@@ -258,6 +297,8 @@ async def _check_dmarc(client: DnsClient, domain: str, lang: str | None) -> Chec
         return "warn", detail, diagnosis, {}
     records = [str(r).strip() for r in lookup.records
                if str(r).strip().lower().startswith("v=dmarc1")]
+    if not records and (gone := await _domain_missing(apex, domain, lang)) is not None:
+        return gone
     if not records:
         return ("warn", m("discovery.dmarc_step.missing", lang, name=name),
                 _diagnosis("dns.dmarc_missing", lang, domain=domain), {})

@@ -234,6 +234,38 @@ _TEXTS: dict[str, dict[str, str]] = {
         "fr": "politique p=reject : le courriel non authentifié est refusé",
         "en": "policy p=reject: unauthenticated mail is refused",
     },
+    # The DNS denies names that certainly exist (gmail.com...): the resolver's fault.
+    "discovery.dns_resolver_broken.summary": {
+        "fr": "Le DNS dit que {domain} n'existe pas, mais il dit la même chose de {names}, qui "
+              "existent à coup sûr : le serveur DNS utilisé est filtré ou en panne",
+        "en": "The DNS says {domain} does not exist, but it says the same of {names}, which "
+              "certainly exist: the DNS server in use is filtered or broken",
+    },
+    "discovery.dns_resolver_broken.hint": {
+        "fr": "Vérifiez d'abord le DNS de ce poste : un filtre DNS (antivirus, contrôle "
+              "parental, filtre d'entreprise), un VPN, un portail captif (une page Wi-Fi qui "
+              "demande de se connecter), les serveurs de /etc/resolv.conf (sous Windows : les "
+              "réglages DNS de la carte réseau) ; ou indiquez un autre serveur DNS "
+              "(--dns-server ou le réglage « Serveur DNS »). D'ici là, rien ne peut être dit "
+              "des enregistrements du domaine.",
+        "en": "Check this computer's DNS first: a DNS filter (antivirus, parental or company "
+              "filter), a VPN, a captive portal (a Wi-Fi page asking you to sign in), the "
+              "servers in /etc/resolv.conf (on Windows: the network adapter's DNS settings); "
+              "or give another DNS server (--dns-server or the “DNS server” setting). Until "
+              "then nothing can be said about the domain's records.",
+    },
+    "discovery.not_checked.no_domain": {
+        "fr": "non vérifié : le DNS dit que {domain} n'existe pas (voir MX)",
+        "en": "not checked: the DNS says {domain} does not exist (see MX)",
+    },
+    "discovery.mx_step.sanity": {
+        "fr": "le même serveur DNS nie aussi l'existence de {names}",
+        "en": "the same DNS server also denies {names}",
+    },
+    "discovery.not_checked.resolver_broken": {
+        "fr": "non vérifié : le serveur DNS utilisé est filtré ou en panne (voir MX)",
+        "en": "not checked: the DNS server in use is filtered or broken (see MX)",
+    },
 }
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from .. import i18n
@@ -80,6 +80,9 @@ class Lookup:
     status: LookupStatus
     records: tuple[Any, ...] = ()
     error: str = ""
+    # For an NXDOMAIN: names that certainly exist (gmail.com...) which the same
+    # resolver also said do not exist; then the resolver is filtered or broken.
+    resolver_broken: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -98,6 +101,8 @@ class Lookup:
         data: dict[str, Any] = {"name": self.name, "type": self.rdtype, "status": self.status}
         if self.error:
             data["error"] = self.error
+        if self.resolver_broken:
+            data["resolver_broken"] = list(self.resolver_broken)
         return data
 
 
@@ -231,8 +236,32 @@ class DnsClient:
         resolver.search = []
         return resolver
 
-    async def query(self, name: str, rdtype: str) -> Lookup:
-        """Ask for ``rdtype`` records of ``name`` (an ASCII name); never raises."""
+    async def query(self, name: str, rdtype: str, *, sanity: bool = False) -> Lookup:
+        """Ask for ``rdtype`` records of ``name`` (an ASCII name); never raises.
+
+        With *sanity*, names that certainly exist are asked of the same server at the
+        same time (see :mod:`.sanity`); they are waited for only when *name* comes back
+        NXDOMAIN, within the same budget, and the lookup then says whether the
+        resolver also denies them (``resolver_broken``).
+        """
+        if not sanity:
+            return await self._query(name, rdtype)
+        from .sanity import judge, sanity_names
+
+        names = [n for n in sanity_names() if n != name.rstrip(".").lower()]
+        checks = asyncio.gather(*(self._query(n, "A") for n in names))
+        try:
+            lookup = await self._query(name, rdtype)
+            if lookup.status != "nxdomain":
+                return lookup
+            answers = await checks
+        finally:
+            if not checks.done():
+                checks.cancel()
+        verdict = judge(name, {a.name: a.status for a in answers})
+        return replace(lookup, resolver_broken=verdict.missing)
+
+    async def _query(self, name: str, rdtype: str) -> Lookup:
         name = name.rstrip(".").lower()
         if self._resolver is None and self._setup_error is None:
             self._start()

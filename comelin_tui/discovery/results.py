@@ -70,6 +70,22 @@ i18n.register({
         "en": "Only port 25 answered: Internet providers often block it and it is meant for "
               "server-to-server mail",
     },
+    "discovery.mx_resolver_broken": {
+        "fr": "Le DNS dit que {domain} n'existe pas, mais il nie aussi l'existence de {names}, "
+              "qui existent à coup sûr : le DNS utilisé est filtré ou en panne (filtre DNS, "
+              "VPN, portail captif, /etc/resolv.conf ou, sous Windows, les réglages DNS de la "
+              "carte réseau)",
+        "en": "The DNS says {domain} does not exist, but it also denies {names}, which "
+              "certainly exist: the DNS in use is filtered or broken (a DNS filter, a VPN, a "
+              "captive portal, /etc/resolv.conf or, on Windows, the network adapter's DNS "
+              "settings)",
+    },
+    "discovery.reason_resolver_broken": {
+        "fr": "Rien ne peut être trouvé pour {domain} tant que le DNS est filtré ou en panne : "
+              "réparez d'abord le DNS, ou entrez les réglages de votre fournisseur",
+        "en": "Nothing can be found for {domain} while the DNS is filtered or broken: fix the "
+              "DNS first, or enter your provider's settings",
+    },
 })
 
 
@@ -84,6 +100,8 @@ class MxResult:
     detection: Any = None  # providers.MxDetection | None
     error: str = ""
     null_mx: bool = False
+    # For an NXDOMAIN: names that certainly exist which the same DNS denies too.
+    resolver_broken: tuple[str, ...] = ()
 
     @property
     def provider_id(self) -> str | None:
@@ -97,6 +115,9 @@ class MxResult:
             if self.null_mx or not self.hosts:
                 return t("discovery.mx_null", lang, domain=self.domain)
             return t("discovery.mx_unknown", lang, host=self.hosts[0])
+        if self.status == "nxdomain" and self.resolver_broken:
+            return t("discovery.mx_resolver_broken", lang, domain=self.domain,
+                     names=", ".join(self.resolver_broken))
         if self.status == "nxdomain":
             return t("discovery.mx_nxdomain", lang, domain=self.domain)
         if self.status == "no_answer":
@@ -111,6 +132,8 @@ class MxResult:
             "records": [{"preference": p, "host": h or "."} for p, h in self.records],
             "provider_id": self.provider_id,
             "message": self.message(lang),
+            "resolver_broken": bool(self.resolver_broken),
+            "sanity_missing": list(self.resolver_broken),
         }
 
 
@@ -220,7 +243,8 @@ class DiscoveryResult:
 def mx_result(domain: str, lookup: Lookup) -> MxResult:
     """Sort the MX answers by preference and match them against the catalogue."""
     if not lookup.ok:
-        return MxResult(domain, lookup.status, error=lookup.error)
+        return MxResult(domain, lookup.status, error=lookup.error,
+                        resolver_broken=lookup.resolver_broken)
     records = tuple(sorted(lookup.records))
     hosts = tuple(host for _pref, host in records if host)
     detection = None

@@ -37,7 +37,7 @@ async def lookup_mx(domain: str, *, nameserver: str | None = None,
     """
     _unicode, ascii_domain = normalise_domain(domain)
     client = DnsClient(nameserver, check_lifetime(lifetime))
-    return mx_result(ascii_domain, await client.query(ascii_domain, "MX"))
+    return mx_result(ascii_domain, await client.query(ascii_domain, "MX", sanity=True))
 
 
 def _in_domain(host: str, domain: str) -> bool:
@@ -90,14 +90,18 @@ async def discover(
     probe_hosts = [f"{prefix}.{domain}" for prefix in PROBE_HOST_PREFIXES]
     if probe:
         queries += [(host, rdtype) for host in probe_hosts for rdtype in ("A", "AAAA")]
-    answers = await asyncio.gather(*(client.query(name, rdtype) for name, rdtype in queries))
+    # The MX lookup alone asks the sanity names too: it is the one whose "no such name"
+    # is reported, and the other names are under the same domain.
+    answers = await asyncio.gather(*(client.query(name, rdtype, sanity=index == 0)
+                                     for index, (name, rdtype) in enumerate(queries)))
     by_query = {(a.name, a.rdtype): a for a in answers}
 
     result = DiscoveryResult(unicode_domain, domain, mx_result(domain, by_query[(domain, "MX")]))
     result.lookups = {a.key: a.status for a in answers}
     mx_text = LocalText(fr=result.mx.message("fr"), en=result.mx.message("en"))
     if result.mx.status != "ok" or result.mx.null_mx:
-        result.warnings.append(Note(_mx_code(result.mx.status), mx_text))
+        result.warnings.append(Note(_mx_code(result.mx.status, bool(result.mx.resolver_broken)),
+                                    mx_text))
     elif result.mx.detection is None:
         result.notes.append(Note("discovery.mx_unknown", mx_text))
     for prefix, security in SRV_SERVICES:
@@ -113,12 +117,14 @@ async def discover(
                      for host in probe_hosts}
         await _use_probe(result, addresses, nameserver is not None,
                          candidates, probe_timeout, ca_file)
+    if not result.found and result.mx.resolver_broken:
+        result.reason_text = local("discovery.reason_resolver_broken", domain=result.domain)
     return result
 
 
-def _mx_code(status: str) -> str:
+def _mx_code(status: str, resolver_broken: bool = False) -> str:
     if status == "nxdomain":
-        return "dns.not_found"
+        return "dns.resolver_broken" if resolver_broken else "dns.not_found"
     if status in UNAVAILABLE_STATUSES:
         return "dns.unavailable"
     return "dns.mx_missing"
