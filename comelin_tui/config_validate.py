@@ -159,8 +159,9 @@ def validate_email(value: object, *, field: str | None = None, allow_empty: bool
     """A normalised email address (domain lower-case, internationalised domains accepted).
 
     ``caisse@épicerie.ca`` is kept in Unicode and ``caisse@xn--picerie-9xa.ca`` as
-    typed; :func:`email_to_ascii` gives the form for the wire. Quoted local parts and address literals are refused:
-    no store mailbox needs them and they usually mean a typo.
+    typed; :func:`email_to_ascii` gives the form for the wire. Quoted local parts
+    and address literals are refused: no store mailbox needs them and they usually
+    mean a typo.
     """
     text = _require_text(value, field).strip()
     if not text:

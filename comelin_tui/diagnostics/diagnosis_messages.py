@@ -841,12 +841,12 @@ _TEXTS: dict[str, dict[str, str]] = {
     ),
     # --- internationalised addresses (RFC 6531) -----------------------------------------------
     "address.needs_smtputf8.summary": _m(
-        "L'adresse {address} a des lettres accentuées avant le « @ », et le serveur"
-        "[ {host}] n'offre pas SMTPUTF8, l'extension qu'il faut pour une telle adresse : "
-        "rien n'a été envoyé.",
-        "The address {address} has accented letters before the “@”, and the server"
-        "[ {host}] does not offer SMTPUTF8, the extension such an address needs: nothing "
-        "was sent.",
+        "L'adresse {address} a des lettres accentuées (non ASCII) avant le « @ », et le "
+        "serveur[ {host}] n'offre pas SMTPUTF8, l'extension qu'il faut pour une telle "
+        "adresse : rien n'a été envoyé.",
+        "The address {address} has accented (non-ASCII) letters before the “@”, and the "
+        "server[ {host}] does not offer SMTPUTF8, the extension such an address needs: "
+        "nothing was sent.",
     ),
     "address.needs_smtputf8.hint": _m(
         "L'adresse n'est pas une faute de frappe : c'est ce serveur qui ne sait pas la "

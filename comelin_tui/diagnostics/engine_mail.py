@@ -71,10 +71,10 @@ register({
         "en": "The server closed the connection without answering QUIT",
     },
     "engine.mail.needs_smtputf8": {
-        "fr": "Rien n'a été envoyé : {address} a des lettres accentuées avant le « @ », "
-              "et le serveur n'offre pas SMTPUTF8 ; extensions : {extensions}",
-        "en": "Nothing was sent: {address} has accented letters before the “@”, and the "
-              "server does not offer SMTPUTF8; extensions: {extensions}",
+        "fr": "Rien n'a été envoyé : {address} a des lettres accentuées (non ASCII) avant "
+              "le « @ », et le serveur n'offre pas SMTPUTF8 ; extensions : {extensions}",
+        "en": "Nothing was sent: {address} has accented (non-ASCII) letters before the "
+              "“@”, and the server does not offer SMTPUTF8; extensions: {extensions}",
     },
 })
 
