@@ -93,13 +93,18 @@ register({
               "if you can.",
     },
     "config.warn.smtputf8": {
-        "fr": "L'adresse d'expéditeur contient des lettres accentuées avant le « @ »; "
-              "plusieurs serveurs la refusent.",
-        "en": "The sender address has accented letters before the “@”; many servers refuse it.",
+        "fr": "L'adresse d'expéditeur contient des lettres accentuées avant le « @ » : seul "
+              "un serveur qui offre SMTPUTF8 peut l'envoyer (des accents dans le domaine, "
+              "après le « @ », passent partout).",
+        "en": "The sender address has accented letters before the “@”: only a server that "
+              "offers SMTPUTF8 can send it (accents in the domain, after the “@”, go "
+              "everywhere).",
     },
     "config.warn.smtputf8.hint": {
-        "fr": "Si l'envoi échoue, utilisez une adresse sans accents avant le « @ ».",
-        "en": "If sending fails, use an address without accents before the “@”.",
+        "fr": "Le test d'envoi dit si ce serveur offre SMTPUTF8; sinon, utilisez une adresse "
+              "(un alias de la même boîte) sans accents avant le « @ ».",
+        "en": "The test send tells whether this server offers SMTPUTF8; if it does not, use "
+              "an address (an alias of the same mailbox) without accents before the “@”.",
     },
 })
 

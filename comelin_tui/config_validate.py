@@ -14,6 +14,7 @@ import unicodedata
 from pathlib import Path
 
 from . import config_messages  # noqa: F401 - registers the "config." messages
+from .diagnostics.addresses import a_label_decodes, label_forms
 from .errors import ComelinError
 
 # Characters RFC 5322 allows unquoted in the local part of an address.
@@ -79,12 +80,10 @@ def _label_to_ascii(label: str, field: str | None) -> str:
         if bad:
             raise FieldError("config.host.bad_char", field=field, char=bad[0])
         raise FieldError("config.host.hyphen_edge", field=field, label=label)
-    if ascii_label.lower().startswith("xn--"):
-        # A hand-typed punycode label must decode, or the name cannot be shown.
-        try:
-            ascii_label.encode("ascii").decode("idna")
-        except (UnicodeError, ValueError):
-            raise FieldError("config.host.bad_label", field=field, label=label) from None
+    if ascii_label.lower().startswith("xn--") and not a_label_decodes(ascii_label):
+        # A hand-typed punycode label must decode (IDNA 2008, or 2003), or the name
+        # cannot be shown.
+        raise FieldError("config.host.bad_label", field=field, label=label)
     return ascii_label
 
 
@@ -117,17 +116,52 @@ def host_to_ascii(host: str) -> str:
 
 
 def email_to_ascii(address: str) -> str:
-    """The address with its domain in ASCII (punycode); the local part is unchanged."""
+    """The address with its domain in ASCII (its A-label, as the wire carries it); the
+    local part is unchanged."""
     local, _, domain = validate_email(address).rpartition("@")
-    return f"{local}@{_domain_to_ascii(domain, None, 'config.email.double_dot')[0]}"
+    return f"{local}@{_email_domain(domain, None)[0].lower()}"
+
+
+def _email_domain(domain: str, field: str | None) -> tuple[str, str]:
+    """(A-label form, form kept in the settings) of an address's domain.
+
+    ASCII labels, A-labels (``xn--...``) included, are kept as typed (lower case);
+    others become their A-label by IDNA 2008 (UTS #46), the one the wire uses
+    (:mod:`comelin_tui.diagnostics.addresses`), and are kept in their Unicode
+    form. Every label gets the checks of a host name's.
+    """
+    labels = domain.translate(_DOTS).split(".")
+    if any(label == "" for label in labels):
+        raise FieldError("config.email.double_dot", field=field)
+    ascii_labels, kept = [], []
+    for label in labels:
+        if label.isascii():
+            ascii_labels.append(_label_to_ascii(label, field).lower())
+            kept.append(label.lower())
+            continue
+        try:
+            ascii_label, unicode_label = label_forms(label)
+        except ValueError:
+            _label_to_ascii(label, field)  # names what is wrong when it can
+            raise FieldError("config.host.bad_label", field=field, label=label) from None
+        if len(ascii_label) > 63:
+            raise FieldError("config.host.label_too_long", field=field, label=label)
+        _label_to_ascii(ascii_label, field)  # the host name checks (characters, hyphens)
+        ascii_labels.append(ascii_label.lower())
+        kept.append(unicode_label.lower())
+    ascii_name = ".".join(ascii_labels)
+    if len(ascii_name) > 253:
+        raise FieldError("config.host.too_long", field=field)
+    return ascii_name, ".".join(kept)
 
 
 def validate_email(value: object, *, field: str | None = None, allow_empty: bool = False) -> str:
     """A normalised email address (domain lower-case, internationalised domains accepted).
 
-    ``caisse@épicerie.ca`` is kept in Unicode; :func:`email_to_ascii` gives the
-    form for the wire. Quoted local parts and address literals are refused:
-    no store mailbox needs them and they usually mean a typo.
+    ``caisse@épicerie.ca`` is kept in Unicode and ``caisse@xn--picerie-9xa.ca`` as
+    typed; :func:`email_to_ascii` gives the form for the wire. Quoted local parts
+    and address literals are refused: no store mailbox needs them and they usually
+    mean a typo.
     """
     text = _require_text(value, field).strip()
     if not text:
@@ -160,7 +194,7 @@ def validate_email(value: object, *, field: str | None = None, allow_empty: bool
         raise FieldError("config.email.bad_char", field=field, char=char)
     if domain.startswith("[") or _looks_like_ip(domain):
         raise FieldError("config.email.domain_ip", field=field)
-    ascii_domain, unicode_domain = _domain_to_ascii(domain, field, "config.email.double_dot")
+    ascii_domain, unicode_domain = _email_domain(domain, field)
     if "." not in ascii_domain:
         raise FieldError("config.email.no_dot", field=field, domain=domain)
     if _DIGITS_RE.fullmatch(ascii_domain.rsplit(".", 1)[1]):

@@ -99,6 +99,10 @@ class Sandbox:
     is an open relay on loopback; ``reply_delay`` makes every reply wait that many
     seconds, as a provider far away does.
 
+    ``smtputf8=False`` is a server that does not offer SMTPUTF8 (and takes only
+    ASCII commands). ``commands`` lists the SMTP commands it received, by name
+    only (``"EHLO"``, ``"MAIL"``...), never their arguments.
+
     ``replies`` scripts a failure: map ``"AUTH"``, ``"MAIL"``, ``"RCPT"`` or
     ``"DATA"`` to the reply to send instead of accepting, e.g.
     ``{"RCPT": "550 5.1.1 User unknown"}``. It can be changed while the server
@@ -120,8 +124,10 @@ class Sandbox:
         data_size_limit: int = 10 * 1024 * 1024,
         replies: dict[str, str] | None = None,
         reply_delay: float = 0.0,
+        smtputf8: bool = True,
     ) -> None:
         self.host = host
+        self._smtputf8 = smtputf8
         # Seconds before each reply, as a provider across the internet takes (benchmarks).
         self.reply_delay = reply_delay
         self.username = username
@@ -141,6 +147,7 @@ class Sandbox:
         self.ca_file: Path = Path()
         self.deliveries: list[Delivery] = []
         self.logins: list[LoginAttempt] = []
+        self.commands: list[str] = []
         self._changed = threading.Condition()
         self._tmpdir: Path | None = None
         self._thread: threading.Thread | None = None
@@ -307,7 +314,7 @@ class Sandbox:
             auth_exclude_mechanism=excluded,
             authenticator=self._authenticate,
             data_size_limit=self._data_size_limit,
-            enable_SMTPUTF8=True,
+            enable_SMTPUTF8=self._smtputf8,
             timeout=60,
             loop=loop,
         )
@@ -340,6 +347,11 @@ class Sandbox:
             self.logins.append(attempt)
             self._changed.notify_all()
 
+    def _received(self, verbs: list[str]) -> None:
+        with self._changed:
+            self.commands.extend(verbs)
+            self._changed.notify_all()
+
     def _deliver(self, delivery: Delivery) -> None:
         with self._changed:
             self.deliveries.append(delivery)
@@ -354,10 +366,11 @@ class Sandbox:
             return [d.message for d in self.deliveries]
 
     def clear(self) -> None:
-        """Forget received messages, login attempts and the peak of sessions."""
+        """Forget received messages, login attempts, commands and the peak of sessions."""
         with self._changed:
             self.deliveries.clear()
             self.logins.clear()
+            self.commands.clear()
             self._sessions_peak = self._sessions_now
 
     def max_concurrent_sessions(self) -> int:

@@ -137,15 +137,53 @@ class SandboxHandler:
         return AuthResult(success=False, handled=True)
 
 
+SMTP_VERBS = frozenset({"HELO", "EHLO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "BDAT",
+                        "RSET", "NOOP", "QUIT", "VRFY", "EXPN", "HELP"})
+
+
+class CommandLog:
+    """The names of the SMTP commands in what a client sent (never their arguments,
+    never a message line, never an AUTH continuation: only known command names)."""
+
+    def __init__(self) -> None:
+        self._partial = b""
+        self._in_data = False
+
+    def verbs(self, data: bytes) -> list[str]:
+        lines = (self._partial + data).split(b"\n")
+        self._partial = lines.pop()[-1024:]
+        found = []
+        for line in lines:
+            line = line.rstrip(b"\r")
+            if self._in_data:
+                self._in_data = line != b"."
+                continue
+            word = line.split(b" ", 1)[0].split(b":", 1)[0].upper().decode("ascii", "replace")
+            if word in SMTP_VERBS:
+                found.append(word)
+                self._in_data = word == "DATA"
+        return found
+
+
 def counting(smtp_class: Any) -> Any:
-    """*smtp_class* (aiosmtpd's SMTP) telling the sandbox when a client comes and goes."""
+    """*smtp_class* (aiosmtpd's SMTP) telling the sandbox when a client comes and goes,
+    and which commands it sent."""
 
     class CountingSMTP(smtp_class):  # type: ignore[misc,valid-type]
         def __init__(self, sandbox: Sandbox, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._sandbox = sandbox
+            self._command_log = CommandLog()
 
         counted = False
+
+        def data_received(self, data: bytes) -> None:
+            # Before aiosmtpd reads it: a command it refuses unread (a non-ASCII line on
+            # a server without SMTPUTF8) still counts as received.
+            verbs = self._command_log.verbs(data)
+            if verbs:
+                self._sandbox._received(verbs)
+            super().data_received(data)
 
         def connection_made(self, transport: Any) -> None:
             super().connection_made(transport)

@@ -60,7 +60,7 @@ def _added_codes() -> set[str]:
 
     text = (Path(__file__).parent.parent / "docs" / "diagnosis-codes.md").read_text()
     first_table = text.split("Refinements of existing codes")[0]
-    return set(re.findall(r"^\| `([a-z]+\.[a-z_]+)` \|", first_table, re.MULTILINE))
+    return set(re.findall(r"^\| `([a-z]+\.[a-z0-9_]+)` \|", first_table, re.MULTILINE))
 
 
 # The contract: the design's codes plus the ones added since (documented, never renamed).
@@ -341,6 +341,13 @@ REPLY_CASES = [
     ReplyCase("recipient-lookup-later", "rcpt_to", 451,
               "451 4.3.0 <client@example.net>: Temporary lookup failure",
               "recipient.temporary", hint_has="try again in a few minutes"),
+    # RFC 6531: an accented local part refused on the way is never read as a typo.
+    ReplyCase("non-ascii-sender-567", "mail_from", 553,
+              "553 5.6.7 Non-ASCII addresses not permitted for that sender",
+              "address.needs_smtputf8", hint_has="not a typo"),
+    ReplyCase("non-ascii-recipient-words", "rcpt_to", 553,
+              "553 5.1.3 SMTPUTF8 is required for this address", "address.needs_smtputf8",
+              hint_has="without accents"),
 ]
 
 

@@ -52,6 +52,8 @@ SAMPLES: list[tuple[str, str, int | None, str, dict[str, Any]]] = [
      "[203.0.113.5] blocked using zen.spamhaus.org", {}),
     ("closing-421", "mail_from", 421, "421 4.4.2 Connection dropped due to timeout, try again "
      "later", {}),
+    ("address-needs-smtputf8", "rcpt_to", 553,
+     "553 5.6.7 Non-ASCII addresses not permitted for that recipient", {}),
     ("dmarc-status", "data", 550, "550 5.7.26 This mail is unauthenticated, which poses a "
      "security risk to the sender and Gmail users.", {}),
     ("send-as-denied", "mail_from", 550, "550 5.7.60 SMTP; Client does not have permissions to "

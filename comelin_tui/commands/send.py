@@ -226,18 +226,23 @@ def _without_bcc(data: bytes) -> bytes:
 
 def _completed(data: bytes, headers: dict[str, list[str]], sender: str, name: str) -> bytes:
     """From, Date and Message-ID added when the message has none (as sendmail does)."""
-    from email.headerregistry import Address
     from email.utils import formatdate, make_msgid
+
+    from ..diagnostics.addresses import address_header, domain_to_ascii, local_part_is_ascii
 
     added: list[str] = []
     if "from" not in headers:
-        local, _, domain = sender.partition("@")
-        added.append("From: " + str(Address(display_name=name, username=local, domain=domain)))
+        # The domain as its A-label, the name as an encoded word: 7-bit, for any server.
+        added.append(address_header("From", name, sender,
+                                    smtputf8=not local_part_is_ascii(sender)))
     if "date" not in headers:
         added.append("Date: " + formatdate(localtime=True))
     if "message-id" not in headers:
-        added.append("Message-ID: " + make_msgid("comelin", domain=sender.partition("@")[2]
-                                                  or "localhost"))
+        try:
+            domain = domain_to_ascii(sender.rpartition("@")[2])
+        except ValueError:
+            domain = ""
+        added.append("Message-ID: " + make_msgid("comelin", domain=domain or "localhost"))
     if not added:
         return data
     return "".join(line + "\r\n" for line in added).encode("utf-8") + data

@@ -209,6 +209,7 @@ _PARAM_SOURCES: dict[str, tuple[str, ...]] = {
     "reply": ("reply",),
     "step": ("step",),
     "names": ("names", "dns_sanity_missing"),
+    "address": ("address",),
 }
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]+")
 _CLIENT_LINE = re.compile(

@@ -60,6 +60,7 @@ DIAGNOSIS_CODES: tuple[str, ...] = (
     "smtp.greeting_slow",
     "auth.cleartext_allowed",
     "dns.resolver_broken",
+    "address.needs_smtputf8",
     "unknown",
 )
 
@@ -888,6 +889,40 @@ _TEXTS: dict[str, dict[str, str]] = {
         "VPN, a captive portal (a Wi-Fi page asking you to sign in), the servers in "
         "/etc/resolv.conf (on Windows: the network adapter's DNS settings). While it lies, "
         "whether the server name is right cannot be told; then run the test again.",
+    ),
+    # --- internationalised addresses (RFC 6531) -----------------------------------------------
+    "address.needs_smtputf8.summary": _m(
+        "L'adresse {address} a des lettres accentuées (non ASCII) avant le « @ », et le "
+        "serveur[ {host}] n'offre pas SMTPUTF8, l'extension qu'il faut pour une telle "
+        "adresse : rien n'a été envoyé.",
+        "The address {address} has accented (non-ASCII) letters before the “@”, and the "
+        "server[ {host}] does not offer SMTPUTF8, the extension such an address needs: "
+        "nothing was sent.",
+    ),
+    "address.needs_smtputf8.hint": _m(
+        "L'adresse n'est pas une faute de frappe : c'est ce serveur qui ne sait pas la "
+        "transmettre. Pour l'expéditeur, créez chez le fournisseur un alias sans accents "
+        "de la même boîte (par exemple elise@ pour élise@), puis utilisez-le comme "
+        "expéditeur (« Courriel de l'entreprise » dans l'assistant; essayez-le d'abord avec "
+        "comelin-tui check --from); ou utilisez un serveur d'envoi qui offre SMTPUTF8. "
+        "Des accents dans le domaine, après le « @ », ne demandent rien.",
+        "The address is not a typo: this server cannot carry it. For the sender, create an "
+        "alias without accents for the same mailbox at the provider (for example elise@ "
+        "for élise@), then use it as the sender (“Company email” in the wizard; try it "
+        "first with comelin-tui check --from); or use a sending server that offers "
+        "SMTPUTF8. Accents in the domain, after the “@”, need nothing.",
+    ),
+    "address.needs_smtputf8.summary.refused": _m(
+        "Le serveur a refusé une adresse accentuée avant le « @ »[ : {reply}].",
+        "The server refused an address with accented letters before the “@”[: {reply}].",
+    ),
+    "address.needs_smtputf8.hint.refused": _m(
+        "L'adresse n'est pas une faute de frappe : un serveur sur le chemin ne sait pas la "
+        "transmettre (SMTPUTF8). Utilisez une adresse sans accents avant le « @ » (un "
+        "alias de la même boîte, créé chez le fournisseur).",
+        "The address is not a typo: a server on the way cannot carry it (SMTPUTF8). Use "
+        "an address without accents before the “@” (an alias of the same mailbox, created "
+        "at the provider).",
     ),
 }
 

@@ -9,8 +9,16 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import m, register
+from .addresses import domain_to_ascii, first_needing_smtputf8, wire_address
 from .engine_common import StepFailed, StepFunction
-from .message import build_test_message, dot_stuff, message_bytes, needs_smtputf8, recipient
+from .message import (
+    build_test_message,
+    dot_stuff,
+    message_addresses,
+    message_bytes,
+    recipient,
+    uses_smtputf8,
+)
 from .model import Step, StepStatus, Suggestion
 from .smtpio import Reply, ReplyError, SmtpConnection, SmtpDisconnected, extension_summary
 
@@ -61,6 +69,12 @@ register({
     "engine.quit.closed": {
         "fr": "Le serveur a fermé la connexion sans répondre à QUIT",
         "en": "The server closed the connection without answering QUIT",
+    },
+    "engine.mail.needs_smtputf8": {
+        "fr": "Rien n'a été envoyé : {address} a des lettres accentuées (non ASCII) avant "
+              "le « @ », et le serveur n'offre pas SMTPUTF8 ; extensions : {extensions}",
+        "en": "Nothing was sent: {address} has accented (non-ASCII) letters before the "
+              "“@”, and the server does not offer SMTPUTF8; extensions: {extensions}",
     },
 })
 
@@ -203,24 +217,36 @@ async def _xoauth2(run: CheckRun, step: Step, conn: SmtpConnection, token: str) 
 
 
 async def step_mail_from(run: CheckRun, step: Step) -> StepStatus:
-    """MAIL FROM, with SIZE= when offered (a message over the limit fails here)."""
+    """MAIL FROM, with SIZE= when offered (a message over the limit fails here), and
+    SMTPUTF8 when an address needs it; an address that needs it on a server that does
+    not offer it is refused here, before a byte of the message is sent."""
     target, conn = run.target, run.conn
     assert conn is not None
     if not target.from_address:
         raise StepFailed(run.diagnosis("config.invalid"), m("engine.mail.no_from", run.lang))
-    run.payload = message_bytes(build_test_message(target, run.lang))
+    blocked = first_needing_smtputf8(message_addresses(target))
+    if blocked and "SMTPUTF8" not in run.extensions:
+        step.facts = {"smtputf8_offered": False, "address": blocked}
+        raise StepFailed(run.diagnosis("address.needs_smtputf8", address=blocked),
+                         m("engine.mail.needs_smtputf8", run.lang, address=blocked,
+                           extensions=extension_summary(run.extensions)), step.facts)
+    smtputf8 = uses_smtputf8(target, run.extensions)
+    run.payload = message_bytes(build_test_message(target, run.lang, smtputf8=smtputf8))
     size = len(run.payload)
     limit_text = run.extensions.get("SIZE", "").split()
     limit = int(limit_text[0]) if limit_text and limit_text[0].isdigit() else 0
-    step.facts = {"message_size": size, "size_limit": limit or None}
+    step.facts = {"message_size": size, "size_limit": limit or None, "smtputf8": smtputf8}
     if limit and size > limit:
         raise StepFailed(run.diagnosis("message.too_large", size=size, limit=limit),
                          m("engine.mail.too_large", run.lang, size=size, limit=limit),
                          step.facts)
     params = f" SIZE={size}" if "SIZE" in run.extensions else ""
-    if needs_smtputf8(target) and "SMTPUTF8" in run.extensions:
+    if smtputf8:
         params += " SMTPUTF8"
-    reply = await conn.command(f"MAIL FROM:<{target.from_address}>{params}")
+    sender = wire_address(target.from_address, smtputf8=smtputf8)
+    if sender != target.from_address:
+        step.facts["envelope_from"] = sender
+    reply = await conn.command(f"MAIL FROM:<{sender}>{params}")
     if reply.code != 250:
         raise ReplyError("MAIL FROM", reply)
     step.detail = str(reply)
@@ -228,16 +254,19 @@ async def step_mail_from(run: CheckRun, step: Step) -> StepStatus:
 
 
 async def step_rcpt_to(run: CheckRun, step: Step) -> StepStatus:
-    """RCPT TO the test recipient."""
+    """RCPT TO the test recipient (its domain as its A-label unless SMTPUTF8 is used)."""
     assert run.conn is not None
     to = recipient(run.target)
     if not to:
         raise StepFailed(run.diagnosis("config.invalid"), m("engine.mail.no_to", run.lang))
-    reply = await run.conn.command(f"RCPT TO:<{to}>")
+    wire = wire_address(to, smtputf8=uses_smtputf8(run.target, run.extensions))
+    reply = await run.conn.command(f"RCPT TO:<{wire}>")
     if reply.code not in (250, 251):
         raise ReplyError("RCPT TO", reply)
     step.detail = str(reply)
     step.facts = {"recipient": to}
+    if wire != to:
+        step.facts["envelope_to"] = wire
     if local_delivery_only(run.target, to):
         # Accepted only because the recipient is the server's own: proves no sending.
         step.diagnosis = run.diagnosis("relay.local_only", recipient=to)
@@ -250,8 +279,16 @@ def local_delivery_only(target: Any, recipient_address: str) -> bool:
     take it as incoming mail for its domain (an MX), and refuse anyone outside."""
     if target.auth != "none" or target.port != 25:
         return False
-    own = target.from_address.rpartition("@")[2].lower()
-    return bool(own) and recipient_address.rpartition("@")[2].lower() == own
+    own = _ascii_domain(target.from_address)
+    return bool(own) and _ascii_domain(recipient_address) == own
+
+
+def _ascii_domain(address: str) -> str:
+    domain = address.rpartition("@")[2]
+    try:
+        return domain_to_ascii(domain).lower()
+    except ValueError:
+        return domain.lower()
 
 
 async def step_data(run: CheckRun, step: Step) -> StepStatus:

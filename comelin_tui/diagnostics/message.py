@@ -12,6 +12,7 @@ from email.utils import format_datetime, make_msgid
 
 from ..i18n import register, t
 from ..labels import security_label
+from .addresses import domain_to_ascii, first_needing_smtputf8, wire_address
 from .model import Target
 
 register({
@@ -94,19 +95,23 @@ def recipient(target: Target) -> str:
     return target.to_address or target.from_address
 
 
-def build_test_message(target: Target, lang: str | None = None) -> EmailMessage:
-    """The test message, in the target's language, saying who sent it, when and how."""
+def build_test_message(target: Target, lang: str | None = None, *,
+                       smtputf8: bool = False) -> EmailMessage:
+    """The test message, in the target's language, saying who sent it, when and how.
+
+    Its addresses are the wire's (:func:`~.addresses.wire_address`): A-labels for
+    internationalised domains, unless the message goes with *smtputf8* (RFC 6532).
+    """
     lang = lang or target.language
     now = datetime.datetime.now().astimezone()
-    domain = target.from_address.rpartition("@")[2] or socket.gethostname() or "localhost"
     message = EmailMessage()
     message["Subject"] = t("test_message.subject", lang)
     message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid("comelin", domain=domain)
-    message["From"] = target.from_address
-    message["To"] = recipient(target)
+    message["Message-ID"] = make_msgid("comelin", domain=_message_id_domain(target))
+    message["From"] = wire_address(target.from_address, smtputf8=smtputf8)
+    message["To"] = wire_address(recipient(target), smtputf8=smtputf8)
     if target.reply_to:
-        message["Reply-To"] = target.reply_to
+        message["Reply-To"] = wire_address(target.reply_to, smtputf8=smtputf8)
     message["X-Mailer"] = "comelin-tui"
     message.set_content(t(
         "test_message.body", lang,
@@ -119,11 +124,31 @@ def build_test_message(target: Target, lang: str | None = None) -> EmailMessage:
     return message
 
 
+def _message_id_domain(target: Target) -> str:
+    """The Message-ID's right side: always ASCII (the sender's domain as its A-label)."""
+    domain = target.from_address.rpartition("@")[2]
+    try:
+        domain = domain_to_ascii(domain)
+    except ValueError:
+        domain = ""
+    return domain if domain.isascii() and domain else (
+        sanitise_hostname(socket.gethostname() or "localhost"))
+
+
+def message_addresses(target: Target) -> tuple[str, ...]:
+    """Every address the test message carries: sender, recipient, Reply-To."""
+    return tuple(a for a in (target.from_address, recipient(target), target.reply_to) if a)
+
+
 def needs_smtputf8(target: Target) -> bool:
-    """Whether an address is not ASCII (``élise@...``): RFC 6531 then wants SMTPUTF8
-    on MAIL FROM (for the sender and every recipient) and UTF-8 headers."""
-    addresses = (target.from_address, recipient(target), target.reply_to or "")
-    return not all(address.isascii() for address in addresses)
+    """Whether the test can only go with SMTPUTF8 (RFC 6531): an address whose local
+    part is not ASCII (``élise@...``). A domain alone never needs it: it has an A-label."""
+    return first_needing_smtputf8(message_addresses(target)) is not None
+
+
+def uses_smtputf8(target: Target, extensions: dict[str, str]) -> bool:
+    """Whether the test goes with SMTPUTF8: it needs it, and the server offers it."""
+    return needs_smtputf8(target) and "SMTPUTF8" in extensions
 
 
 _ADDRESS_HEADERS = ("From", "To", "Reply-To")

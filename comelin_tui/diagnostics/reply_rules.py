@@ -185,6 +185,10 @@ UNKNOWN_USER = _words(
     r"\brecipient (?:address rejected|not found)\b", r"\brecipientnotfound\b",
     r"\b(?:utilisateur|destinataire) inconnu\b",
 )
+NON_ASCII_ADDRESS = _words(
+    r"\bsmtputf8\b", r"\bnon ascii (?:address|characters? in (?:the )?address|local part)",
+    r"\b(?:utf 8|8 ?bit|internationali[sz]ed) (?:e ?mail )?address\w*\b.{0,30}\b(?:not|un)",
+)
 GOOGLE = _words(r"\bgoogle\b", r"\bgsmtp\b", r"badcredentials", r"invalidsecondfactor", r"weblogin")
 MICROSOFT = _words(
     r"\boutlook\b", r"\boffice ?365\b", r"\bmicrosoft\b", r"\baka ms\b", r"\bexchange\b",
@@ -441,6 +445,12 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
               lambda r: "blocklist" if r.says(BLOCKLIST) else None),
     ReplyRule("closing-421", lambda r: r.code == 421, "rate.limited"),
     # Envelope: who may send, to whom.
+    # RFC 6531: 5.6.7 "non-ASCII addresses not permitted", 5.6.9 "UTF-8 headers cannot
+    # be transferred"; an accented address somewhere on the way, never a typo.
+    ReplyRule("address-needs-smtputf8",
+              lambda r: r.cls == 5 and (r.subject in ((6, 7), (6, 9))
+                                        or r.says(NON_ASCII_ADDRESS)),
+              "address.needs_smtputf8", "refused"),
     ReplyRule("dmarc-status", lambda r: r.subject in _DMARC_SUBJECTS, "sender.rejected", "dmarc"),
     ReplyRule("send-as-denied", lambda r: r.subject == (7, 60) or r.says(SEND_AS),
               "sender.send_as_denied"),

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .addresses import NeedsSmtputf8, local_part_is_ascii, wire_address
 from .engine_connect import CONNECTION_STEPS
 from .engine_mail import MAIL_STEPS, queue_id
 from .message import dot_stuff
@@ -108,6 +109,8 @@ class Upstream:
         self.stats = UpstreamStats()
         self.broken = False
         self.in_transaction = False
+        # Whether this message goes with SMTPUTF8 (asked for, and offered).
+        self.smtputf8 = False
 
     # -- opening -------------------------------------------------------------
 
@@ -156,21 +159,48 @@ class Upstream:
 
     async def mail(self, sender: str, *, size: int | None = None,
                    smtputf8: bool = False, body: str | None = None) -> Verdict:
-        """MAIL FROM (with SIZE= when the provider offers it)."""
+        """MAIL FROM (with SIZE= when the provider offers it).
+
+        *smtputf8*: the message needs it (the client asked for it, or a recipient's
+        local part is not ASCII); a sender's non-ASCII local part asks for it too. It
+        goes on when the provider offers it; otherwise the addresses go with their
+        domains as A-labels, and one that cannot (a non-ASCII local part) is refused
+        here, before the provider hears of it.
+        """
+        wanted = smtputf8 or not local_part_is_ascii(sender)
+        self.smtputf8 = wanted and "SMTPUTF8" in self.extensions
+        try:
+            wire = wire_address(sender, smtputf8=self.smtputf8)
+        except NeedsSmtputf8 as refused:
+            return self._needs_smtputf8("mail_from", refused.address,
+                                        {"from_address": sender, "message_size": size})
         params = ""
         if size is not None and "SIZE" in self.extensions:
             params += f" SIZE={size}"
-        if smtputf8 and "SMTPUTF8" in self.extensions:
+        if self.smtputf8:
             params += " SMTPUTF8"
         if body in ("8BITMIME", "BINARYMIME") and body in self.extensions:
             params += f" BODY={body}"
-        verdict = await self._command("mail_from", f"MAIL FROM:<{sender}>{params}",
+        verdict = await self._command("mail_from", f"MAIL FROM:<{wire}>{params}",
                                       {"from_address": sender, "message_size": size})
         self.in_transaction = verdict.accepted
         return verdict
 
     async def rcpt(self, address: str) -> Verdict:
-        return await self._command("rcpt_to", f"RCPT TO:<{address}>", {"to_address": address})
+        try:
+            wire = wire_address(address, smtputf8=self.smtputf8)
+        except NeedsSmtputf8 as refused:
+            return self._needs_smtputf8("rcpt_to", refused.address, {"to_address": address})
+        return await self._command("rcpt_to", f"RCPT TO:<{wire}>", {"to_address": address})
+
+    def _needs_smtputf8(self, step_id: str, address: str, facts: dict[str, Any]) -> Verdict:
+        """RFC 6531's refusal, ours: the provider cannot carry this address (no SMTPUTF8)."""
+        diagnosis = None
+        if self.run is not None:
+            diagnosis = _scrubbed(self.run, self.run.diagnosis(
+                "address.needs_smtputf8", address=address, **_clean(facts)))
+        text = "5.6.7 Non-ASCII address, and the provider does not offer SMTPUTF8: not sent"
+        return Verdict(553, (text,), diagnosis=diagnosis)
 
     async def data(self, payload: bytes) -> Verdict:
         """DATA, then the message as the POS gave it; the queue id of a 250."""

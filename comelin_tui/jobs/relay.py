@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..diagnostics.addresses import address_key
 from ..errors import ComelinError
 from ..i18n import register
 
@@ -359,7 +360,8 @@ class RelayHandler:
                           mail_options: list[str]) -> str:
         relay = self.relay
         options = relay.options
-        if options.senders and address.lower() not in options.senders:
+        if options.senders and address_key(address) not in {
+                address_key(sender) for sender in options.senders}:
             return SENDER_REFUSED.format(sender=address or "<>",
                                          allowed=", ".join(sorted(options.senders)))
         if relay.spool is not None:

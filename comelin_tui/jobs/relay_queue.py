@@ -269,7 +269,10 @@ class Deliverer:
 
     async def _transaction(self, upstream: Any, message: QueuedMessage, pending: list[str],
                            data: bytes) -> str:
-        verdict = await upstream.mail(message.sender, size=len(data))
+        from ..diagnostics.addresses import needs_smtputf8
+
+        verdict = await upstream.mail(message.sender, size=len(data),
+                                      smtputf8=needs_smtputf8([message.sender, *pending]))
         if not verdict.accepted:
             return self._after(message, temporary=verdict.temporary, reply=str(verdict),
                                code=_code(verdict), refused=[])

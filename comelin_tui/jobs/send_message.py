@@ -73,7 +73,10 @@ async def send_message(source: Callable[[bool], Awaitable[Target]], sender: str,
 
 async def _transaction(upstream: Any, outcome: SendOutcome, sender: str,
                        recipients: list[str], data: bytes) -> None:
-    smtputf8 = not (sender.isascii() and all(r.isascii() for r in recipients))
+    from ..diagnostics.addresses import needs_smtputf8
+
+    # Only a non-ASCII local part needs SMTPUTF8; domains go as A-labels without it.
+    smtputf8 = needs_smtputf8([sender, *recipients])
     verdict = await upstream.mail(sender, size=len(data), smtputf8=smtputf8,
                                   body=None if data.isascii() else "8BITMIME")
     if not verdict.accepted:
