@@ -239,7 +239,19 @@ def test_clear_text_consent_does_not_follow_an_ad_hoc_host(
     assert data["status"] == "warn" and saved.returncode == 1, saved.stdout
     auth = next(s for s in data["steps"] if s["id"] == "auth")
     assert auth["diagnosis"]["code"] == "auth.cleartext_allowed"
-    other = comelin("check", *common, "--host", "localhost")
+    other = comelin("check", *common, "--host", "localhost", "--send-saved-password")
     data = json.loads(other.stdout)
     assert data["diagnosis"]["code"] == "auth.insecure_refused", other.stdout
     assert not any(line.startswith("-> AUTH") for line in data["transcript"])
+
+
+def test_the_saved_password_goes_to_another_host_only_when_asked(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    save_config(a_config(host="smtp.shop.test"), path)
+    FileSecretStore(tmp_path / "config.secrets").set(SMTP_PASSWORD, "saved-secret")
+    done = comelin("check", "--config", str(path), "--host", "127.0.0.1", "--port", "9",
+                   "--no-dns-checks", "--json")
+    data = json.loads(done.stdout)
+    assert data["error"] == "check.saved_password_elsewhere_refused"
+    assert data["steps"] == []  # refused before any connection
+    assert "saved-secret" not in done.stdout + done.stderr
