@@ -92,7 +92,11 @@ register({
 
 _FILE_HEADER = (
     "# Réglages de comelin-tui : le mot de passe n'est pas dans ce fichier.\n"
-    "# comelin-tui settings: the password is not in this file.\n\n"
+    "# comelin-tui réécrit ce fichier à chaque enregistrement : les commentaires ajoutés\n"
+    "# à la main ne sont pas gardés (la version précédente reste dans config.toml.bak).\n"
+    "# comelin-tui settings: the password is not in this file.\n"
+    "# comelin-tui rewrites this file on every save: comments added by hand are not\n"
+    "# kept (the previous version stays in config.toml.bak).\n\n"
 )
 
 

@@ -255,3 +255,19 @@ def test_the_saved_password_goes_to_another_host_only_when_asked(tmp_path: Path)
     assert data["error"] == "check.saved_password_elsewhere_refused"
     assert data["steps"] == []  # refused before any connection
     assert "saved-secret" not in done.stdout + done.stderr
+
+
+def test_the_file_says_it_is_rewritten_and_a_hand_comment_survives_in_the_backup(
+        tmp_path: Path) -> None:
+    from comelin_tui.config import update_config, with_changes
+
+    path = tmp_path / "config.toml"
+    save_config(a_config(), path)
+    text = path.read_text("utf-8")
+    assert "rewrites this file on every save: comments added by hand are not" in text
+    assert "réécrit ce fichier à chaque enregistrement" in text
+    path.write_text(text + "# serveur changé le 2 décembre par Luc\n", "utf-8")
+    update_config(path, lambda c: with_changes(c, {"smtp.port": 465,
+                                                  "smtp.security": "implicit_tls"}))
+    assert "Luc" not in path.read_text("utf-8")
+    assert "Luc" in (tmp_path / "config.toml.bak").read_text("utf-8")
