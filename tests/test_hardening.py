@@ -271,3 +271,31 @@ def test_the_file_says_it_is_rewritten_and_a_hand_comment_survives_in_the_backup
                                                   "smtp.security": "implicit_tls"}))
     assert "Luc" not in path.read_text("utf-8")
     assert "Luc" in (tmp_path / "config.toml.bak").read_text("utf-8")
+
+
+def test_bidi_and_invisible_characters_from_a_server_are_shown_escaped() -> None:
+    import asyncio
+
+    from hostile_servers import RawServer, greeting
+
+    from comelin_tui.diagnostics.engine import run_check
+    from comelin_tui.diagnostics.model import Target
+
+    line = "554 5.7.1 Refus\u202egnp.exe\u202c car\u200bte\u2028ligne".encode()
+    server = RawServer(greeting(line)).start()
+    try:
+        target = Target(host="127.0.0.1", port=server.port, security="none", auth="none",
+                        from_address="a@shop.test", to_address="b@example.org", timeout=2.0,
+                        language="en")
+        result = asyncio.run(run_check(target, probe=False))
+        done = comelin("check", "--host", "127.0.0.1", "--port", str(server.port),
+                       "--security", "none", "--auth", "none", "--from", "a@shop.test",
+                       "--to", "b@example.org", "--timeout", "2", "--no-dns-checks",
+                       "--no-probe")
+    finally:
+        server.stop()
+    shown = json.dumps(result.to_json(), ensure_ascii=False) + done.stdout
+    for char in ("\u202e", "\u202c", "\u200b", "\u2028"):
+        assert char not in shown
+    assert "\\u202e" in result.step("banner").detail
+    assert "\\u202egnp.exe" in done.stdout and "car\\u200bte" in done.stdout
