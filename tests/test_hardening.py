@@ -299,3 +299,21 @@ def test_bidi_and_invisible_characters_from_a_server_are_shown_escaped() -> None
         assert char not in shown
     assert "\\u202e" in result.step("banner").detail
     assert "\\u202egnp.exe" in done.stdout and "car\\u200bte" in done.stdout
+
+
+@as_root
+def test_a_symlink_towards_another_users_file_is_never_written_through(tmp_path: Path) -> None:
+    theirs = tmp_path / "theirs"
+    theirs.mkdir(mode=0o755)
+    victim = theirs / "important.txt"
+    victim.write_text("not a settings file\n")
+    os.chown(theirs, NOBODY, NOBODY)
+    os.chown(victim, NOBODY, NOBODY)
+    mine = tmp_path / "mine"
+    mine.mkdir(mode=0o700)
+    link = mine / "config.toml"
+    link.symlink_to(victim)
+    with pytest.raises(ConfigError) as caught:
+        save_config(a_config(), link)
+    assert "belongs to another user" in caught.value.message("en")
+    assert victim.read_text() == "not a settings file\n" and link.is_symlink()
