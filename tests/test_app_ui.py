@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from dns_server import DnsServer, dns_server_fixture  # noqa: F401
 from test_app_support import SIZE, assert_no_errors, build, fill, paste, settle, texts, value
 from textual.command import SearchIcon
 
@@ -167,7 +168,8 @@ async def test_leaving_with_unsaved_changes_asks_first(tmp_path: Path) -> None:
         assert app.screen is wizard and value(pilot, "#company-email") == "ventes@exemple.test"
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.press("tab", "enter")  # "Discard"
+        assert app.focused.id == "stay"  # the safe choice is the one Enter takes
+        await pilot.press("shift+tab", "enter")  # "Discard"
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen) and not config_path.exists()
 
@@ -178,10 +180,40 @@ async def test_leaving_with_unsaved_changes_asks_first(tmp_path: Path) -> None:
         await pilot.press("ctrl+q")  # quitting asks too
         await settle(pilot)
         assert isinstance(app.screen, ConfirmLeaveScreen)
-        await pilot.press("enter")  # "Save"
+        await pilot.press("shift+tab", "shift+tab", "enter")  # "Save"
         await settle(pilot)
     assert config_path.exists()
     assert "ventes@exemple.test" in config_path.read_text()
+
+
+async def test_enter_on_the_quit_dialog_saves_nothing_and_a_save_writes_only_what_was_seen(
+        tmp_path: Path, dns_server: DnsServer) -> None:
+    """Ctrl+Q on the provider step: the server step, filled from the provider, was never
+    opened; nothing is written before Save, and Save from there does not write it."""
+    from comelin_tui.config import load_config
+
+    config_path = tmp_path / "config.toml"
+    app = build(config_path, dns_server=dns_server.address, dns_lifetime=5.0)
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = await open_wizard(pilot)
+        await paste(pilot, "ventes@gshop.test")  # MX -> Google: its server is guessed
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert wizard.current == "provider"
+        assert wizard.draft.smtp.host == "smtp.gmail.com"  # the guess, not yet seen
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmLeaveScreen)
+        await pilot.press("enter")  # the focused, safe choice: stay
+        await settle(pilot)
+        assert app.screen is wizard and not config_path.exists()
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        await pilot.press("shift+tab", "shift+tab", "enter")  # "Save"
+        await settle(pilot)
+    saved = load_config(config_path)
+    assert saved.company.email == "ventes@gshop.test" and saved.provider == "google-workspace"
+    assert saved.smtp.host == ""  # the server step was never opened
 
 
 async def test_next_is_greyed_on_the_last_step_and_invalid_values_block_it(

@@ -34,7 +34,8 @@ class ConfirmLeaveScreen(ModalScreen[str]):
         yield KeyBar()  # the dialog's own keys, not those of the screen under it
 
     def on_mount(self) -> None:
-        self.query_one("#save", Button).focus()
+        # The safe choice first: Enter on a dialog met by surprise changes nothing.
+        self.query_one("#stay", Button).focus()
 
     @on(Button.Pressed)
     def chosen(self, event: Button.Pressed) -> None:

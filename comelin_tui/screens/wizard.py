@@ -276,7 +276,7 @@ class WizardScreen(WorkerErrors, Screen[None]):
 
         def chosen(answer: str | None) -> None:
             if answer == "save":
-                self.save(then=finish)
+                self.save(then=finish, only_seen=True)
             elif answer == "discard":
                 finish()
 
@@ -430,8 +430,10 @@ class WizardScreen(WorkerErrors, Screen[None]):
                 if (problems := self.pane(step).check(show=False))}
 
     @work(exclusive=True, group="save", exit_on_error=False)
-    async def save(self, then: Callable[[], None] | None = None) -> None:
-        """Write the settings and the secret (off the event loop); then run *then*."""
+    async def save(self, then: Callable[[], None] | None = None, *,
+                   only_seen: bool = False) -> None:
+        """Write the settings and the secret (off the event loop); then run *then*.
+        *only_seen*: write only the steps the technician opened (see ``save_plan``)."""
         app: Any = self.app
         # Missing values may be saved (the test send says what is still needed); values
         # the settings refuse may not.
@@ -441,7 +443,7 @@ class WizardScreen(WorkerErrors, Screen[None]):
                 self.pane(step).check(show=True)
                 self.notify(t("tui.wizard.fix_first"), severity="warning", timeout=5)
                 return
-        plan = self.state.save_plan(app.language)
+        plan = self.state.save_plan(app.language, only_seen=only_seen)
         self.state.save_error = None
         try:
             written = await asyncio.to_thread(write_plan, plan, app.config_path)
