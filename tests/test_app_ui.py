@@ -15,6 +15,7 @@ from textual.command import SearchIcon
 from comelin_tui.screens.confirm import ConfirmLeaveScreen
 from comelin_tui.screens.help import HelpScreen
 from comelin_tui.screens.home import HomeScreen
+from comelin_tui.screens.test_send import TestSendScreen
 from comelin_tui.screens.wizard import WizardScreen
 from comelin_tui.widgets.textual_compat import FooterKey
 
@@ -216,7 +217,7 @@ async def test_enter_on_the_quit_dialog_saves_nothing_and_a_save_writes_only_wha
     assert saved.smtp.host == ""  # the server step was never opened
 
 
-async def test_next_is_greyed_on_the_last_step_and_invalid_values_block_it(
+async def test_next_on_review_saves_then_opens_the_test_and_invalid_values_block_it(
         tmp_path: Path) -> None:
     app = build(tmp_path / "config.toml")
     async with app.run_test(size=SIZE) as pilot:
@@ -242,11 +243,18 @@ async def test_next_is_greyed_on_the_last_step_and_invalid_values_block_it(
         await settle(pilot)
         assert wizard.current == "review"
         assert "[!] Server" in str(wizard.query_one("#steps").get_option("server").prompt)
-        assert footer_keys(app)["next"].has_class("-disabled")
-        assert wizard.check_action("next", ()) is None
-        await pilot.press("escape")
+        # Next on Review means "save, then the test send": a bad value stops it there.
+        assert not footer_keys(app)["next"].has_class("-disabled")
+        await pilot.press("ctrl+n")
         await settle(pilot)
-        assert wizard.current == "credentials"
+        assert wizard.current == "server" and not (tmp_path / "config.toml").exists()
+        await fill(pilot, "#smtp-port", "587")
+        wizard.goto("review")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert (tmp_path / "config.toml").exists()
+        assert isinstance(app.screen, TestSendScreen)
         assert_no_errors(app)
 
 

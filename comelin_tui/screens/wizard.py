@@ -236,12 +236,17 @@ class WizardScreen(WorkerErrors, Screen[None]):
         if action == "leave":
             return self.state.first and not signing_in
         if action == "next":
-            return (not self.state.last and not signing_in) or None
+            return (not signing_in) or None
         return True
 
     def action_next(self) -> None:
         following = self.state.next_step()
         if following is None:
+            # Review: what comes next is the test send, once the settings are saved.
+            if self.dirty or not self.state.saved:
+                self.save(then=self.open_test)
+            else:
+                self.open_test()
             return
         if self.current == "email":
             self.lookup_now()
