@@ -89,7 +89,7 @@ async def test_language_switch_rewrites_every_text_and_keeps_the_values(tmp_path
         await settle(pilot)
         shown = texts(pilot)
         assert "Host (SMTP server)" in shown and "Hôte" not in shown
-        assert "Step 3 of 5: Server" in shown
+        assert "Step 3 of 6: Server" in shown
         assert footer_keys(app)["next"].description == "Next"
         assert "Server" in str(app.screen.query_one("#steps").get_option("server").prompt)
         assert value(pilot, "#smtp-host") == "smtp.exemple.test"
@@ -170,6 +170,10 @@ async def test_leaving_with_unsaved_changes_asks_first(tmp_path: Path) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert app.focused.id == "stay"  # the safe choice is the one Enter takes
+        await pilot.press("left")  # the arrows move between the buttons too
+        assert app.focused.id == "discard"
+        await pilot.press("right")
+        assert app.focused.id == "stay"
         await pilot.press("shift+tab", "enter")  # "Discard"
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen) and not config_path.exists()

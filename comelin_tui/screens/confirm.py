@@ -20,6 +20,9 @@ class ConfirmLeaveScreen(ModalScreen[str]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "stay", "tui.key.stay", id="stay"),
+        # Between the buttons with the arrows too, as in any dialog box.
+        Binding("left", "app.focus_previous", show=False),
+        Binding("right", "app.focus_next", show=False),
         *MODAL_BINDINGS,
     ]
 

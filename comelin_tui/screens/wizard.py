@@ -155,7 +155,8 @@ class WizardScreen(WorkerErrors, Screen[None]):
 
     def _title(self) -> str:
         number = STEPS.index(self.current) + 1
-        return t("tui.wizard.title", number=number, total=len(STEPS),
+        # The list beside it has the test send as its last step: count it too.
+        return t("tui.wizard.title", number=number, total=len(STEPS) + 1,
                  step=t(f"tui.step.{self.current}"))
 
     def on_mount(self) -> None:
