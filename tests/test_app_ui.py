@@ -310,3 +310,32 @@ async def test_no_color_and_sixteen_colours_render(tmp_path: Path,
         assert str(wizard.query_one("#steps").get_option("server").prompt).startswith("[>]")
         app.export_screenshot()  # the whole screen renders
         assert_no_errors(app)
+
+
+async def test_letters_on_the_provider_list_filter_it_and_enter_picks_the_one_match(
+        tmp_path: Path) -> None:
+    from textual.widgets import Input, OptionList
+
+    app = build(tmp_path / "config.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = await open_wizard(pilot)
+        await paste(pilot, "caisse@boutique.test")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert wizard.current == "provider"
+        assert isinstance(app.focused, OptionList)
+        await pilot.press("o", "v", "h")  # typed on the list: they go to the filter
+        await settle(pilot)
+        box = wizard.query_one("#provider-filter", Input)
+        assert box.value == "ovh" and app.focused is box
+        listed = [o.id for o in wizard.query_one("#provider", OptionList).options]
+        assert listed == ["ovh"]
+        await pilot.press("enter")  # the one match is picked, not "Other"
+        await settle(pilot)
+        assert wizard.draft.provider == "ovh"
+        assert isinstance(app.focused, OptionList) and wizard.current == "provider"
+        await fill(pilot, "#provider-filter", "micro")  # several: Enter only goes to the list
+        await pilot.press("enter")
+        await settle(pilot)
+        assert wizard.draft.provider == "ovh" and isinstance(app.focused, OptionList)
+        assert_no_errors(app)

@@ -194,8 +194,11 @@ class StepPane(VerticalScroll):
 
     @on(Input.Submitted)
     def enter_moves_on(self, event: Input.Submitted) -> None:
-        """Enter goes to the next field; on the last field of the step, to the next step."""
+        """Enter goes to the next field; on the last field of the step, to the next step.
+        A list's filter box (class ``filter``) answers Enter itself: it is no form field."""
         event.stop()
+        if event.input.has_class("filter"):
+            return
         inputs = [w for w in self.query(Input) if w.focusable and shown(w, self)]
         if inputs and event.input is inputs[-1]:
             self.post_message(self.Done())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
@@ -24,8 +24,9 @@ class ProviderStep(StepPane):
     def compose(self) -> ComposeResult:
         yield Tr(self._reason, id="provider-reason", classes="finding", hide_empty=True)
         yield Tr("tui.provider.intro", classes="intro")
+        # Not selected on focus: letters typed on the list arrive here one by one.
         yield Input(id="provider-filter", placeholder=t("tui.provider.filter"),
-                    classes="filter", compact=True)
+                    classes="filter", compact=True, select_on_focus=False)
         yield OptionList(id="provider", compact=True)
         yield Tr(self._checklist_title, id="checklist-title", classes="subheading")
         yield Tr(self._checklist, id="provider-checklist", classes="checklist")
@@ -119,8 +120,31 @@ class ProviderStep(StepPane):
 
     @on(Input.Submitted, "#provider-filter")
     def filter_done(self, event: Input.Submitted) -> None:
+        """Enter in the filter: the one provider it leaves is picked; with several, the
+        list takes the keys (its first one highlighted)."""
         event.stop()
-        self.query_one("#provider", OptionList).focus()
+        from ..providers import providers, search_providers
+
+        option_list = self.query_one("#provider", OptionList)
+        listed = search_providers(self._filter, providers()) if self._filter.strip() else []
+        if len(listed) == 1 and listed[0].id != self.draft.provider:
+            if self.state.choose_provider(listed[0].id, by_user=True):
+                self.post_message(self.Changed(reload=True))
+            self.load()
+        option_list.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters typed on the list go to its filter, as in any list box with a search."""
+        option_list = self.query_one("#provider", OptionList)
+        if not option_list.has_focus or not event.is_printable or not event.character \
+                or event.character == " ":
+            return
+        event.stop()
+        event.prevent_default()
+        box = self.query_one("#provider-filter", Input)
+        box.value += event.character
+        box.cursor_position = len(box.value)
+        box.focus()
 
     def focus_first(self) -> None:
         self.query_one("#provider", OptionList).focus()
