@@ -339,3 +339,22 @@ async def test_letters_on_the_provider_list_filter_it_and_enter_picks_the_one_ma
         await settle(pilot)
         assert wizard.draft.provider == "ovh" and isinstance(app.focused, OptionList)
         assert_no_errors(app)
+
+
+async def test_the_big_two_and_the_detected_provider_are_at_the_top_in_view(
+        tmp_path: Path) -> None:
+    from textual.widgets import OptionList
+
+    app = build(tmp_path / "config.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = await open_wizard(pilot)
+        await paste(pilot, "caisse@boutique.test")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        wizard.choose_provider("ovh", by_user=False)  # as an MX lookup pointing to OVH would
+        await settle(pilot)
+        listed = wizard.query_one("#provider", OptionList)
+        ids = [o.id for o in listed.options]
+        assert ids[:3] == ["google-workspace", "microsoft365", "ovh"]
+        assert listed.scroll_offset.y == 0  # the top rows are the ones shown
+        assert_no_errors(app)

@@ -11,6 +11,8 @@ from ..i18n import t
 from ..widgets import Tr, plain
 from .step_base import StepPane
 
+TOP_PROVIDERS = ("google-workspace", "microsoft365")
+
 
 class ProviderStep(StepPane):
     step_id = "provider"
@@ -70,6 +72,12 @@ class ProviderStep(StepPane):
 
         chosen = self.draft.provider
         listed = search_providers(self._filter, providers())
+        if not self._filter.strip():
+            # The two most stores use, then the one detected or chosen: all three at the
+            # top, in view, whatever the list's height.
+            first = [p for p in listed if p.id in TOP_PROVIDERS]
+            first += [p for p in listed if p.id == chosen and p.id not in TOP_PROVIDERS]
+            listed = tuple(first) + tuple(p for p in listed if p not in first)
         option_list = self.query_one("#provider", OptionList)
         highlighted = option_list.highlighted_option
         # Keep the person's place while browsing, unless the choice itself changed.
