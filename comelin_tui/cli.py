@@ -315,7 +315,7 @@ def _run(argv: list[str]) -> int:
             usage.report()  # usage and message on stderr, exit 2
         error = ComelinError("cli.usage_error", message=usage.message)
         _print_json_could_not_run(json_command, error, None)
-        print(f"{usage.parser.prog}: {t('cli.error', message=usage.message)}", file=sys.stderr)
+        print(t("cli.error", message=usage.message), file=sys.stderr)
         return _USAGE_EXIT_JSON.get(json_command, 2)
     args.config = getattr(args, "config", None)
     args.lang = getattr(args, "lang", None)
