@@ -26,6 +26,7 @@ from .errors import ComelinError
 from .i18n import t
 from .screens.base import WorkerErrors
 from .screens.home import HomeScreen
+from .widgets.textual_compat import CrashReportWithoutLocals
 
 if TYPE_CHECKING:
     from .config import Config
@@ -57,7 +58,7 @@ def _saved_language(config_path: Path) -> str | None:
     return value if value in i18n.LANGUAGES else None
 
 
-class ComelinApp(WorkerErrors, App[int]):
+class ComelinApp(WorkerErrors, CrashReportWithoutLocals, App[int]):
     """The wizard: home (welcome or dashboard), the guided steps, and the live test send."""
 
     CSS_PATH = "app.tcss"

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import sys
+from typing import Any, NoReturn
 
 from . import __version__, i18n
 from .compat import localise_argparse
@@ -72,6 +74,31 @@ i18n.register({
         "fr": "erreur inattendue ({kind}) : {message}. Relancez avec COMELIN_TUI_DEBUG=1 pour les détails.",
         "en": "unexpected error ({kind}): {message}. Run again with COMELIN_TUI_DEBUG=1 for details.",
     },
+    "cli.unrecognized_options": {
+        "fr": "arguments non reconnus : {options}",
+        "en": "unrecognized arguments: {options}",
+    },
+    "cli.unexpected_values": {
+        "fr": "argument inattendu (non répété ici, au cas où ce serait un mot de passe). Un "
+              "mot de passe ne se donne jamais sur la ligne de commande : il est demandé sans "
+              "écho, ou lu sur l'entrée standard (--password-stdin, password --stdin)",
+        "en": "unexpected argument (not repeated here, in case it is a password). A password "
+              "is never given on the command line: it is asked without echo, or read from "
+              "standard input (--password-stdin, password --stdin)",
+    },
+    "cli.password_argument": {
+        "fr": "un mot de passe ne se donne pas sur la ligne de commande (il resterait dans "
+              "l'historique et serait visible des autres utilisateurs) : utilisez "
+              "--password-stdin, qui le lit sur l'entrée standard, ou le demande sans écho "
+              "dans un terminal",
+        "en": "a password is not given on the command line (it would stay in the shell "
+              "history and be visible to other users): use --password-stdin, which reads it "
+              "from standard input, or asks for it without echo in a terminal",
+    },
+    "cli.usage_error": {
+        "fr": "ligne de commande incorrecte : {message}",
+        "en": "wrong command line: {message}",
+    },
 })
 
 
@@ -113,10 +140,68 @@ def command_in(argv: list[str]) -> str | None:
     return None
 
 
+class UsageError(Exception):
+    """The command line is wrong: *message* for *parser* (the subcommand's, when it is)."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        super().__init__(message)
+        self.parser = parser
+        self.message = message
+
+    def report(self) -> NoReturn:
+        """argparse's own report: usage and message on stderr, then exit 2."""
+        argparse.ArgumentParser.error(self.parser, self.message)
+
+
+def unexpected_arguments(extras: list[str]) -> str:
+    """What argparse would call "unrecognized arguments", without the values: an option
+    is named (without what follows ``=``), anything else only counted, since a password
+    typed by mistake (``comelin-tui password hunter2``) must not be printed back."""
+    options = [arg.split("=", 1)[0] for arg in extras if arg.startswith("-") and arg != "-"]
+    values = len(extras) - len(options)
+    parts = []
+    if options:
+        parts.append(t("cli.unrecognized_options", options=" ".join(options)))
+    if values:
+        parts.append(t("cli.unexpected_values"))
+    return "; ".join(parts)
+
+
+class RefusePassword(argparse.Action):
+    """``--password [VALUE]``: refused without repeating the value, with the safe way."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        parser.error(t("cli.password_argument"))
+
+
+def add_password_trap(parser: argparse.ArgumentParser) -> None:
+    """A hidden ``--password`` that takes the value typed after it and refuses it, so that
+    neither argparse's abbreviation (``--password`` for ``--password-stdin``) nor its
+    "unrecognized arguments" ever gets to see or print it."""
+    parser.add_argument("--password", nargs="?", action=RefusePassword, default=argparse.SUPPRESS,
+                        help=argparse.SUPPRESS)
+
+
+class CommandLineParser(argparse.ArgumentParser):
+    """argparse whose errors never repeat a value typed by mistake (see
+    :func:`unexpected_arguments`) and reach :func:`run` as a :class:`UsageError`, so a
+    ``--json`` command can still answer with a JSON document."""
+
+    def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            self.error(unexpected_arguments(extras))
+        return parsed
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(self, message)
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The whole command line; with *only*, that subcommand's full parser and the others
     as bare names (what it costs to build them all is paid only for ``--help``)."""
-    parser = argparse.ArgumentParser(prog="comelin-tui", description=t("cli.description"))
+    parser = CommandLineParser(prog="comelin-tui", description=t("cli.description"))
     parser.add_argument("--version", action="version", version=f"comelin-tui {__version__}",
                         help=t("cli.version_help"))
     add_common_arguments(parser)
@@ -182,20 +267,59 @@ def run(argv: list[str]) -> int:
     return code
 
 
+# Commands whose "could not run" exit code is 3 (the monitoring convention for check,
+# "bad input" for discover); another command's usage error stays argparse's 2.
+_USAGE_EXIT_JSON = {"check": 3, "discover": 3}
+
+
+# The commands that take --json.
+_JSON_COMMANDS = frozenset({"check", "discover", "show", "relay"})
+
+
+def _wants_json(argv: list[str]) -> str | None:
+    """The command when *argv* asks it for ``--json`` (read before parsing, so that even
+    a command line argparse refuses is answered in JSON); else None."""
+    command = command_in(argv)
+    return command if command in _JSON_COMMANDS and "--json" in argv else None
+
+
+def _print_json_could_not_run(command: str, error: ComelinError,
+                              args: argparse.Namespace | None) -> None:
+    """A JSON document on stdout for a run that could not start: a script reading
+    ``--json`` output always gets one. check keeps the contract's shape."""
+    if command == "check":
+        from .commands.check import could_not_run_json
+
+        data = could_not_run_json(error, args)
+    else:
+        data = {"status": "unknown", "error": error.key, "message": error.message()}
+    print(json.dumps(data, ensure_ascii=False, indent=2), flush=True)
+
+
 def _run(argv: list[str]) -> int:
     import os
 
     _pre_language(argv)
     localise_argparse(i18n.get_language)
+    json_command = _wants_json(argv)
     parser = build_parser(command_in(argv))
-    args = parser.parse_args(argv)
-    if args.command is not None:
-        for option, given in (("--dns-server", args.wizard_dns_server is not None),
-                              ("--no-dns-checks", args.wizard_no_dns_checks)):
-            if given:
-                parser.error(t("cli.wizard_only", option=option, command=args.command))
+    try:
+        args = parser.parse_args(argv)
+        if args.command is not None:
+            for option, given in (("--dns-server", args.wizard_dns_server is not None),
+                                  ("--no-dns-checks", args.wizard_no_dns_checks)):
+                if given:
+                    parser.error(t("cli.wizard_only", option=option, command=args.command))
+    except UsageError as usage:
+        if json_command is None:
+            usage.report()  # usage and message on stderr, exit 2
+        error = ComelinError("cli.usage_error", message=usage.message)
+        _print_json_could_not_run(json_command, error, None)
+        print(t("cli.error", message=usage.message), file=sys.stderr)
+        return _USAGE_EXIT_JSON.get(json_command, 2)
     args.config = getattr(args, "config", None)
     args.lang = getattr(args, "lang", None)
+    json_command = args.command if getattr(args, "json", False) else None
     try:
         if args.command is None:
             from .commands import wizard
@@ -204,9 +328,13 @@ def _run(argv: list[str]) -> int:
         module = importlib.import_module(f".commands.{COMMANDS[args.command]}", __package__)
         return int(module.run(args))
     except ComelinError as error:
+        if json_command is not None:
+            _print_json_could_not_run(json_command, error, args)
         print(t("cli.error", message=error.message()), file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
+        if json_command is not None:
+            _print_json_could_not_run(json_command, ComelinError("cli.interrupted"), args)
         print(t("cli.interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:
@@ -216,5 +344,8 @@ def _run(argv: list[str]) -> int:
             raise
         # A codec error quotes the text it choked on, which may be a password.
         detail = "-" if isinstance(error, UnicodeError) else error
-        print(t("cli.unexpected", kind=type(error).__name__, message=detail), file=sys.stderr)
+        unexpected = ComelinError("cli.unexpected", kind=type(error).__name__, message=detail)
+        if json_command is not None:
+            _print_json_could_not_run(json_command, unexpected, args)
+        print(unexpected.message(), file=sys.stderr)
         return 3

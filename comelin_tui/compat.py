@@ -3,7 +3,8 @@
 argparse has no public way to translate its own words (``usage:``, its errors,
 "show this help message and exit"): it looks each one up, when it is shown,
 through its module-level ``_`` (gettext's ``gettext``). :func:`localise_argparse`
-replaces that name. ``tests/test_compat.py`` proves it works on this Python
+replaces that name, and words the errors that would repeat a value typed by
+mistake (it may be a password) without it. ``tests/test_compat.py`` proves it works on this Python
 (French words in ``--help`` and in errors) and fails when argparse renames the
 hook or rewords a message listed here. Textual-free, and cheap to import.
 """
@@ -30,11 +31,26 @@ ARGPARSE_FR: Mapping[str, str] = {
     "expected at most one argument": "au plus une valeur est attendue",
     "expected at least one argument": "au moins une valeur est attendue",
     "ambiguous option: %(option)s could match %(matches)s":
-        "option ambiguë : %(option)s peut vouloir dire %(matches)s",
-    "invalid %(type)s value: %(value)r": "valeur %(type)s invalide : %(value)r",
+        "option ambiguë : elle peut vouloir dire %(matches)s",
+    "invalid %(type)s value: %(value)r": "valeur %(type)s invalide",
     "invalid choice: %(value)r (choose from %(choices)s)":
-        "choix invalide : %(value)r (choisir parmi %(choices)s)",
+        "choix invalide (choisir parmi %(choices)s)",
     "not allowed with argument %s": "incompatible avec l'argument %s",
+    "ignored explicit argument %r": "cette option ne prend pas de valeur%.0s",
+}
+
+# argparse's errors that repeat what was typed, worded without it: a password typed on the
+# command line by mistake (``check --security hunter2``, ``comelin-tui hunter2``,
+# ``--password-stdin=hunter2``) must not be printed back (terminal scrollback, CI logs).
+# ``%.0s`` takes the value argparse formats in and prints nothing of it. The option's name
+# is still given ("argument --security: invalid choice ..."). "unrecognized arguments" is
+# never formatted: cli.py words it (it names options, never values).
+ARGPARSE_QUIET_EN: Mapping[str, str] = {
+    "ambiguous option: %(option)s could match %(matches)s":
+        "ambiguous option: it could match %(matches)s",
+    "invalid %(type)s value: %(value)r": "invalid %(type)s value",
+    "invalid choice: %(value)r (choose from %(choices)s)": "invalid choice (choose from %(choices)s)",
+    "ignored explicit argument %r": "this option takes no value%.0s",
 }
 
 
@@ -49,7 +65,7 @@ def localise_argparse(language: Callable[[], str]) -> bool:
     def translate(message: str) -> str:
         if language() == "fr":
             return ARGPARSE_FR.get(message, message)
-        return gettext.gettext(message)
+        return ARGPARSE_QUIET_EN.get(message) or gettext.gettext(message)
 
     argparse._ = translate  # type: ignore[attr-defined]
     return True

@@ -28,10 +28,12 @@ never undo each other.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hashlib
 import json
 import os
+import re
 import stat
 import threading
 from abc import ABC, abstractmethod
@@ -190,7 +192,71 @@ i18n.register({
               "elle est définie).",
         "en": "Read from the environment variable {var} (read-only; change it where it is set).",
     },
+    # Why the keyring failed, in our words: its own text may quote the secret.
+    "secrets.keyring_reason.dbus": {
+        "fr": "erreur D-Bus {name}", "en": "D-Bus error {name}",
+    },
+    "secrets.keyring_reason.set_refused": {
+        "fr": "il a refusé d'enregistrer la valeur", "en": "it refused to store the value",
+    },
+    "secrets.keyring_reason.delete_refused": {
+        "fr": "il a refusé d'effacer l'entrée", "en": "it refused to delete the entry",
+    },
+    "secrets.keyring_reason.init_failed": {
+        "fr": "il n'a pas pu démarrer", "en": "it could not start",
+    },
+    "secrets.keyring_reason.os": {
+        "fr": "erreur du système {code}", "en": "system error {code}",
+    },
+    "secrets.keyring_reason.other": {
+        "fr": "son message n'est pas affiché, car il peut citer le secret",
+        "en": "its message is not shown, as it may quote the secret",
+    },
 })
+
+
+class Secret:
+    """A password or token that never shows itself: its ``repr`` and ``str`` are masked,
+    so a crash report's locals, a log line or an f-string cannot print it.
+
+    Hold it from where the value is read to where it is used; :meth:`reveal` gives the
+    text itself, to be passed straight on (a local holding it would show in a crash
+    report that prints locals).
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The secret itself."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        return repr(self)
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to the same secret, or to its text (compared in constant time)."""
+        if isinstance(other, Secret):
+            other = other._value
+        if not isinstance(other, str):
+            return NotImplemented
+        import hmac
+
+        return hmac.compare_digest(self._value.encode("utf-8", "surrogatepass"),
+                                   other.encode("utf-8", "surrogatepass"))
+
+    def __hash__(self) -> int:
+        return hash(self._value)  # as its text's, which it equals
 
 
 class SecretError(ComelinError):
@@ -394,17 +460,64 @@ def _parse_header(value: str | None) -> tuple[int, str] | None:
     return (int(count), digest) if count.isdigit() else None
 
 
+# D-Bus error names (org.freedesktop.Secret.Error.IsLocked): identifiers a service
+# chooses, never the text of a message, so they can be shown.
+_DBUS_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){2,}$")
+
+
+def _dbus_error_name(error: BaseException) -> str | None:
+    """The D-Bus error name of *error* (jeepney's ``name``, dbus-python's
+    ``get_dbus_name()``), when it has one that looks like one."""
+    name: object = getattr(error, "name", None)
+    getter = getattr(error, "get_dbus_name", None)
+    if not isinstance(name, str) and callable(getter):
+        try:
+            name = getter()
+        except Exception:  # noqa: BLE001 - then there is no name to show
+            name = None
+    if isinstance(name, str) and len(name) <= 255 and _DBUS_NAME_RE.match(name):
+        return name
+    return None
+
+
+def _keyring_explanation(error: BaseException) -> Callable[[str | None], str]:
+    """What went wrong, in our words: never the error's own text, which a backend may
+    fill with the value it was given or a D-Bus reply quoting it."""
+    from keyring.errors import InitError, PasswordDeleteError, PasswordSetError
+
+    name = _dbus_error_name(error)
+    if name is not None:
+        return functools.partial(t, "secrets.keyring_reason.dbus", name=name)
+    if isinstance(error, PasswordSetError):
+        key = "secrets.keyring_reason.set_refused"
+    elif isinstance(error, PasswordDeleteError):
+        key = "secrets.keyring_reason.delete_refused"
+    elif isinstance(error, InitError):
+        key = "secrets.keyring_reason.init_failed"
+    elif isinstance(error, OSError) and error.errno is not None \
+            and error.errno in errno.errorcode:
+        return functools.partial(t, "secrets.keyring_reason.os",
+                                 code=errno.errorcode[error.errno])
+    else:
+        key = "secrets.keyring_reason.other"
+    return functools.partial(t, key)
+
+
 def _keyring_error(error: BaseException) -> SecretError:
-    """A user-facing SecretError for anything a keyring backend raised."""
+    """A user-facing SecretError for anything a keyring backend raised.
+
+    Only the error's class (and a D-Bus error name) is shown, with an explanation
+    of ours: a backend's message may quote the secret it was handed.
+    """
     from keyring.errors import KeyringLocked, NoKeyringError
 
-    detail = str(error).strip().splitlines()[0][:200] if str(error).strip() else "-"
     if isinstance(error, _NoUsableKeyring | NoKeyringError):
         return SecretError("secrets.keyring_missing")
-    # D-Bus backends report a locked collection with their own exception types.
-    if isinstance(error, KeyringLocked) or "locked" in f"{type(error).__name__} {detail}".lower():
-        return SecretError("secrets.keyring_locked", detail=detail)
-    return SecretError("secrets.keyring_failed", kind=type(error).__name__, detail=detail)
+    kind = type(error).__name__
+    # D-Bus backends report a locked collection with their own exception types or names.
+    if isinstance(error, KeyringLocked) or "locked" in f"{kind} {_dbus_error_name(error)}".lower():
+        return SecretError("secrets.keyring_locked", detail=kind)
+    return SecretError("secrets.keyring_failed", kind=kind, detail=_keyring_explanation(error))
 
 
 class KeyringSecretStore(SecretStore):
@@ -451,8 +564,9 @@ class KeyringSecretStore(SecretStore):
             raise SecretError("secrets.keyring_timeout", seconds=f"{self.timeout:g}") from None
         except SecretError:
             raise
-        except Exception as error:  # D-Bus, OS and keyring errors alike
-            raise _keyring_error(error) from error
+        except Exception as error:  # noqa: BLE001 - D-Bus, OS and keyring errors alike
+            # Not chained: a traceback would print the backend's own text with it.
+            raise _keyring_error(error) from None
 
     def _forget(self, backend: Any, account: str) -> None:
         from keyring.errors import PasswordDeleteError

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ComelinError
 from .i18n import LANGUAGES, t
+from .secrets import Secret
 
 if TYPE_CHECKING:
     from .config import Config
@@ -73,7 +74,7 @@ class SavePlan:
 
     config: Config
     backend: str | None
-    password: str | None = field(default=None, repr=False)
+    password: Secret | None = field(default=None, repr=False)
     token_cache: str | None = field(default=None, repr=False)
 
     @property
@@ -96,9 +97,10 @@ class WizardState:
         self._saved_config = saved_config
         self.current = start if start in STEPS else "email"
         self.visited: set[str] = set(STEPS) if saved else {self.current}
-        # None = keep the stored password; text = the one typed here.
-        self.password: str | None = None
-        self._initial_password: str | None = None
+        # None = keep the stored password; else the one typed here, as a Secret (never
+        # shown by a repr, a crash report's locals included).
+        self._password: Secret | None = None
+        self._initial_password: Secret | None = None
         self._baseline = self._snapshot()
         self.just_saved = False
         self.save_error: ComelinError | None = None
@@ -127,6 +129,15 @@ class WizardState:
         return (f"WizardState(step={self.current!r}, saved={self.saved}, dirty={self.dirty}, "
                 f"password={held})")
 
+    @property
+    def password(self) -> Secret | None:
+        """The password typed here (None: keep the stored one)."""
+        return self._password
+
+    @password.setter
+    def password(self, value: Secret | str | None) -> None:
+        self._password = _as_secret(value)
+
     # -- the draft ---------------------------------------------------------------
 
     def _snapshot(self) -> dict[str, Any]:
@@ -138,9 +149,9 @@ class WizardState:
         return (self._snapshot() != self._baseline or self.password != self._initial_password
                 or self.oauth_cache is not None)
 
-    def hold_initial_password(self, password: str) -> None:
+    def hold_initial_password(self, password: Secret | str) -> None:
         """A password that comes with the draft (the demo's): held, but not a change."""
-        self.password = self._initial_password = password
+        self.password = self._initial_password = _as_secret(password)
 
     @property
     def provider(self) -> Provider:
@@ -423,6 +434,22 @@ class WizardState:
         return True
 
 
+def _as_secret(value: Secret | str | None) -> Secret | None:
+    return value if value is None or isinstance(value, Secret) else Secret(value)
+
+
+def typed_password(text: str, *, strip_spaces: bool) -> tuple[Secret | None, bool]:
+    """What the password field holds, as a Secret (None when empty), and whether spaces
+    were removed (Google shows app passwords in groups of four: not part of it).
+
+    The screen's handler calls this rather than keeping the text in a local of its own.
+    """
+    stripped = strip_spaces and any(char.isspace() for char in text)
+    if stripped:
+        text = "".join(text.split())
+    return (Secret(text) if text else None), stripped
+
+
 # --- the blocking parts, run in worker threads by the screen ---------------------------
 
 
@@ -452,7 +479,7 @@ def write_plan(plan: SavePlan, config_path: Path) -> Config:
     config = plan.config.model_copy(deep=True)
     store = open_secret_store(config_path, plan.backend)  # type: ignore[arg-type]
     if plan.password is not None:
-        store.set(SMTP_PASSWORD, plan.password)
+        store.set(SMTP_PASSWORD, plan.password.reveal())
     if plan.token_cache is not None:
         store.set(OAUTH_TOKEN_CACHE, plan.token_cache)
     config.secret_backend = store.kind  # type: ignore[assignment]

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ..config_read import ConfigView as Config
     from ..diagnostics.model import RunResult, Step
     from ..jobs.send_test import SendTestOptions, SendTestSetupError
+    from ..secrets import Secret
 
 EXIT_COULD_NOT_RUN = 3
 
@@ -150,6 +151,18 @@ i18n.register({
         "en": "Demo: local server {host}:{port}, account {username} "
               "(your real settings are neither read nor changed).",
     },
+    "check.stdin_not_text": {
+        "fr": "--password-stdin : ce qui a été lu n'est pas du texte UTF-8 valide (ses octets "
+              "ne sont pas affichés) ; rien n'a été envoyé",
+        "en": "--password-stdin: what was read is not valid UTF-8 text (its bytes are not "
+              "shown); nothing was sent",
+    },
+    "check.stdin_nul": {
+        "fr": "--password-stdin : ce qui a été lu contient un caractère nul, qu'aucun serveur "
+              "SMTP ne peut recevoir ; rien n'a été envoyé",
+        "en": "--password-stdin: what was read contains a NUL character, which no SMTP server "
+              "can receive; nothing was sent",
+    },
 })
 
 
@@ -158,7 +171,7 @@ class CheckSetupError(ComelinError):
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
-    from ..cli import add_common_arguments
+    from ..cli import add_common_arguments, add_password_trap
 
     parser = sub.add_parser(name, help=t("check.help"), description=t("check.help"),
                             epilog=t("check.epilog"))
@@ -178,6 +191,7 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
                         help=t("check.password_stdin_help"))
     parser.add_argument("--send-saved-password", action="store_true",
                         help=t("check.send_saved_password_help"))
+    add_password_trap(parser)
     parser.add_argument("--json", action="store_true", help=t("check.json_help"))
     parser.add_argument("--no-probe", action="store_true", help=t("check.no_probe_help"))
     parser.add_argument("--transcript", action="store_true", help=t("check.transcript_help"))
@@ -240,6 +254,7 @@ def prepare(args: argparse.Namespace, config_path: Path, log_path: Path | None =
     # The settings are only read here: the pydantic models stay unloaded (config_read).
     from ..config_read import ConfigNotFound, ConfigView, read_config
     from ..jobs.send_test import SendTestOptions, field_name, missing_settings
+    from ..secrets import Secret
 
     try:
         config = read_config(config_path)
@@ -267,7 +282,8 @@ def prepare(args: argparse.Namespace, config_path: Path, log_path: Path | None =
                   file=sys.stderr)
     options = SendTestOptions(
         to_address=to_address, send=not args.no_send, probe=not args.no_probe,
-        password="" if stdin else demo_password, dns_checks=not (args.no_dns_checks or demo),
+        password=Secret("") if stdin else (Secret(demo_password) if demo_password else None),
+        dns_checks=not (args.no_dns_checks or demo),
         dns_server=args.dns_server, log_path=log_path, language=i18n.get_language())
     # Incomplete settings are said before a password is asked for.
     missing = missing_settings(config, options)
@@ -315,18 +331,26 @@ def apply_overrides(config: Config, args: argparse.Namespace) -> Config:
     return with_changes(config, changes) if changes else config
 
 
-def _password_from_stdin() -> str:
-    """--password-stdin: one line; typed by a person, it is not echoed."""
-    if sys.stdin.isatty():
-        # Typed by a person: no echo on the screen (or in a screen recording).
-        import getpass
+def _password_from_stdin() -> Secret:
+    """--password-stdin: one line; typed by a person, it is not echoed. Refused, without
+    quoting a byte of it, when it is not UTF-8 text or holds a NUL character."""
+    from ..secrets import Secret
+    from .password import UnusableSecretText, check_secret_text, stdin_line
 
-        line = getpass.getpass(t("check.password_prompt")) + "\n"
-    else:
-        line = sys.stdin.readline()
-    if not line:
+    try:
+        if sys.stdin.isatty():
+            # Typed by a person: no echo on the screen (or in a screen recording).
+            import getpass
+
+            secret = Secret(getpass.getpass(t("check.password_prompt")))
+            check_secret_text(secret.reveal())
+            return secret
+        line = stdin_line()
+    except UnusableSecretText as problem:
+        raise CheckSetupError(f"check.stdin_{problem.reason}") from None
+    if line is None:
         raise CheckSetupError("check.stdin_empty")
-    return line.rstrip("\r\n")
+    return Secret(line)
 
 
 def _in_cli_words(error: SendTestSetupError) -> CheckSetupError:

@@ -86,14 +86,60 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
     parser.add_argument("--store", choices=("keyring", "file"), help=t("password.store_help"))
 
 
+class UnusableSecretText(ValueError):
+    """What was read is no password: ``reason`` is ``"not_text"`` or ``"nul"``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def stdin_line() -> str | None:
+    """One line of standard input, its line end removed; None at the end of input.
+
+    Read as bytes and decoded as strict UTF-8, whatever the locale: a byte that is not
+    UTF-8 or a NUL character raises :class:`UnusableSecretText`, whose message never
+    quotes what was read (a codec's message quotes the byte, a byte of the password).
+    """
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is not None:
+        raw = stream.readline()
+        if not raw:
+            return None
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UnusableSecretText("not_text") from None
+    else:  # a text stream put in its place
+        try:
+            line = sys.stdin.readline()
+        except UnicodeDecodeError:
+            raise UnusableSecretText("not_text") from None
+        if not line:
+            return None
+    line = line.rstrip("\r\n")
+    check_secret_text(line)
+    return line
+
+
+def check_secret_text(value: str) -> None:
+    """Refuse a NUL character (AUTH PLAIN separates the login and the password with
+    NUL bytes) and undecodable bytes kept as lone surrogates (C locale)."""
+    if "\0" in value:
+        raise UnusableSecretText("nul")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UnusableSecretText("not_text") from None
+
+
 def read_password(use_stdin: bool) -> str:
     """One password from stdin (``--stdin``) or asked twice without echo on the terminal."""
     if use_stdin:
         try:
-            value = sys.stdin.readline().rstrip("\r\n")
-        except UnicodeDecodeError:
-            # Never the codec's message: it quotes a byte of the password.
-            raise PasswordInputError("password.not_text") from None
+            value = stdin_line() or ""
+        except UnusableSecretText as problem:
+            raise PasswordInputError(f"password.{problem.reason}") from None
     else:
         import getpass
 
@@ -104,13 +150,10 @@ def read_password(use_stdin: bool) -> str:
             raise PasswordInputError("password.mismatch")
     if not value.strip():
         raise PasswordInputError("password.empty")
-    if "\0" in value:
-        # AUTH PLAIN separates the username and password with NUL bytes.
-        raise PasswordInputError("password.nul")
     try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:  # undecodable bytes kept as lone surrogates (C locale)
-        raise PasswordInputError("password.not_text") from None
+        check_secret_text(value)
+    except UnusableSecretText as problem:
+        raise PasswordInputError(f"password.{problem.reason}") from None
     return value
 
 

@@ -345,7 +345,12 @@ def _password(args: argparse.Namespace, config_path: Path) -> int:
 
     config = _load(config_path)
     if args.stdin:
-        value = sys.stdin.readline().rstrip("\r\n")
+        from .password import UnusableSecretText, stdin_line
+
+        try:
+            value = stdin_line() or ""
+        except UnusableSecretText as problem:
+            raise RelayCommandError(f"password.{problem.reason}") from None
         if not value:
             raise RelayCommandError("relay.password_empty")
         generated = None

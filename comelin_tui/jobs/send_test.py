@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ from ..i18n import get_language, register
 if TYPE_CHECKING:
     from ..config import Config
     from ..diagnostics.model import RunResult, Step, Target
+    from ..secrets import Secret
 
 OnStep = Callable[["Step"], None]
 
@@ -57,7 +58,8 @@ class SendTestOptions:
     to_address: str | None = None  # default: the company email, else the sender
     send: bool = True  # False: stop after RCPT TO (RSET, QUIT)
     probe: bool = True  # after an early failure, try other ports and security modes
-    password: str | None = None  # given by hand (standard input, a demo); else env/store
+    # Given by hand (standard input, a demo); else env/store. A Secret: never in a repr.
+    password: Secret | None = field(default=None, repr=False)
     dns_checks: bool = True
     dns_server: str | None = None  # else the settings' own, else the system's
     dns_lifetime: float = DNS_LIFETIME
@@ -89,24 +91,24 @@ def field_name(name: str) -> str:
     return name if label == name else f"{label} ({name})"
 
 
-def build_target(config: Config, options: SendTestOptions, password: str | None) -> Target:
+def build_target(config: Config, options: SendTestOptions, password: Secret | None) -> Target:
     """The engine's target for these settings (see :meth:`Target.from_config`)."""
     from ..diagnostics.model import Target
 
     return Target.from_config(
-        config, password=password,
+        config, password=password.reveal() if password is not None else None,
         to_address=options.to_address or config.company.email or config.smtp.from_address,
         send=options.send, language=options.language or get_language())
 
 
-def read_secret(config: Config, config_path: Path, options: SendTestOptions) -> str | None:
+def read_secret(config: Config, config_path: Path, options: SendTestOptions) -> Secret | None:
     """The password or token: given by hand, else the environment, else the secret store.
 
     For a Microsoft 365 sign-in, None means "the saved sign-in gives a fresh token when
     the run starts" (a refused sign-in then becomes the run's diagnosis). Blocking: the
     keyring may be slow; call it in a thread from an event loop.
     """
-    from ..secrets import ENV_PASSWORD, smtp_password
+    from ..secrets import ENV_PASSWORD, Secret, smtp_password
 
     auth = config.smtp.auth
     if auth == "none":
@@ -114,8 +116,9 @@ def read_secret(config: Config, config_path: Path, options: SendTestOptions) -> 
     if options.password is not None:
         return options.password
     if auth == "oauth2":
-        return os.environ.get(ENV_PASSWORD) or None
-    password = smtp_password(config_path, config.secret_backend)
+        token = os.environ.get(ENV_PASSWORD)
+        return Secret(token) if token else None
+    password = Secret(smtp_password(config_path, config.secret_backend) or "")
     if not password:
         raise SendTestSetupError("no_password", var=ENV_PASSWORD)
     return password

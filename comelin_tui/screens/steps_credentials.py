@@ -10,6 +10,7 @@ from textual.widgets import Checkbox, Input, RadioSet
 from ..fields import is_needed, required_message
 from ..i18n import t
 from ..widgets import Radio, Toggle, Tr, plain
+from ..wizard_state import typed_password
 from .oauth_sign_in import MicrosoftSignIn
 from .step_base import StepPane, field_for, fields_of_step, shown
 
@@ -98,7 +99,7 @@ class CredentialsStep(StepPane):
         self.set_value("smtp.username", smtp.username)
         password_input = self.query_one("#password", Input)
         if self.state.password is not None:
-            self.set_value("password", self.state.password)
+            self.set_value("password", self.state.password.reveal())
         elif not password_input.has_focus:
             self.set_value("password", "")
         password_input.placeholder = (t("tui.cred.password_keep") if self.state.has_secret
@@ -178,14 +179,15 @@ class CredentialsStep(StepPane):
 
     @on(Input.Changed, "#password")
     def password_typed(self, event: Input.Changed) -> None:
-        value = event.value
-        if self.provider.strip_spaces_in_password and any(c.isspace() for c in value):
-            # Google shows app passwords in groups of four: the spaces are not part of it.
-            value = "".join(value.split())
+        # Held as a Secret at once: no local here holds the text, so a crash report
+        # that prints locals cannot show it.
+        secret, stripped = typed_password(
+            event.value, strip_spaces=self.provider.strip_spaces_in_password)
+        if stripped:
             self._stripped = True
-            self.set_value("password", value)
+            self.set_value("password", secret.reveal() if secret is not None else "")
             self.query_one("#strip-note", Tr).refresh_language()
-        self.state.password = value or None
+        self.state.password = secret
         self.check(show=False)
         self.post_message(self.Changed())
 

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from ..config import Config
     from ..discovery import MxResult
     from ..providers import Provider
+    from ..secrets import Secret
 
 # How long typing must pause before the MX lookup starts.
 MX_DEBOUNCE = 0.6
@@ -115,7 +116,7 @@ class WizardScreen(WorkerErrors, Screen[None]):
         return self.state.dirty
 
     @property
-    def password(self) -> str | None:
+    def password(self) -> Secret | None:
         return self.state.password
 
     @property

@@ -1,18 +1,44 @@
-"""The parts of Textual's footer that are not public API, in one place.
+"""The parts of Textual that are not public API, in one place.
 
 Textual exports ``Footer`` but not the widget it draws each key with, nor the
 flag that tells it the screen's bindings are ready to show. The key bar needs
-both; they are reached only through this module, and
-``tests/test_textual_compat.py`` fails with a plain message when a Textual
-release renames or reshapes them.
+both. The crash report (``App._fatal_error``) prints every frame's local
+variables, a typed password among them: :class:`CrashReportWithoutLocals` prints
+it without them. They are reached only through this module, and
+``tests/test_textual_compat.py`` and ``tests/test_secret_handling.py`` fail with a
+plain message when a Textual release renames or reshapes them.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-__all__ = ["FooterKey", "bindings_ready", "mark_bindings_ready"]
+__all__ = ["CrashReportWithoutLocals", "FooterKey", "bindings_ready", "mark_bindings_ready"]
+
+
+class CrashReportWithoutLocals:
+    """App mixin: the report of an unhandled exception shows the traceback, never the
+    values of local variables (Textual's shows them: a password held in a handler's
+    local would be printed on the terminal, into its scrollback and any log of it).
+
+    Textual offers no setting for it: this replaces ``App._fatal_error`` with the
+    same steps and ``show_locals=False``.
+    """
+
+    def _fatal_error(self) -> None:
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        app: Any = self
+        app.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        app._exit_renderables.append(Segments(app.console.render(traceback,
+                                                                 app.console.options)))
+        app._close_messages_no_wait()
 
 
 def mark_bindings_ready(footer: Footer) -> None:
