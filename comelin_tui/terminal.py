@@ -120,8 +120,8 @@ class TerminalWatch:
 
     Windows has no SIGHUP: closing the console window (or the end of an OpenSSH
     session, which closes its console) sends the console close event, and Windows
-    ends every process attached to that console itself, five seconds later at the
-    most. The terminal check runs there too.
+    ends every process attached to that console itself: at once, or five seconds
+    later if a handler holds the event. The terminal check runs there too.
     """
 
     def __init__(self, on_loss: Callable[[], object], *,

@@ -25,7 +25,7 @@ import sys
 import termios
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -131,7 +131,7 @@ def program_env(private_tmp: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def start(program_env: dict[str, str]) -> Iterator[object]:
+def start(program_env: dict[str, str]) -> Iterator[Callable[..., PtyProgram]]:
     started: list[PtyProgram] = []
 
     def run(args: list[str], *, controlling: bool) -> PtyProgram:
@@ -150,8 +150,8 @@ def open_help_dialog(program: PtyProgram) -> None:
 
 
 def test_the_terminal_hanging_up_over_a_dialog_ends_the_demo_within_a_second(
-        start: object, private_tmp: Path) -> None:
-    program = start(["--demo"], controlling=True)  # type: ignore[operator]
+        start: Callable[..., PtyProgram], private_tmp: Path) -> None:
+    program = start(["--demo"], controlling=True)
     open_help_dialog(program)
     assert any(private_tmp.iterdir())  # the demo's settings and server certificates
     program.hang_up()
@@ -162,9 +162,9 @@ def test_the_terminal_hanging_up_over_a_dialog_ends_the_demo_within_a_second(
 
 
 def test_a_terminal_lost_without_any_signal_ends_the_program_within_a_second(
-        start: object) -> None:
+        start: Callable[..., PtyProgram]) -> None:
     """Outside the terminal's session no SIGHUP comes: reads end, writes fail (EIO)."""
-    program = start([], controlling=False)  # type: ignore[operator]
+    program = start([], controlling=False)
     open_help_dialog(program)
     program.hang_up()
     code, took = program.wait_exit(LIMIT)
@@ -173,8 +173,8 @@ def test_a_terminal_lost_without_any_signal_ends_the_program_within_a_second(
 
 
 def test_sighup_with_the_terminal_still_there_ends_the_program_and_resets_it(
-        start: object) -> None:
-    program = start([], controlling=True)  # type: ignore[operator]
+        start: Callable[..., PtyProgram]) -> None:
+    program = start([], controlling=True)
     open_help_dialog(program)
     mark = len(program.output)
     program.process.send_signal(signal.SIGHUP)
