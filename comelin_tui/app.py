@@ -26,6 +26,7 @@ from .errors import ComelinError
 from .i18n import t
 from .screens.base import WorkerErrors
 from .screens.home import HomeScreen
+from .terminal import HANGUP_EXIT
 from .widgets.textual_compat import CrashReportWithoutLocals
 
 if TYPE_CHECKING:
@@ -100,6 +101,9 @@ class ComelinApp(WorkerErrors, CrashReportWithoutLocals, App[int]):
         self.last_test_status: str | None = None
         # Worker failures shown to the user (the tests assert there are none).
         self.errors: list[str] = []
+        # The terminal is gone (see hang_up); the loop hang_up reaches the app through.
+        self.hung_up = False
+        self._running_loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def settings(self) -> Config | None:
@@ -127,6 +131,12 @@ class ComelinApp(WorkerErrors, CrashReportWithoutLocals, App[int]):
     # -- start-up ----------------------------------------------------------
 
     async def on_mount(self) -> None:
+        # First the loop, then the flag: a hang-up from another thread either sees
+        # the loop, or happened before and is seen here (see hang_up).
+        self._running_loop = asyncio.get_running_loop()
+        if self.hung_up:
+            self.exit(return_code=HANGUP_EXIT)
+            return
         preparing = self.prepare()
         if self.demo is None:
             # Reading the settings takes a few milliseconds: wait that long so the home
@@ -177,6 +187,22 @@ class ComelinApp(WorkerErrors, CrashReportWithoutLocals, App[int]):
     def on_unmount(self) -> None:
         if self.demo is not None:
             self.demo.close()
+
+    def hang_up(self) -> None:
+        """The terminal is gone: leave now, asking nothing (from any thread).
+
+        Whatever is open (a dialog, a test send, unsaved changes) is dropped: nobody
+        is left to answer. Never blocks: the terminal watch calls it from its own
+        thread, and ends the process itself if this exit does not finish in time.
+        """
+        self.hung_up = True
+        loop = self._running_loop
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nothing to stop
+                loop.call_soon_threadsafe(self._leave_hung_up)
+
+    def _leave_hung_up(self) -> None:
+        self.exit(return_code=HANGUP_EXIT)
 
     # -- navigation ----------------------------------------------------------
 

@@ -231,6 +231,13 @@ class Sandbox:
             self._remove_folder()
             self._tmpdir = None
 
+    def discard_folder(self) -> None:
+        """Delete the CA folder now, stopping nothing: the process is about to end
+        without its usual clean-up (the terminal is gone; any thread may call it)."""
+        remove = getattr(self, "_remove_folder", None)
+        if remove is not None:
+            remove()  # a finalizer runs once, whoever calls it first
+
     def _make_certificates(self, folder: Path) -> ssl.SSLContext:
         import ssl
 
@@ -516,6 +523,13 @@ class DemoSession:
         if self._owns_sandbox and self.sandbox is not None:
             self.sandbox.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+    def discard(self) -> None:
+        """Delete the throwaway folders now, stopping nothing: the process is about to
+        end without its usual clean-up (the terminal is gone; any thread may call it)."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+        if self._owns_sandbox and self.sandbox is not None:
+            self.sandbox.discard_folder()
 
     def __enter__(self) -> Self:
         try:

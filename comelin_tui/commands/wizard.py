@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import signal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..app import ComelinApp
-
-
-def _hang_up(signum: int, frame: Any) -> None:
-    # The SSH session or terminal went away: unwind normally so the demo's
-    # temporary folder (settings and secret file) is deleted, not left behind.
-    raise SystemExit(128 + signum)
 
 
 def build_app(args: argparse.Namespace) -> ComelinApp:
@@ -34,15 +27,38 @@ def build_app(args: argparse.Namespace) -> ComelinApp:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build the app and run it; the demo's temporary folder goes away however it ends."""
-    app = build_app(args)
-    hangup = getattr(signal, "SIGHUP", None)
-    previous = signal.signal(hangup, _hang_up) if hangup is not None else None
+    """Build the app and run it; the demo's temporary folder goes away however it ends.
+
+    The terminal watch is started first, before Textual is even imported: from then
+    on, losing the terminal (an SSH drop, a killed tmux session) ends the program
+    within a second, whatever it is doing (see :class:`TerminalWatch`). Before it,
+    SIGHUP still has its default action, which ends the process at once.
+    """
+    from ..terminal import HANGUP_EXIT, TerminalWatch
+
+    built: list[ComelinApp] = []
+
+    def on_loss() -> None:
+        if built:
+            built[0].hang_up()
+
+    def discard() -> None:  # the last resort: nothing left to stop, only files to delete
+        if built and built[0].demo is not None:
+            built[0].demo.discard()
+
+    watch = TerminalWatch(on_loss, cleanup=discard).start()
     try:
-        result = app.run()
+        app = build_app(args)
+        built.append(app)
+        try:
+            if watch.lost:
+                return HANGUP_EXIT
+            result = app.run()
+        finally:
+            if app.demo is not None:
+                app.demo.close()
+        if app.hung_up or watch.lost:
+            return HANGUP_EXIT
+        return int(result or app.return_code or 0)
     finally:
-        if hangup is not None:
-            signal.signal(hangup, previous)
-        if app.demo is not None:
-            app.demo.close()
-    return int(result or app.return_code or 0)
+        watch.stop()
