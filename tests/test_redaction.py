@@ -26,6 +26,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword
+from dns_server import dns_server_fixture  # noqa: F401
 from smtp_servers import (
     Certificates,
     ScriptedHandler,
@@ -251,18 +252,24 @@ async def test_a_server_echoing_the_password_is_masked_everywhere(
     assert result.step("auth").facts["reply"] == [line[3:]]
 
 
+@pytest.mark.parametrize(("password", "recipient"), [
+    (RICH, "client@example.net"),
+    # The recipient holds the password: the provider quoting it is no echo.
+    ("facture9", "facture9@client.example"),
+])
 async def test_an_echo_after_the_login_is_masked_for_the_pos_and_in_the_attempt_log(
-        echoing: EchoingServer, certs: Certificates, tmp_path: Path) -> None:
+        echoing: EchoingServer, certs: Certificates, tmp_path: Path, password: str,
+        recipient: str) -> None:
     """The relay passes the provider's refusal on to the POS and logs it: masked."""
     login = "ventes@epicerie.example"
-    configure(echoing, login=login, password=RICH)
+    configure(echoing, login=login, password=password)
     echoing.scripted.echo_rcpt = True
     log_path = tmp_path / "attempts.jsonl"
     relay = Relay(
         RelayOptions(host="127.0.0.1", port=0, username="pos", password="local-pos-secret",
                      senders=frozenset({login}), log_path=log_path,
                      limits=RelayLimits(wait=2.0, idle_timeout=5.0)),
-        _source(make_target(echoing, certs, username=login, password=RICH,
+        _source(make_target(echoing, certs, username=login, password=password,
                             from_address=login)))
     await relay.start()
     try:
@@ -273,21 +280,23 @@ async def test_an_echo_after_the_login_is_masked_for_the_pos_and_in_the_attempt_
                 client.ehlo("pos01")
                 client.login("pos", "local-pos-secret")
                 client.mail(login)
-                return client.rcpt("client@example.net")
+                return client.rcpt(recipient)
 
         code, text = await asyncio.get_running_loop().run_in_executor(None, pos)
     finally:
         await relay.stop(grace=2.0)
 
-    assert echoing.scripted.heard == RICH
+    assert echoing.scripted.heard == password
     heard_by_pos = text.decode()
-    assert code == 550 and "not allowed for ventes@epicerie.example" in heard_by_pos
-    assert "you said ******** (base64 ********" in heard_by_pos
+    assert code == 550
+    assert f"<{recipient}>: not allowed for ventes@epicerie.example" in heard_by_pos
+    assert "you said ******** (base64 ********, url ********" in heard_by_pos
     [record] = read_records("relay", log_path)
     assert record["status"] == "fail" and "you said ********" in record["reply"]
     logged = log_path.read_text()
-    for form in forms(RICH, login):
-        assert form not in heard_by_pos and form not in logged, f"{form!r} found"
+    for form in forms(password, login):
+        for where in (heard_by_pos, logged):
+            assert form not in where.replace(recipient, ""), f"{form!r} found"
 
 
 def _source(target: Any) -> Any:
@@ -422,3 +431,38 @@ def test_a_public_value_equal_to_the_password_is_no_hiding_place() -> None:
     redactor = Redactor(secret_forms("boutique", login), [login])
     assert redactor.scrub(f"<{LOGIN}> ok") == f"<{LOGIN}> ok"
     assert redactor.scrub("bad boutique") == "bad ********"
+
+
+async def test_the_test_screen_masks_a_refusal_that_echoes_the_password(
+        tmp_path: Path, dns_server: Any) -> None:
+    """The TUI: steps, diagnosis and transcript of a provider quoting the password."""
+    from test_app_flows import walk_wizard
+    from test_app_support import SIZE, build, settle, texts
+
+    from comelin_tui.screens.test_send import TestSendScreen
+
+    username, password = "ventes@probeshop.test", "Zq7-echoed-wizard-secret"
+    app = build(tmp_path / "settings" / "config.toml", dns_server=dns_server.address)
+    with Sandbox(username=username, password=password) as sandbox:
+        async with app.run_test(size=SIZE) as pilot:
+            await walk_wizard(pilot, email=username, provider_id="custom",
+                              host="smtp.probeshop.test", port=587, sandbox=sandbox,
+                              password=password)
+            sandbox.replies["RCPT"] = (f"550 5.7.1 <{username}> may not relay: "
+                                       f"{echo(password)}")
+            await pilot.press("enter")  # "Test send"
+            await settle(pilot)
+            assert isinstance(app.screen, TestSendScreen)
+            await pilot.press("ctrl+r")
+            await settle(pilot)
+            screen = app.screen
+            assert screen.result is not None and screen.result.status == "fail"
+            shown = texts(pilot)
+            await pilot.press("ctrl+t")  # the transcript panel
+            await pilot.pause()
+            shown += "\n" + texts(pilot)
+            transcript = "\n".join(screen.result.transcript)
+    assert f"<- 550 5.7.1 <{username}> may not relay: you said ********" in transcript
+    assert "may not relay: you said ********" in shown
+    for form in forms(password, username):
+        assert form not in shown and form not in transcript, f"{form!r} shown"

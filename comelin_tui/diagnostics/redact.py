@@ -149,6 +149,7 @@ class Redactor:
         forms = sorted({s for s in secrets if s}, key=len, reverse=True)
         self._patterns = [_pattern(form) for form in forms]
         self._public: list[str] = []
+        self._message_public: list[str] = []  # the addresses of the message under way
         self.add_public(public)
         self._after_challenge = False
         # Whether the server was given a secret (an AUTH argument, an answer to 334):
@@ -158,15 +159,26 @@ class Redactor:
     def __repr__(self) -> str:
         return f"Redactor({len(self._patterns)} forms)"  # never the forms themselves
 
-    def add_public(self, values: Iterable[str]) -> None:
-        """More values the program shows anyway (never masked inside server text)."""
-        self._public = sorted({*self._public, *public_forms(values)}, key=len, reverse=True)
+    def add_public(self, values: Iterable[str], *, message: bool = False) -> None:
+        """More values the program shows anyway (never masked inside server text);
+        *message*: only until :meth:`new_message` (one message's addresses, so that a
+        connection carrying many messages does not collect them all)."""
+        if message:
+            self._message_public = sorted({*self._message_public, *public_forms(values)},
+                                          key=len, reverse=True)
+        else:
+            self._public = sorted({*self._public, *public_forms(values)}, key=len,
+                                  reverse=True)
+
+    def new_message(self) -> None:
+        """A new message on the same connection: the last one's addresses are forgotten."""
+        self._message_public = []
 
     def _kept(self, text: str) -> list[tuple[int, int]]:
         """Spans never masked: a mask already there, and the public values."""
         spans = [(m.start(), m.end()) for m in re.finditer(re.escape(REDACTED), text)]
         folded = text.casefold() if len(text.casefold()) == len(text) else None
-        for value in self._public:
+        for value in (*self._public, *self._message_public):
             haystack, needle = (folded, value.casefold()) if folded is not None else (text, value)
             start = haystack.find(needle)
             while start >= 0:

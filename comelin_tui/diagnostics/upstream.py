@@ -167,6 +167,9 @@ class Upstream:
         domains as A-labels, and one that cannot (a non-ASCII local part) is refused
         here, before the provider hears of it.
         """
+        if self.run is not None:
+            self.run.redactor.new_message()
+        self._shown_anyway(sender)
         wanted = smtputf8 or not local_part_is_ascii(sender)
         self.smtputf8 = wanted and "SMTPUTF8" in self.extensions
         try:
@@ -187,11 +190,18 @@ class Upstream:
         return verdict
 
     async def rcpt(self, address: str) -> Verdict:
+        self._shown_anyway(address)
         try:
             wire = wire_address(address, smtputf8=self.smtputf8)
         except NeedsSmtputf8 as refused:
             return self._needs_smtputf8("rcpt_to", refused.address, {"to_address": address})
         return await self._command("rcpt_to", f"RCPT TO:<{wire}>", {"to_address": address})
+
+    def _shown_anyway(self, address: str) -> None:
+        """An address of the message (logged, and written on the wire by us): a provider
+        quoting it is not masked inside it, even if the password is part of it."""
+        if self.run is not None:
+            self.run.redactor.add_public([address], message=True)
 
     def _needs_smtputf8(self, step_id: str, address: str, facts: dict[str, Any]) -> Verdict:
         """RFC 6531's refusal, ours: the provider cannot carry this address (no SMTPUTF8)."""
