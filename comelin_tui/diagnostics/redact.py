@@ -126,6 +126,8 @@ def public_forms(values: Iterable[str]) -> list[str]:
         else:
             domain = value
         labels = domain.strip("[].").split(".")
+        if labels[-1].isdigit() or ":" in domain:
+            continue  # an IP address: its pieces are no names
         for start in range(len(labels) - 1):
             found.add(".".join(labels[start:]))
     return sorted((f for f in found if f), key=len, reverse=True)
