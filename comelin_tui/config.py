@@ -92,7 +92,11 @@ register({
 
 _FILE_HEADER = (
     "# Réglages de comelin-tui : le mot de passe n'est pas dans ce fichier.\n"
-    "# comelin-tui settings: the password is not in this file.\n\n"
+    "# comelin-tui réécrit ce fichier à chaque enregistrement : les commentaires ajoutés\n"
+    "# à la main ne sont pas gardés (la version précédente reste dans config.toml.bak).\n"
+    "# comelin-tui settings: the password is not in this file.\n"
+    "# comelin-tui rewrites this file on every save: comments added by hand are not\n"
+    "# kept (the previous version stays in config.toml.bak).\n\n"
 )
 
 
@@ -275,14 +279,25 @@ def update_config(path: Path, change: Callable[[Config], Config], *,
 
 
 def _write_target(path: Path) -> Path:
-    """The file a save writes: a symlink's target (the link itself is kept)."""
+    """The file a save writes: a symlink's target (the link itself is kept), written
+    deliberately: never into a file or folder another user owns or others may change
+    (a link planted towards a file of theirs, or of the system's, is refused)."""
+    from .safefs import UnsafeFileError, check_private_file
+
+    target = path
     if path.is_symlink():
         try:
-            return path.resolve()
+            target = path.resolve()
         except (OSError, RuntimeError) as error:  # a loop: RuntimeError before Python 3.13
             raise ConfigError("config.error.write", path=path,
                               reason=getattr(error, "strerror", None) or str(error)) from None
-    return path
+    try:
+        if target != path:
+            check_private_file(path)
+        check_private_file(target)
+    except UnsafeFileError as error:
+        raise ConfigError("config.error.write", path=path, reason=error.message()) from None
+    return target
 
 
 def _checked_bytes(config: Config) -> bytes:

@@ -329,9 +329,6 @@ def atomic_write(path: Path, data: bytes) -> None:
     """
     import tempfile  # writing only: reading the settings (check, dashboard) skips it
 
-    from .safefs import remove_stale_temps
-
-    remove_stale_temps(path.parent, path.name)  # a crash's leftovers
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:

@@ -171,20 +171,3 @@ def check_private_file(path: Path) -> None:
     check_private(path.parent if str(path.parent) else Path("."))
     check_private(path)
 
-
-def remove_stale_temps(folder: Path, name: str, *, older_than: float = 60.0) -> None:
-    """Remove temp files ``.<name>.*.tmp`` a crash left in *folder* (they may hold a
-    secret); only old ones, so that a write under way in another process is untouched."""
-    import time
-
-    limit = time.time() - older_than
-    try:
-        entries = list(folder.glob(f".{name}.*.tmp"))
-    except OSError:
-        return
-    for entry in entries:
-        try:
-            if entry.lstat().st_mtime < limit:
-                entry.unlink()
-        except OSError:
-            continue

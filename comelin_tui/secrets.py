@@ -648,9 +648,9 @@ class FileSecretStore(SecretStore):
         folder = self.path.parent
         import uuid
 
-        from .safefs import remove_stale_temps
+        from .config_store import remove_stale_temps
 
-        remove_stale_temps(folder, self.path.name)  # a crash's leftovers hold a secret
+        remove_stale_temps(self.path)  # a crash's leftovers may hold a secret
         temp = folder / f".{self.path.name}.{uuid.uuid4().hex[:12]}.tmp"
         text = json.dumps(dict(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         try:

@@ -326,9 +326,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Aucun mot de passe enregistré : utilisez « Changer le mot de passe ».",
         "en": "No password saved: use \"Change the password\".",
     },
+    "tui.test.dns_show": {"fr": "Voir les conseils DNS", "en": "Show the DNS advice"},
+    "tui.test.dns_hide": {"fr": "Replier les conseils DNS", "en": "Fold the DNS advice"},
     "tui.test.dns_title": {
         "fr": "Enregistrements DNS du domaine (conseils : ils n'empêchent pas l'envoi)",
-        "en": "The domain's DNS records (advice: they never stop sending)",
+        "en": "The domain's DNS records (advice: they never block sending)",
     },
     "tui.test.dns_running": {
         "fr": "Vérification des enregistrements DNS du domaine... (Échap pour annuler)",

@@ -358,10 +358,14 @@ class WizardState:
             return t("tui.cred.store_probing", lang)
         return self.store.describe(lang)
 
-    def save_plan(self, language: str | None) -> SavePlan:
+    def save_plan(self, language: str | None, *, only_seen: bool = False) -> SavePlan:
         """What Save would write now: the settings (in *language*) and the held secrets
-        that go with the way of signing in chosen."""
+        that go with the way of signing in chosen. With *only_seen* (a save from the
+        leave dialog), the steps never opened keep what is saved (or the defaults):
+        guesses the technician has not seen, such as a provider's server, are not written."""
         config = self.draft.model_copy(deep=True)
+        if only_seen:
+            config = self._seen_only(config)
         config.language = language  # type: ignore[assignment]
         password = self.password if config.smtp.auth == "password" else None
         # A sign-in made here goes to the same store as a password would, then the
@@ -370,6 +374,25 @@ class WizardState:
                        and self.sign_in_state() == "new" else None)
         backend = config.secret_backend or (self.store.kind if self.store else None)
         return SavePlan(config, backend, password, token_cache)
+
+    def _seen_only(self, config: Config) -> Config:
+        from .config import Config, with_changes
+        from .fields import field_spec, fields_of_step
+
+        base = self._saved_config() or Config()
+        changes: dict[str, object] = {}
+        for step in STEPS:
+            if step in self.visited:
+                continue
+            for name in fields_of_step(step):
+                spec = field_spec(name)
+                if spec is None or not spec.setting:
+                    continue
+                value: object = base
+                for part in name.split("."):
+                    value = getattr(value, part)
+                changes[name] = value
+        return with_changes(config, changes) if changes else config
 
     def saved_as(self, plan: SavePlan, written: Config) -> None:
         """Save wrote *plan*: the draft is now the saved settings."""

@@ -146,3 +146,33 @@ def test_a_bad_dns_server_is_refused_before_the_wizard_starts(
         cli_run(["--lang", "en", "--no-dns-checks", "check"])
     assert exited.value.code == 2
     assert "--no-dns-checks is for the wizard only" in capsys.readouterr().err
+
+
+async def test_after_a_failure_the_verdict_comes_first_and_the_dns_advice_is_folded(
+        tmp_path: Path, dns_server: DnsServer) -> None:
+    with Sandbox(username="ventes@nodmarc.test") as sandbox:
+        config_path = saved(tmp_path, sandbox, password="not-the-password",
+                            provider="google-workspace")
+        app = build(config_path, dns_server=dns_server.address, dns_checks=True)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await run_test_send(pilot)
+            assert screen.result.status == "fail"
+            assert screen.result.step("dmarc") is not None  # the checks ran...
+            checks = screen.query_one("#dns-checks")
+            assert not checks.display  # ...and are folded under the verdict
+            body = list(screen.query_one("#test-body").children)
+            order = [w.id for w in body]
+            assert order.index("diagnosis") < order.index("apply-fix") < order.index("dns-rows")
+            outcome = screen.query_one("#outcome")
+            assert outcome.region.height and screen.query_one("#test-body").region.contains_region(
+                outcome.region), "the verdict is on screen"
+            toggle = screen.query_one("#toggle-dns")
+            assert toggle.display and "Show the DNS advice" in str(toggle.label)
+            toggle.focus()
+            await pilot.press("enter")
+            await settle(pilot)
+            assert checks.display and "Fold the DNS advice" in str(toggle.label)
+            await pilot.press("f2")
+            await settle(pilot)
+            assert "Replier les conseils DNS" in str(toggle.label)
+            assert_no_errors(app)

@@ -8,12 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from dns_server import DnsServer, dns_server_fixture  # noqa: F401
 from test_app_support import SIZE, assert_no_errors, build, fill, paste, settle, texts, value
 from textual.command import SearchIcon
 
 from comelin_tui.screens.confirm import ConfirmLeaveScreen
 from comelin_tui.screens.help import HelpScreen
 from comelin_tui.screens.home import HomeScreen
+from comelin_tui.screens.test_send import TestSendScreen
 from comelin_tui.screens.wizard import WizardScreen
 from comelin_tui.widgets.textual_compat import FooterKey
 
@@ -87,7 +89,7 @@ async def test_language_switch_rewrites_every_text_and_keeps_the_values(tmp_path
         await settle(pilot)
         shown = texts(pilot)
         assert "Host (SMTP server)" in shown and "Hôte" not in shown
-        assert "Step 3 of 5: Server" in shown
+        assert "Step 3 of 6: Server" in shown
         assert footer_keys(app)["next"].description == "Next"
         assert "Server" in str(app.screen.query_one("#steps").get_option("server").prompt)
         assert value(pilot, "#smtp-host") == "smtp.exemple.test"
@@ -167,7 +169,12 @@ async def test_leaving_with_unsaved_changes_asks_first(tmp_path: Path) -> None:
         assert app.screen is wizard and value(pilot, "#company-email") == "ventes@exemple.test"
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.press("tab", "enter")  # "Discard"
+        assert app.focused.id == "stay"  # the safe choice is the one Enter takes
+        await pilot.press("left")  # the arrows move between the buttons too
+        assert app.focused.id == "discard"
+        await pilot.press("right")
+        assert app.focused.id == "stay"
+        await pilot.press("shift+tab", "enter")  # "Discard"
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen) and not config_path.exists()
 
@@ -178,13 +185,43 @@ async def test_leaving_with_unsaved_changes_asks_first(tmp_path: Path) -> None:
         await pilot.press("ctrl+q")  # quitting asks too
         await settle(pilot)
         assert isinstance(app.screen, ConfirmLeaveScreen)
-        await pilot.press("enter")  # "Save"
+        await pilot.press("shift+tab", "shift+tab", "enter")  # "Save"
         await settle(pilot)
     assert config_path.exists()
     assert "ventes@exemple.test" in config_path.read_text()
 
 
-async def test_next_is_greyed_on_the_last_step_and_invalid_values_block_it(
+async def test_enter_on_the_quit_dialog_saves_nothing_and_a_save_writes_only_what_was_seen(
+        tmp_path: Path, dns_server: DnsServer) -> None:
+    """Ctrl+Q on the provider step: the server step, filled from the provider, was never
+    opened; nothing is written before Save, and Save from there does not write it."""
+    from comelin_tui.config import load_config
+
+    config_path = tmp_path / "config.toml"
+    app = build(config_path, dns_server=dns_server.address, dns_lifetime=5.0)
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = await open_wizard(pilot)
+        await paste(pilot, "ventes@gshop.test")  # MX -> Google: its server is guessed
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert wizard.current == "provider"
+        assert wizard.draft.smtp.host == "smtp.gmail.com"  # the guess, not yet seen
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmLeaveScreen)
+        await pilot.press("enter")  # the focused, safe choice: stay
+        await settle(pilot)
+        assert app.screen is wizard and not config_path.exists()
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        await pilot.press("shift+tab", "shift+tab", "enter")  # "Save"
+        await settle(pilot)
+    saved = load_config(config_path)
+    assert saved.company.email == "ventes@gshop.test" and saved.provider == "google-workspace"
+    assert saved.smtp.host == ""  # the server step was never opened
+
+
+async def test_next_on_review_saves_then_opens_the_test_and_invalid_values_block_it(
         tmp_path: Path) -> None:
     app = build(tmp_path / "config.toml")
     async with app.run_test(size=SIZE) as pilot:
@@ -210,11 +247,18 @@ async def test_next_is_greyed_on_the_last_step_and_invalid_values_block_it(
         await settle(pilot)
         assert wizard.current == "review"
         assert "[!] Server" in str(wizard.query_one("#steps").get_option("server").prompt)
-        assert footer_keys(app)["next"].has_class("-disabled")
-        assert wizard.check_action("next", ()) is None
-        await pilot.press("escape")
+        # Next on Review means "save, then the test send": a bad value stops it there.
+        assert not footer_keys(app)["next"].has_class("-disabled")
+        await pilot.press("ctrl+n")
         await settle(pilot)
-        assert wizard.current == "credentials"
+        assert wizard.current == "server" and not (tmp_path / "config.toml").exists()
+        await fill(pilot, "#smtp-port", "587")
+        wizard.goto("review")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert (tmp_path / "config.toml").exists()
+        assert isinstance(app.screen, TestSendScreen)
         assert_no_errors(app)
 
 

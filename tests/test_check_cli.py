@@ -358,8 +358,14 @@ def test_an_ad_hoc_host_never_sends_to_the_saved_company_address(
     config = with_changes(load_config(saved), {"company.email": "patron@boutique.test",
                                                "smtp.host": "smtp.saved.example"})
     save_config(config, saved)
-    done = comelin("--lang", "en", "check", "--host", sandbox.host, "--port", str(sandbox.port),
-                   "--no-dns-checks")
+    ad_hoc = ["--lang", "en", "check", "--host", sandbox.host, "--port", str(sandbox.port),
+              "--no-dns-checks"]
+    # The saved secret is not sent to another host unless asked for in so many words.
+    refused = comelin(*ad_hoc)
+    assert refused.returncode == 3 and sandbox.mailbox == []
+    assert "not sent to 127.0.0.1 without your say-so" in refused.stderr
+    assert "--send-saved-password" in refused.stderr
+    done = comelin(*ad_hoc, "--send-saved-password")
     assert done.returncode == 0, done.stdout + done.stderr
     [message] = sandbox.mailbox
     assert message["To"] == sandbox.username  # the sender, not patron@boutique.test

@@ -114,10 +114,10 @@ def test_demo_walks_to_a_successful_test_send_and_gives_the_terminal_back(
     pane.send("Enter")  # Start the setup
 
     # Every step comes prefilled for the demo server: Next four times.
-    pane.wait_for("Step 1 of 5")
+    pane.wait_for("Step 1 of 6")
     for number in (2, 3, 4, 5):
         pane.send("C-n")
-        pane.wait_for(f"Step {number} of 5")
+        pane.wait_for(f"Step {number} of 6")
     pane.send("Enter")  # Save (focused)
     pane.wait_for("Settings and password saved.")
     pane.send("Enter")  # Run the test send (focused after saving)
@@ -132,7 +132,7 @@ def test_demo_walks_to_a_successful_test_send_and_gives_the_terminal_back(
 
     # The terminal is given back: normal screen, no TUI left on it, no mouse reporting.
     assert pane.flag("alternate_on") == "0"
-    assert "Step 5 of 5" not in shown and "PASSED" not in shown
+    assert "Step 5 of 6" not in shown and "PASSED" not in shown
     for mouse in ("mouse_any_flag", "mouse_all_flag", "mouse_button_flag",
                   "mouse_standard_flag", "mouse_sgr_flag"):
         assert pane.flag(mouse) == "0", mouse

@@ -84,11 +84,54 @@ async def test_wrong_pin_is_refused(starttls_server: ScriptedServer,
     assert starttls_server.scripted.commands == []
 
 
-async def test_pin_does_not_matter_for_a_trusted_certificate(
+async def test_a_trusted_certificate_that_is_not_the_pinned_one_is_refused(
         starttls_server: ScriptedServer, certs: Certificates) -> None:
+    """A pin means exactly this certificate, in the engine as in the probe."""
+    other = fingerprint(server_certificate_der(certs, "untrusted"))
     result = await run_check(make_target(starttls_server, certs, send=False,
-                                         pinned_fingerprint="AA:BB"))
+                                         pinned_fingerprint=other))
+    assert result.status == "fail"
+    step = failing(result)
+    assert step.id == "starttls" and result.diagnosis.code == "tls.untrusted"
+    assert "not the pinned one" in step.detail
+    assert "another certificate than the pinned one" in result.diagnosis.summary
+    assert "AUTH" not in " ".join(starttls_server.scripted.commands)
+
+
+async def test_the_pinned_certificate_itself_passes_when_trusted_too(
+        starttls_server: ScriptedServer, certs: Certificates) -> None:
+    pin = fingerprint(server_certificate_der(certs, "good"))
+    result = await run_check(make_target(starttls_server, certs, send=False,
+                                         pinned_fingerprint=pin))
     assert result.status == "ok"
+    assert result.step("starttls").facts["pinned"] is True
+
+
+async def test_a_pinned_certificate_for_another_name_says_so(
+        starttls_server: ScriptedServer, certs: Certificates) -> None:
+    starttls_server.tls.current = "wrong_name"  # issued for mail.example.net
+    pin = fingerprint(server_certificate_der(certs, "wrong_name"))
+    result = await run_check(make_target(starttls_server, certs, send=False,
+                                         pinned_fingerprint=pin))
+    step = result.step("starttls")
+    assert step.status == "warn" and step.facts["name_matches"] is False
+    assert "name check: the certificate does NOT cover 127.0.0.1" in step.detail
+    assert "without the pin: " in step.detail
+
+
+async def test_the_probe_trusts_exactly_the_pinned_certificate_too(
+        starttls_server: ScriptedServer, certs: Certificates) -> None:
+    from comelin_tui.diagnostics.probe import Candidate, probe_one
+
+    good = fingerprint(server_certificate_der(certs, "good"))
+    other = fingerprint(server_certificate_der(certs, "untrusted"))
+    candidate = Candidate(starttls_server.port, "starttls")
+    same = await probe_one("127.0.0.1", candidate, timeout=3.0, ca_file=certs.ca_file,
+                           pinned_fingerprint=good)
+    assert same.ok
+    different = await probe_one("127.0.0.1", candidate, timeout=3.0, ca_file=certs.ca_file,
+                                pinned_fingerprint=other)
+    assert not different.ok
 
 
 async def test_unreadable_ca_file(starttls_server: ScriptedServer, certs: Certificates,

@@ -239,7 +239,81 @@ def test_clear_text_consent_does_not_follow_an_ad_hoc_host(
     assert data["status"] == "warn" and saved.returncode == 1, saved.stdout
     auth = next(s for s in data["steps"] if s["id"] == "auth")
     assert auth["diagnosis"]["code"] == "auth.cleartext_allowed"
-    other = comelin("check", *common, "--host", "localhost")
+    other = comelin("check", *common, "--host", "localhost", "--send-saved-password")
     data = json.loads(other.stdout)
     assert data["diagnosis"]["code"] == "auth.insecure_refused", other.stdout
     assert not any(line.startswith("-> AUTH") for line in data["transcript"])
+
+
+def test_the_saved_password_goes_to_another_host_only_when_asked(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    save_config(a_config(host="smtp.shop.test"), path)
+    FileSecretStore(tmp_path / "config.secrets").set(SMTP_PASSWORD, "saved-secret")
+    done = comelin("check", "--config", str(path), "--host", "127.0.0.1", "--port", "9",
+                   "--no-dns-checks", "--json")
+    data = json.loads(done.stdout)
+    assert data["error"] == "check.saved_password_elsewhere_refused"
+    assert data["steps"] == []  # refused before any connection
+    assert "saved-secret" not in done.stdout + done.stderr
+
+
+def test_the_file_says_it_is_rewritten_and_a_hand_comment_survives_in_the_backup(
+        tmp_path: Path) -> None:
+    from comelin_tui.config import update_config, with_changes
+
+    path = tmp_path / "config.toml"
+    save_config(a_config(), path)
+    text = path.read_text("utf-8")
+    assert "rewrites this file on every save: comments added by hand are not" in text
+    assert "réécrit ce fichier à chaque enregistrement" in text
+    path.write_text(text + "# serveur changé le 2 décembre par Luc\n", "utf-8")
+    update_config(path, lambda c: with_changes(c, {"smtp.port": 465,
+                                                  "smtp.security": "implicit_tls"}))
+    assert "Luc" not in path.read_text("utf-8")
+    assert "Luc" in (tmp_path / "config.toml.bak").read_text("utf-8")
+
+
+def test_bidi_and_invisible_characters_from_a_server_are_shown_escaped() -> None:
+    import asyncio
+
+    from hostile_servers import RawServer, greeting
+
+    from comelin_tui.diagnostics.engine import run_check
+    from comelin_tui.diagnostics.model import Target
+
+    line = "554 5.7.1 Refus\u202egnp.exe\u202c car\u200bte\u2028ligne".encode()
+    server = RawServer(greeting(line)).start()
+    try:
+        target = Target(host="127.0.0.1", port=server.port, security="none", auth="none",
+                        from_address="a@shop.test", to_address="b@example.org", timeout=2.0,
+                        language="en")
+        result = asyncio.run(run_check(target, probe=False))
+        done = comelin("check", "--host", "127.0.0.1", "--port", str(server.port),
+                       "--security", "none", "--auth", "none", "--from", "a@shop.test",
+                       "--to", "b@example.org", "--timeout", "2", "--no-dns-checks",
+                       "--no-probe")
+    finally:
+        server.stop()
+    shown = json.dumps(result.to_json(), ensure_ascii=False) + done.stdout
+    for char in ("\u202e", "\u202c", "\u200b", "\u2028"):
+        assert char not in shown
+    assert "\\u202e" in result.step("banner").detail
+    assert "\\u202egnp.exe" in done.stdout and "car\\u200bte" in done.stdout
+
+
+@as_root
+def test_a_symlink_towards_another_users_file_is_never_written_through(tmp_path: Path) -> None:
+    theirs = tmp_path / "theirs"
+    theirs.mkdir(mode=0o755)
+    victim = theirs / "important.txt"
+    victim.write_text("not a settings file\n")
+    os.chown(theirs, NOBODY, NOBODY)
+    os.chown(victim, NOBODY, NOBODY)
+    mine = tmp_path / "mine"
+    mine.mkdir(mode=0o700)
+    link = mine / "config.toml"
+    link.symlink_to(victim)
+    with pytest.raises(ConfigError) as caught:
+        save_config(a_config(), link)
+    assert "belongs to another user" in caught.value.message("en")
+    assert victim.read_text() == "not a settings file\n" and link.is_symlink()

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -103,6 +103,34 @@ class Zygote:
         self.process.wait(10)
 
 
+def pid_gone_event(pid: int) -> Callable[[], None]:
+    """A wait for *pid*'s end, opened before the kill: a pidfd becomes readable when
+    the process has exited (Linux); elsewhere the process table is polled, bounded."""
+    import select
+
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        fd = None
+
+    def wait() -> None:
+        if fd is not None:
+            try:
+                select.select([fd], [], [], 10.0)
+            finally:
+                os.close(fd)
+            return
+        deadline = time.monotonic() + 10.0
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.005)
+
+    return wait
+
+
 def message(number: int) -> EmailMessage:
     mail = EmailMessage()
     mail["From"] = "caisse@demo.example"
@@ -152,7 +180,11 @@ def test_sigkill_during_spooling_and_delivery_loses_nothing(
             time.sleep(rng.uniform(0.0, 0.06))  # where the kill lands: fault injection
             if any(spool.glob("*.json")):
                 kills_while_queued += 1  # the queue holds messages: delivery under way
+            gone = pid_gone_event(pid)
             os.kill(pid, signal.SIGKILL)
+            # The next relay starts once this one is really gone: until then its socket
+            # still listens and its spool is still locked (a supervisor waits too).
+            gone()
             zygote.ready.clear()
             pid = zygote.start()
             if done.is_set():

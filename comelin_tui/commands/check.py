@@ -132,6 +132,18 @@ i18n.register({
         "en": "Note: the saved password (for {saved}) will be sent to {host}. For another "
               "account, give its password with --password-stdin.",
     },
+    "check.saved_password_elsewhere_refused": {
+        "fr": "Le mot de passe enregistré est celui de {saved} : il n'est pas envoyé à {host} "
+              "sans votre accord. Donnez le mot de passe de ce serveur avec --password-stdin, "
+              "ou ajoutez --send-saved-password pour lui envoyer celui de {saved}.",
+        "en": "The saved password is the one for {saved}: it is not sent to {host} without "
+              "your say-so. Give this server's password with --password-stdin, or add "
+              "--send-saved-password to send it the one for {saved}.",
+    },
+    "check.send_saved_password_help": {
+        "fr": "avec --host : envoyer le mot de passe enregistré à ce serveur aussi",
+        "en": "with --host: send the saved password to that server too",
+    },
     "check.demo_banner": {
         "fr": "Démonstration : serveur local {host}:{port}, compte {username} "
               "(vos vrais réglages ne sont ni lus ni modifiés).",
@@ -164,6 +176,8 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
     parser.add_argument("--no-send", action="store_true", help=t("check.no_send_help"))
     parser.add_argument("--password-stdin", action="store_true",
                         help=t("check.password_stdin_help"))
+    parser.add_argument("--send-saved-password", action="store_true",
+                        help=t("check.send_saved_password_help"))
     parser.add_argument("--json", action="store_true", help=t("check.json_help"))
     parser.add_argument("--no-probe", action="store_true", help=t("check.no_probe_help"))
     parser.add_argument("--transcript", action="store_true", help=t("check.transcript_help"))
@@ -242,9 +256,15 @@ def prepare(args: argparse.Namespace, config_path: Path, log_path: Path | None =
     # company address, which belongs to other settings.
     to_address = args.to_address or (config.smtp.from_address if args.host else None)
     if args.host and saved_host and args.host.strip().lower() != saved_host.lower() \
-            and not stdin and config.smtp.auth == "password" and not args.json:
-        print(t("check.saved_password_elsewhere", host=args.host, saved=saved_host),
-              file=sys.stderr)
+            and not stdin and config.smtp.auth == "password" and not demo:
+        # The saved secret belongs to the saved server: another host gets it only when
+        # asked for in so many words (another local user could name their own server).
+        if not args.send_saved_password:
+            raise CheckSetupError("check.saved_password_elsewhere_refused", host=args.host,
+                                  saved=saved_host)
+        if not args.json:
+            print(t("check.saved_password_elsewhere", host=args.host, saved=saved_host),
+                  file=sys.stderr)
     options = SendTestOptions(
         to_address=to_address, send=not args.no_send, probe=not args.no_probe,
         password="" if stdin else demo_password, dns_checks=not (args.no_dns_checks or demo),
@@ -410,6 +430,7 @@ def try_flags(args: argparse.Namespace) -> tuple[str, ...]:
         if value is not None:
             flags.append(f"{option} {shlex.quote(str(value))}")
     for option, given in (("--password-stdin", args.password_stdin),
+                          ("--send-saved-password", getattr(args, "send_saved_password", False)),
                           ("--no-send", args.no_send),
                           ("--no-dns-checks", getattr(args, "no_dns_checks", False))):
         if given:

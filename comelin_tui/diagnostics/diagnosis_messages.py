@@ -182,6 +182,23 @@ _TEXTS: dict[str, dict[str, str]] = {
         "(CA) file), or ask its "
         "administrator to install the full certificate chain.",
     ),
+    "tls.untrusted.summary.pin_mismatch": _m(
+        "Le serveur a présenté un autre certificat que celui qui est épinglé (empreinte "
+        "dans les réglages).",
+        "The server presented another certificate than the pinned one (the fingerprint in "
+        "the settings).",
+    ),
+    "tls.untrusted.hint.pin_mismatch": _m(
+        "Une empreinte épinglée veut dire « ce certificat-là exactement ». Si le serveur a "
+        "renouvelé son certificat, vérifiez la nouvelle empreinte auprès de son "
+        "administrateur, puis mettez-la à jour (Ctrl+P > Empreinte du certificat), ou "
+        "retirez-la si une autorité reconnue émet désormais son certificat. Sinon, "
+        "quelqu'un s'interpose : n'envoyez rien.",
+        "A pinned fingerprint means \"exactly this certificate\". If the server renewed its "
+        "certificate, check the new fingerprint with its administrator, then update it "
+        "(Ctrl+P > Certificate fingerprint), or remove it if a recognised authority now "
+        "issues its certificate. Otherwise someone is in the way: send nothing.",
+    ),
     "tls.hostname_mismatch.summary": _m(
         "Le certificat du serveur ne couvre pas le nom utilisé pour le joindre"
         "[ ({host})][; il est émis pour {cert_names}].",

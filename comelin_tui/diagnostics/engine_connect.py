@@ -66,6 +66,23 @@ register({
         "fr": "{error} ; certificat présenté : {summary} ; {fingerprint}",
         "en": "{error}; certificate presented: {summary}; {fingerprint}",
     },
+    "engine.tls.pinned_why": {
+        "fr": "sans l'épinglage : {error}", "en": "without the pin: {error}",
+    },
+    "engine.tls.pinned_name_ok": {
+        "fr": "vérification du nom : le certificat couvre {host}",
+        "en": "name check: the certificate covers {host}",
+    },
+    "engine.tls.pinned_name_bad": {
+        "fr": "vérification du nom : le certificat ne couvre PAS {host}",
+        "en": "name check: the certificate does NOT cover {host}",
+    },
+    "engine.tls.trusted_not_pinned": {
+        "fr": "Le certificat présenté ({fingerprint}) n'est pas celui qui est épinglé, même si "
+              "une autorité le reconnaît ; {summary}",
+        "en": "The certificate presented ({fingerprint}) is not the pinned one, although an "
+              "authority vouches for it; {summary}",
+    },
     "engine.tls.pin_mismatch": {
         "fr": "l'empreinte ne correspond pas à l'empreinte épinglée",
         "en": "the fingerprint does not match the pinned one",
@@ -237,7 +254,49 @@ async def handshake(run: CheckRun, implicit: bool) -> tuple[dict[str, Any], Step
         run.conn.abort()
         return await _untrusted(run, exc, implicit)
     facts = {**session_facts(run.conn.ssl_object, verified=True), **_trust_facts(run)}
+    pinned = run.target.pinned_fingerprint
+    if pinned and facts.get("fingerprint_sha256") != normalise_fingerprint(pinned):
+        # A pin means exactly this certificate, as in the probe: another one, even one
+        # an authority vouches for, is not it.
+        run.conn.abort()
+        from .classifier import diagnosis
+
+        facts["pinned"] = False
+        detail = m("engine.tls.trusted_not_pinned", run.lang,
+                   fingerprint=facts.get("fingerprint_sha256", "?"),
+                   summary=summary(facts, run.lang))
+        raise StepFailed(diagnosis("tls.untrusted", run.lang,
+                                   provider_id=run.target.provider_id, variant="pin_mismatch",
+                                   **run.evidence_facts(facts)), detail, facts)
+    if pinned:
+        facts["pinned"] = True
     return facts, "ok", summary(facts, run.lang)
+
+
+def name_matches(host: str, names: list[str]) -> bool:
+    """Whether a certificate issued for *names* (SANs) covers *host* (RFC 6125: exact,
+    or a wildcard for one left-most label; IP addresses compared as addresses)."""
+    import ipaddress
+
+    host = host.strip("[]").rstrip(".").lower()
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    for name in names:
+        name = str(name).rstrip(".").lower()
+        if address is not None:
+            try:
+                if ipaddress.ip_address(name) == address:
+                    return True
+            except ValueError:
+                continue
+            continue
+        if name == host:
+            return True
+        if name.startswith("*.") and "." in host and host.split(".", 1)[1] == name[2:]:
+            return True
+    return False
 
 
 def _trust_facts(run: CheckRun) -> dict[str, Any]:
@@ -262,8 +321,15 @@ async def _untrusted(run: CheckRun, exc: ssl.SSLCertVerificationError,
     if conn is not None and pinned and fingerprint == normalise_fingerprint(pinned):
         run.conn = conn
         facts["pinned"] = True
-        detail = m("engine.tls.pinned", run.lang, fingerprint=fingerprint,
-                   summary=summary(facts, run.lang))
+        # The name check is reported, never silently skipped: the pin vouches for the
+        # certificate, not for the name it was reached by.
+        covered = name_matches(run.server_hostname, list(facts.get("sans") or ()))
+        facts["name_matches"] = covered
+        name_key = "engine.tls.pinned_name_ok" if covered else "engine.tls.pinned_name_bad"
+        detail = join([m("engine.tls.pinned", run.lang, fingerprint=fingerprint,
+                         summary=summary(facts, run.lang)),
+                       m("engine.tls.pinned_why", run.lang, error=error),
+                       m(name_key, run.lang, host=run.server_hostname)], "; ", run.lang)
         return facts, "warn", detail
     if conn is not None:
         conn.abort()

@@ -64,8 +64,15 @@ def redact_line(line: str) -> str:
 
 
 def sanitize_text(text: str) -> str:
-    """Server text safe to show on a terminal (control characters replaced by ``?``)."""
-    return _CONTROL_RE.sub("?", text)
+    """Server text safe to show on a terminal: control characters replaced by ``?``,
+    and the invisible ones that reorder or hide text (bidi overrides such as U+202E,
+    zero-width spaces, line separators U+2028...) shown escaped (``\\u202e``), so a
+    server cannot make its words read otherwise than they are."""
+    text = _CONTROL_RE.sub("?", text)
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() or char == "\t" else f"\\u{ord(char):04x}"
+                   for char in text)
 
 
 def _base64_forms(blob: bytes) -> set[str]:

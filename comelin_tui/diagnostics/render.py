@@ -76,8 +76,8 @@ i18n.register({
         "en": "FAILED at the step \"{step}\": the test message could not be sent.",
     },
     "outcome.fail_no_send": {
-        "fr": "ÉCHEC à l'étape « {step} » : le serveur refuse la session d'essai.",
-        "en": "FAILED at the step \"{step}\": the server refuses the test session.",
+        "fr": "ÉCHEC à l'étape « {step} » : la session d'essai n'a pas pu aller au bout.",
+        "en": "FAILED at the step \"{step}\": the test session could not be completed.",
     },
     "render.transcript": {
         "fr": "Échange avec le serveur :",

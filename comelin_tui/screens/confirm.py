@@ -20,6 +20,9 @@ class ConfirmLeaveScreen(ModalScreen[str]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "stay", "tui.key.stay", id="stay"),
+        # Between the buttons with the arrows too, as in any dialog box.
+        Binding("left", "app.focus_previous", show=False),
+        Binding("right", "app.focus_next", show=False),
         *MODAL_BINDINGS,
     ]
 
@@ -34,7 +37,8 @@ class ConfirmLeaveScreen(ModalScreen[str]):
         yield KeyBar()  # the dialog's own keys, not those of the screen under it
 
     def on_mount(self) -> None:
-        self.query_one("#save", Button).focus()
+        # The safe choice first: Enter on a dialog met by surprise changes nothing.
+        self.query_one("#stay", Button).focus()
 
     @on(Button.Pressed)
     def chosen(self, event: Button.Pressed) -> None:

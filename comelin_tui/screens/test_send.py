@@ -62,6 +62,8 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         self._rows: dict[str, StepRow] = {}
         self._busy = False
         self._checking_dns = False
+        self._dns_folded = False
+        self._dns_opened = False  # unfolded by hand: the button stays, to fold it again
 
     @property
     def config(self) -> Config:
@@ -85,14 +87,17 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
                 yield TrButton("tui.test.transcript_show", id="toggle-transcript")
                 yield TrButton("tui.test.back", id="back")
             yield Vertical(id="step-rows")
-            with Vertical(id="dns-rows"):
-                yield Tr("tui.test.dns_title", classes="subheading")
             yield Tr(self._outcome, id="outcome", hide_empty=True)
             yield Tr(self._diagnosis, id="diagnosis", classes="diagnosis", hide_empty=True)
             yield EvidencePanel(self._evidence_result, id="evidence")
             yield Tr(self._suggestion, id="suggestion", classes="note", hide_empty=True)
             yield TrButton("tui.test.apply_fix", id="apply-fix", variant="warning")
             yield TrButton("tui.test.connect", id="connect-comelin", variant="success")
+            # Advice after the verdict; folded when the send failed (the verdict matters).
+            with Vertical(id="dns-rows"):
+                yield Tr("tui.test.dns_title", classes="subheading")
+                yield TrButton("tui.test.dns_show", id="toggle-dns")
+                yield Vertical(id="dns-checks")
             yield Tr(self._after_note, id="bounce-note", classes="muted", hide_empty=True)
             yield Tr(self._mailbox, id="mailbox", classes="mailbox", hide_empty=True)
             yield Log(id="transcript", max_lines=2000)
@@ -110,6 +115,7 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         self.query_one("#run", Button).focus()
 
     def refresh_texts(self) -> None:
+        self._show_dns_fold()
         for widget in self.query(Tr):
             widget.refresh_language()
         self.query_one("#apply-fix").display = self.check_action("apply_fix", ()) is True
@@ -117,6 +123,19 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         self.query_one("#connect-comelin").display = (
             self.result is not None and self.result.status != "fail" and not self.running)
         self.refresh_bindings()
+
+    def _show_dns_fold(self) -> None:
+        """Folded: the DNS section's title and its button only; open: every check."""
+        folded = self._dns_folded and not self.running
+        self.query_one("#dns-checks").display = not folded
+        button = self.query_one("#toggle-dns", TrButton)
+        button.display = self._dns_folded or self._dns_opened
+        button.set_key("tui.test.dns_show" if folded else "tui.test.dns_hide")
+
+    def action_toggle_dns(self) -> None:
+        self._dns_opened = True
+        self._dns_folded = not self._dns_folded
+        self._show_dns_fold()
 
     def refresh_language(self) -> None:
         log = self.query_one("#transcript", Log)
@@ -160,8 +179,9 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         field.set_error(None)
         self.query_one("#step-rows").remove_children()
         dns_rows = self.query_one("#dns-rows")
-        dns_rows.remove_children(".step-row, .advice")
+        self.query_one("#dns-checks").remove_children()
         dns_rows.display = False
+        self._dns_folded = self._dns_opened = False
         self._rows = {}
         self.query_one("#transcript", Log).clear()
         self._busy = True
@@ -192,6 +212,8 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
             self._stop_spinner()
         if self.result is not None:
             app.last_test_status = self.result.status
+            self._dns_folded = self.result.status == "fail"
+            self._dns_opened = False
             transcript = self.query_one("#transcript", Log)
             transcript.clear()
             transcript.write_lines(self.result.transcript or [t("tui.test.no_transcript")])
@@ -229,8 +251,8 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
                      else self.config.smtp.timeout)
             row = self._rows[step.id] = StepRow(step, limit)
             if step.id in DELIVERABILITY_STEPS:
-                rows = self.query_one("#dns-rows")
-                rows.display = True
+                self.query_one("#dns-rows").display = True
+                rows = self.query_one("#dns-checks")
                 rows.mount(row)
                 rows.mount(Tr(partial(self._advice, step.id), id=f"advice-{step.id}",
                               classes="advice", hide_empty=True))
@@ -338,6 +360,11 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         if self.running:
             self.action_cancel()
         self.dismiss()
+
+    @on(Button.Pressed, "#toggle-dns")
+    def dns_toggle_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_toggle_dns()
 
     @on(Button.Pressed, "#connect-comelin")
     def connect_pressed(self, event: Button.Pressed) -> None:

@@ -155,7 +155,8 @@ class WizardScreen(WorkerErrors, Screen[None]):
 
     def _title(self) -> str:
         number = STEPS.index(self.current) + 1
-        return t("tui.wizard.title", number=number, total=len(STEPS),
+        # The list beside it has the test send as its last step: count it too.
+        return t("tui.wizard.title", number=number, total=len(STEPS) + 1,
                  step=t(f"tui.step.{self.current}"))
 
     def on_mount(self) -> None:
@@ -236,12 +237,17 @@ class WizardScreen(WorkerErrors, Screen[None]):
         if action == "leave":
             return self.state.first and not signing_in
         if action == "next":
-            return (not self.state.last and not signing_in) or None
+            return (not signing_in) or None
         return True
 
     def action_next(self) -> None:
         following = self.state.next_step()
         if following is None:
+            # Review: what comes next is the test send, once the settings are saved.
+            if self.dirty or not self.state.saved:
+                self.save(then=self.open_test)
+            else:
+                self.open_test()
             return
         if self.current == "email":
             self.lookup_now()
@@ -276,7 +282,7 @@ class WizardScreen(WorkerErrors, Screen[None]):
 
         def chosen(answer: str | None) -> None:
             if answer == "save":
-                self.save(then=finish)
+                self.save(then=finish, only_seen=True)
             elif answer == "discard":
                 finish()
 
@@ -430,8 +436,10 @@ class WizardScreen(WorkerErrors, Screen[None]):
                 if (problems := self.pane(step).check(show=False))}
 
     @work(exclusive=True, group="save", exit_on_error=False)
-    async def save(self, then: Callable[[], None] | None = None) -> None:
-        """Write the settings and the secret (off the event loop); then run *then*."""
+    async def save(self, then: Callable[[], None] | None = None, *,
+                   only_seen: bool = False) -> None:
+        """Write the settings and the secret (off the event loop); then run *then*.
+        *only_seen*: write only the steps the technician opened (see ``save_plan``)."""
         app: Any = self.app
         # Missing values may be saved (the test send says what is still needed); values
         # the settings refuse may not.
@@ -441,7 +449,7 @@ class WizardScreen(WorkerErrors, Screen[None]):
                 self.pane(step).check(show=True)
                 self.notify(t("tui.wizard.fix_first"), severity="warning", timeout=5)
                 return
-        plan = self.state.save_plan(app.language)
+        plan = self.state.save_plan(app.language, only_seen=only_seen)
         self.state.save_error = None
         try:
             written = await asyncio.to_thread(write_plan, plan, app.config_path)
