@@ -15,7 +15,8 @@ if TYPE_CHECKING:  # the checks read fields only: a ConfigView does as well, wit
     from .config_models import Config
     from .config_read import ConfigView
 
-__all__ = ["ConfigWarning", "config_warnings", "field_label", "missing_fields"]
+__all__ = ["ConfigWarning", "config_warnings", "field_label", "missing_fields",
+           "password_warnings"]
 
 register({
     # Warnings: the setting may work, but probably will not.
@@ -106,6 +107,43 @@ register({
         "en": "The test send tells whether this server offers SMTPUTF8; if it does not, use "
               "an address (an alias of the same mailbox) without accents before the “@”.",
     },
+    # The password inside a value shown everywhere: masking it there would point at it.
+    "config.warn.password_in_login": {
+        "fr": "Le mot de passe fait partie du nom d'utilisateur : qui voit le nom "
+              "d'utilisateur (il est affiché partout) peut deviner le mot de passe.",
+        "en": "The password is part of the username: anyone who sees the username (it is "
+              "shown everywhere) can guess the password.",
+    },
+    "config.warn.password_in_login.hint": {
+        "fr": "Changez-le chez le fournisseur pour un mot de passe qui ne reprend ni le nom "
+              "d'utilisateur, ni les adresses, ni le nom du serveur, puis enregistrez-le ici.",
+        "en": "Change it at the provider to one that is not part of the username, the "
+              "addresses or the server name, then save the new one here.",
+    },
+    "config.warn.password_in_address": {
+        "fr": "Le mot de passe fait partie d'une adresse (l'expéditeur ou le courriel de "
+              "l'entreprise) : qui la voit peut deviner le mot de passe.",
+        "en": "The password is part of an address (the sender or the company email): "
+              "anyone who sees it can guess the password.",
+    },
+    "config.warn.password_in_address.hint": {
+        "fr": "Changez-le chez le fournisseur pour un mot de passe qui ne reprend ni le nom "
+              "d'utilisateur, ni les adresses, ni le nom du serveur, puis enregistrez-le ici.",
+        "en": "Change it at the provider to one that is not part of the username, the "
+              "addresses or the server name, then save the new one here.",
+    },
+    "config.warn.password_in_host": {
+        "fr": "Le mot de passe fait partie du nom du serveur SMTP : qui le voit peut "
+              "deviner le mot de passe.",
+        "en": "The password is part of the SMTP server's name: anyone who sees it can "
+              "guess the password.",
+    },
+    "config.warn.password_in_host.hint": {
+        "fr": "Changez-le chez le fournisseur pour un mot de passe qui ne reprend ni le nom "
+              "d'utilisateur, ni les adresses, ni le nom du serveur, puis enregistrez-le ici.",
+        "en": "Change it at the provider to one that is not part of the username, the "
+              "addresses or the server name, then save the new one here.",
+    },
 })
 
 
@@ -176,3 +214,29 @@ def config_warnings(config: Config | ConfigView) -> list[ConfigWarning]:
     if smtp.from_address and not smtp.from_address.rpartition("@")[0].isascii():
         warnings.append(ConfigWarning("smtp.from_address", "config.warn.smtputf8"))
     return warnings
+
+
+# Where a password would be seen, and the warning that says so (the first one found).
+_PASSWORD_PLACES = (
+    ("smtp.username", "config.warn.password_in_login"),
+    ("smtp.from_address", "config.warn.password_in_address"),
+    ("company.email", "config.warn.password_in_address"),
+    ("smtp.host", "config.warn.password_in_host"),
+)
+
+
+def password_warnings(config: Config | ConfigView, password: object) -> list[ConfigWarning]:
+    """A warning when the password (text, or a held ``Secret``) is part of a value shown
+    everywhere (the username, an address, its domain, the server's name); the password
+    itself is never in it."""
+    reveal = getattr(password, "reveal", None)
+    text = reveal() if callable(reveal) else password
+    if not text or not isinstance(text, str) or config.smtp.auth != "password":
+        return []
+    secret = text.casefold()
+    for name, key in _PASSWORD_PLACES:
+        section, _, attribute = name.partition(".")
+        value = getattr(getattr(config, section), attribute, None)
+        if value and secret in str(value).casefold():
+            return [ConfigWarning(name, key)]
+    return []

@@ -80,7 +80,11 @@ def run(args: argparse.Namespace) -> int:
     except SecretError as error:
         secret_error = error.message()
         secret_text = t("show.secret_error", message=secret_error)
-    warnings = [f"{w.message()} {w.hint()}".strip() for w in config_warnings(config)]
+    from ..config_checks import password_warnings
+
+    found = config_warnings(config) + password_warnings(
+        config, secret if smtp.auth == "password" else None)
+    warnings = [f"{w.message()} {w.hint()}".strip() for w in found]
 
     if getattr(args, "json", False):
         data: dict[str, Any] = {

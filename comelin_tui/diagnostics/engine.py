@@ -16,6 +16,7 @@ The steps themselves live in :mod:`.engine_connect` (resolve to starttls) and
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import ssl
 import time
@@ -23,6 +24,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..i18n import m, register
+from .addresses import domain_to_ascii, wire_address
 from .engine_common import (
     StepFailed,
     StepFunction,
@@ -128,7 +130,10 @@ class CheckRun:
         self.lang = target.language
         self.on_step = on_step
         self.result = RunResult(target=target)
-        self.redactor = Redactor(secret_forms(target.password or "", target.username))
+        # Server text is masked where it is read (smtpio); what the run writes itself
+        # (the login, the addresses, the host, its own words) never is.
+        self.redactor = Redactor(secret_forms(target.password or "", target.username),
+                                 public_values(target))
         self.conn: SmtpConnection | None = None
         self.sockaddr: tuple[int, tuple[Any, ...]] | None = None
         self.addresses: list[tuple[int, tuple[Any, ...]]] = []
@@ -211,7 +216,7 @@ class CheckRun:
                        facts: dict[str, Any] | None = None) -> Diagnosis:
         reply = reply_error.reply
         return classify_evidence(step_id, self.lang, code=reply.code,
-                                 message=self.redactor.scrub("\n".join(reply.lines)),
+                                 message="\n".join(reply.lines),
                                  provider_id=self.target.provider_id,
                                  facts=self.evidence_facts(facts))
 
@@ -315,7 +320,6 @@ class CheckRun:
             # Everything that mattered is done; a missing goodbye is only worth a warning.
             status, step.diagnosis = "warn", None
         step.status = status
-        self.scrub(step)
         self.current = None
         if status != "fail":
             if watched:
@@ -326,15 +330,6 @@ class CheckRun:
     def _reclassifier(self, step: Step, exc: BaseException) -> Callable[[dict[str, Any]], Diagnosis]:
         """Classification of *exc* that can be redone with more facts (after probing)."""
         return lambda extra: self.classify_exception(step.id, exc, {**step.facts, **extra})
-
-    def scrub(self, step: Step) -> None:
-        """No secret in what a step reports, whatever the server echoed."""
-        scrub = self.redactor.scrub
-        step.detail = scrub(step.detail)
-        step.facts = self.redactor.scrub_data(step.facts)
-        if step.diagnosis is not None:
-            d = step.diagnosis
-            step.diagnosis = Diagnosis(d.code, scrub(d.summary), scrub(d.hint))
 
     async def after_failure(self, step: Step) -> None:
         """Probe (if the failure may be the port or mode) while saying goodbye when the
@@ -396,7 +391,6 @@ class CheckRun:
                         timeout=f"{self.target.timeout:g}", reply=str(reply))
         step.diagnosis = self.diagnosis("smtp.greeting_slow", **step.facts,
                                         seconds=f"{seconds:.0f}")
-        self.scrub(step)
         return True
 
     async def quiet_quit(self) -> None:
@@ -423,7 +417,6 @@ class CheckRun:
         if best is None:
             # Nothing else works either: the failure is named again knowing that.
             step.diagnosis = self.redo({})
-            self.scrub(step)
             return
         self.result.suggestion = suggestion_for(best, self.target, self.lang)
         extra = {"suggested_port": best.candidate.port,
@@ -432,7 +425,17 @@ class CheckRun:
             step.diagnosis = self.diagnosis("tls.wrong_mode", **{**step.facts, **extra})
         else:
             step.diagnosis = self.redo(extra)
-        self.scrub(step)
+
+
+def public_values(target: Target) -> list[str]:
+    """What the run shows anyway, as typed and as sent on the wire (A-labels): the login,
+    the addresses and the host. A server quoting them is never masked inside them."""
+    values = [target.username, target.from_address, recipient(target), target.host]
+    for value in list(values):
+        with contextlib.suppress(ValueError, UnicodeError):
+            values.append(wire_address(value, smtputf8=False) if "@" in value
+                          else domain_to_ascii(value))
+    return [value for value in values if value]
 
 
 def keep_reply(step: Step, exc: BaseException | None) -> None:

@@ -432,6 +432,7 @@ async def step_ehlo(run: CheckRun, step: Step) -> StepStatus:
         except TimeoutError:
             run.helo = "localhost"
     run.prober.helo_name = run.helo
+    run.redactor.add_public([run.helo])
     server, extensions = await _ehlo(run)
     step.detail = m("engine.ehlo.ok", run.lang, server=server,
                     extensions=extension_summary(extensions))

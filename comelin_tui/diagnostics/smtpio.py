@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..i18n import m, register
-from .redact import Redactor, sanitize_text
+from .redact import RECEIVED, Redactor, sanitize_text
 
 MAX_LINE = 2048
 MAX_REPLY_LINES = 100
@@ -94,16 +94,14 @@ class ReplyError(SmtpIOError):
         super().__init__(str(reply))
 
 
-def _excerpt(data: bytes | bytearray, limit: int = 80) -> str:
-    text = sanitize_text(bytes(data[:limit]).decode("utf-8", "replace"))
-    return text + ("..." if len(data) > limit else "")
 
 
 class SmtpConnection:
     """One client connection: send lines, read bounded replies, upgrade to TLS.
 
     Every line goes through the :class:`Redactor` before it reaches *record*
-    (the transcript sink), so nothing secret is ever stored.
+    (the transcript sink), and so does every reply and excerpt of what the server
+    sent, so nothing secret is ever stored, whatever the server echoes.
     """
 
     def __init__(
@@ -138,7 +136,7 @@ class SmtpConnection:
         # line buffer, and those the stream reader holds beyond the last chunk read.
         pending = bytes(self._buffer) + bytes(getattr(self.reader, "_buffer", b""))
         if pending:
-            raise SmtpProtocolError("not_smtp", _excerpt(pending))
+            raise SmtpProtocolError("not_smtp", self._excerpt(pending))
         await self.writer.start_tls(context, server_hostname=server_hostname)
 
     # -- sending -------------------------------------------------------------
@@ -162,6 +160,12 @@ class SmtpConnection:
 
     # -- reading -------------------------------------------------------------
 
+    def _excerpt(self, data: bytes | bytearray, limit: int = 80) -> str:
+        """The start of what the server sent, safe to show (masked before it is cut,
+        so that no piece of a secret is left at the cut)."""
+        text = self.redactor.server_text(bytes(data).decode("utf-8", "replace"))
+        return text[:limit] + ("..." if len(text) > limit else "")
+
     async def _read_line(self) -> bytes:
         while True:
             end = self._buffer.find(b"\n")
@@ -169,13 +173,13 @@ class SmtpConnection:
                 line = bytes(self._buffer[:end])
                 del self._buffer[: end + 1]
                 if len(line) > MAX_LINE:
-                    raise SmtpProtocolError("line_too_long", _excerpt(line))
+                    raise SmtpProtocolError("line_too_long", self._excerpt(line))
                 return line.rstrip(b"\r")
             if len(self._buffer) > MAX_LINE:
-                raise SmtpProtocolError("line_too_long", _excerpt(self._buffer))
+                raise SmtpProtocolError("line_too_long", self._excerpt(self._buffer))
             chunk = await self.reader.read(_READ_CHUNK)
             if not chunk:
-                raise SmtpDisconnected(_excerpt(self._buffer))
+                raise SmtpDisconnected(self._excerpt(self._buffer))
             self._buffer.extend(chunk)
 
     async def read_reply(self) -> Reply:
@@ -189,11 +193,11 @@ class SmtpConnection:
             text = raw.decode("utf-8", "replace")
             match = _REPLY_LINE_RE.match(text)
             if not match or (code is not None and match.group(1) != code):
-                self.record(self.redactor.received(_excerpt(raw, 200)))
-                raise SmtpProtocolError("not_smtp", _excerpt(raw))
+                self.record(RECEIVED + self._excerpt(raw, 200))
+                raise SmtpProtocolError("not_smtp", self._excerpt(raw))
             self.record(self.redactor.received(text))
             code = match.group(1)
-            lines.append(sanitize_text(match.group(3) or ""))
+            lines.append(self.redactor.server_text(match.group(3) or ""))
             if match.group(2) != "-":
                 return Reply(int(code), tuple(lines))
             if len(lines) >= MAX_REPLY_LINES:

@@ -167,6 +167,9 @@ class Upstream:
         domains as A-labels, and one that cannot (a non-ASCII local part) is refused
         here, before the provider hears of it.
         """
+        if self.run is not None:
+            self.run.redactor.new_message()
+        self._shown_anyway(sender)
         wanted = smtputf8 or not local_part_is_ascii(sender)
         self.smtputf8 = wanted and "SMTPUTF8" in self.extensions
         try:
@@ -187,18 +190,25 @@ class Upstream:
         return verdict
 
     async def rcpt(self, address: str) -> Verdict:
+        self._shown_anyway(address)
         try:
             wire = wire_address(address, smtputf8=self.smtputf8)
         except NeedsSmtputf8 as refused:
             return self._needs_smtputf8("rcpt_to", refused.address, {"to_address": address})
         return await self._command("rcpt_to", f"RCPT TO:<{wire}>", {"to_address": address})
 
+    def _shown_anyway(self, address: str) -> None:
+        """An address of the message (logged, and written on the wire by us): a provider
+        quoting it is not masked inside it, even if the password is part of it."""
+        if self.run is not None:
+            self.run.redactor.add_public([address], message=True)
+
     def _needs_smtputf8(self, step_id: str, address: str, facts: dict[str, Any]) -> Verdict:
         """RFC 6531's refusal, ours: the provider cannot carry this address (no SMTPUTF8)."""
         diagnosis = None
         if self.run is not None:
-            diagnosis = _scrubbed(self.run, self.run.diagnosis(
-                "address.needs_smtputf8", address=address, **_clean(facts)))
+            diagnosis = self.run.diagnosis(
+                "address.needs_smtputf8", address=address, **_clean(facts))
         text = "5.6.7 Non-ASCII address, and the provider does not offer SMTPUTF8: not sent"
         return Verdict(553, (text,), diagnosis=diagnosis)
 
@@ -259,6 +269,8 @@ class Upstream:
 
     async def _exchange(self, step_id: str, facts: dict[str, Any],
                         talk: Callable[[Any], Any]) -> Verdict:
+        # The reply's lines come from the connection already masked (a provider that
+        # echoes the password): the POS, the log and the diagnosis get them as they are.
         run = self.run
         if run is None or not self.usable:
             return self._local(step_id, ConnectionResetError("not connected"), facts)
@@ -276,26 +288,20 @@ class Upstream:
 
             diagnosis = run.classify_reply(step_id, ReplyError(step_id, reply),
                                            _clean(facts))
-            return Verdict(reply.code, reply.lines, diagnosis=_scrubbed(run, diagnosis))
+            return Verdict(reply.code, reply.lines, diagnosis=diagnosis)
         return Verdict(reply.code, reply.lines)
 
     def _local(self, step_id: str, error: BaseException, facts: dict[str, Any]) -> Verdict:
         """A 451 of our own when the provider did not answer (the POS retries)."""
         diagnosis = None
         if self.run is not None:
-            diagnosis = _scrubbed(self.run, self.run.classify_exception(
-                step_id, error, _clean(facts)))
+            diagnosis = self.run.classify_exception(step_id, error, _clean(facts))
         return Verdict(451, ("4.4.2 no answer from the provider",), diagnosis=diagnosis,
                        local=True)
 
 
 def _clean(facts: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in facts.items() if value is not None}
-
-
-def _scrubbed(run: CheckRun, diagnosis: Diagnosis) -> Diagnosis:
-    scrub = run.redactor.scrub
-    return Diagnosis(diagnosis.code, scrub(diagnosis.summary), scrub(diagnosis.hint))
 
 
 def _last_reply_code(step: Step) -> int | None:

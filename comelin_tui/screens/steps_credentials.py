@@ -22,6 +22,7 @@ class CredentialsStep(StepPane):
     def __init__(self) -> None:
         super().__init__()
         self._stripped = False
+        self._judged: str | None = None  # the password the warning below it judged
 
     def compose(self) -> ComposeResult:
         yield Tr(self._advice, id="cred-advice", classes="note", hide_empty=True)
@@ -37,6 +38,8 @@ class CredentialsStep(StepPane):
         yield field_for("password", Input(id="password", password=True),
                         provider=lambda: self.provider)
         yield Toggle(plain(t("tui.cred.reveal")), id="reveal", compact=True)
+        yield Tr(self._password_warning, id="cred-password-warning", classes="warning-text",
+                 hide_empty=True)
         yield Tr(self._strip_note, id="strip-note", classes="muted", hide_empty=True)
         yield Tr(self._where_title, id="where-title", classes="subheading")
         yield Tr(lambda: self.state.secret_where(), id="secret-where", classes="muted")
@@ -55,6 +58,21 @@ class CredentialsStep(StepPane):
         if self._offers_choice:
             return t("tui.oauth.password_retiring")
         return ""
+
+    def _password_warning(self) -> str:
+        """The password typed is part of the username, an address or the server's name
+        (never the password itself). Judged once it is typed (the field left, or Next),
+        not at each key: every first letter is part of the username."""
+        from ..config_checks import password_warnings
+
+        if self._judged is None or self._judged != self.state.password:
+            return ""
+        return "\n".join(f"! {w.message()} {w.hint()}"
+                         for w in password_warnings(self.draft, self._judged))
+
+    def _judge_password(self) -> None:
+        self._judged = self.state.password
+        self.query_one("#cred-password-warning", Tr).refresh_language()
 
     def _strip_note(self) -> str:
         return t("tui.cred.spaces_removed") if self._stripped else ""
@@ -118,6 +136,8 @@ class CredentialsStep(StepPane):
         if not self._uses_password:
             return []
         problems = []
+        if show:
+            self._judge_password()
         if not self.apply("smtp.username", self.control("smtp.username").value, show=show,
                           required=is_needed("smtp.username")):
             problems.append("smtp.username")
@@ -175,6 +195,7 @@ class CredentialsStep(StepPane):
     @on(Input.Changed, "#smtp-username")
     def username_typed(self, event: Input.Changed) -> None:
         self.apply("smtp.username", event.value, show=False)
+        self.query_one("#cred-password-warning", Tr).refresh_language()
         self.post_message(self.Changed())
 
     @on(Input.Changed, "#password")
@@ -188,8 +209,13 @@ class CredentialsStep(StepPane):
             self.set_value("password", secret.reveal() if secret is not None else "")
             self.query_one("#strip-note", Tr).refresh_language()
         self.state.password = secret
+        self.query_one("#cred-password-warning", Tr).refresh_language()  # gone while typing
         self.check(show=False)
         self.post_message(self.Changed())
+
+    @on(Input.Blurred, "#password")
+    def password_left(self, event: Input.Blurred) -> None:
+        self._judge_password()
 
     @on(Checkbox.Changed, "#reveal")
     def reveal(self, event: Checkbox.Changed) -> None:
