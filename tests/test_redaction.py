@@ -466,3 +466,15 @@ async def test_the_test_screen_masks_a_refusal_that_echoes_the_password(
     assert "may not relay: you said ********" in shown
     for form in forms(password, username):
         assert form not in shown and form not in transcript, f"{form!r} shown"
+
+
+def test_the_password_command_warns_too(isolated_environment: Path) -> None:
+    config_path = paths.config_path()
+    with Sandbox(username=LOGIN, password="unused-here") as sandbox:
+        sandbox.demo_config(config_path)
+    done = subprocess.run([sys.executable, "-m", "comelin_tui", "--lang", "en", "password",
+                           "--stdin", "--store", "file"], input=INSIDE_LOGIN + "\n",
+                          capture_output=True, text=True, timeout=30, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Password saved" in done.stdout
+    assert "part of" in done.stderr and INSIDE_LOGIN not in done.stderr

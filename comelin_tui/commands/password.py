@@ -201,6 +201,10 @@ def run(args: argparse.Namespace) -> int:
         update_config(path, lambda current: current.model_copy(
             update={"secret_backend": store.kind}))
     print(t("password.saved", where=store.describe()))
+    from ..config_checks import password_warnings
+
+    for warning in password_warnings(config, value):
+        print(f"! {warning.message()} {warning.hint()}", file=sys.stderr)
     if os.environ.get(ENV_PASSWORD):
         print(t("password.env_wins", var=ENV_PASSWORD), file=sys.stderr)
     return 0
