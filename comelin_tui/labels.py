@@ -38,6 +38,27 @@ register({
     "label.ms": {"fr": "{ms} ms", "en": "{ms} ms"},
     "label.seconds": {"fr": "{seconds} s", "en": "{seconds} s"},
     "label.elapsed": {"fr": "{elapsed} s sur {limit} s", "en": "{elapsed} s / {limit} s"},
+    "label.bounce_short": {
+        "fr": "Un message refusé plus loin revient en avis de non-remise (« Undeliverable », "
+              "« Non remis ») : F1 dit comment le lire.",
+        "en": "A message refused further along comes back as a bounce (\"Undeliverable\", "
+              "\"Non remis\"): F1 tells how to read it.",
+    },
+    # What a bounce looks like and what to do: the help and `show` (the review: short).
+    "label.bounce": {
+        "fr": "Un message accepté peut encore être refusé plus loin : il revient alors "
+              "dans la boîte de l'expéditeur comme avis de non-remise, souvent en anglais "
+              "(« Undeliverable: Facture 1234 », « Non remis : Facture 1234 », « Delivery "
+              "Status Notification (Failure) », de MAILER-DAEMON ou postmaster). Lisez la "
+              "raison qu'il donne (adresse inconnue, boîte pleine, pris pour un pourriel), "
+              "corrigez l'adresse du client ou du fournisseur dans Comelin, puis renvoyez.",
+        "en": "An accepted message can still be refused further along: it then comes back "
+              "to the sender's inbox as a bounce (\"Undeliverable: Invoice 1234\", \"Non "
+              "remis : Facture 1234\", \"Delivery Status Notification (Failure)\", from "
+              "MAILER-DAEMON or postmaster). Read the reason it gives (unknown address, "
+              "mailbox full, taken for spam), correct the customer's or supplier's address "
+              "in Comelin, then send again.",
+    },
     "render.step.mx": {"fr": "Serveurs MX", "en": "MX records"},
     "render.step.spf": {"fr": "SPF", "en": "SPF"},
     "render.step.dkim": {"fr": "DKIM", "en": "DKIM"},

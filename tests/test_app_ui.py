@@ -358,3 +358,27 @@ async def test_the_big_two_and_the_detected_provider_are_at_the_top_in_view(
         assert ids[:3] == ["google-workspace", "microsoft365", "ovh"]
         assert listed.scroll_offset.y == 0  # the top rows are the ones shown
         assert_no_errors(app)
+
+
+async def test_what_a_bounce_looks_like_is_said_in_the_help_the_reminders_and_show(
+        tmp_path: Path) -> None:
+    from comelin_tui.screens.help import HelpScreen as Help
+
+    app = build(tmp_path / "config.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, Help)
+        assert "Undeliverable: Invoice 1234" in texts(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "Avis de non-remise" in texts(pilot) and "Non remis : Facture 1234" in texts(pilot)
+    from comelin_tui.config import Config, save_config
+
+    save_config(Config(), tmp_path / "config.toml")
+    done = subprocess.run([sys.executable, "-m", "comelin_tui", "--lang", "fr", "show",
+                           "--config", str(tmp_path / "config.toml")], capture_output=True,
+                          text=True, timeout=30, check=False)
+    assert "Delivery Status Notification (Failure)" in done.stdout, done.stdout + done.stderr
+    assert "corrigez l'adresse du client" in done.stdout

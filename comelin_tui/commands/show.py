@@ -133,4 +133,5 @@ def run(args: argparse.Namespace) -> int:
             print(f"  - {warning}")
     if smtp.auth == "password":
         print(f"\n{t('show.reminder')}")
+    print(f"\n{t('label.bounce')}")
     return 1 if secret_error else 0

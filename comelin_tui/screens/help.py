@@ -79,6 +79,7 @@ HELP_MESSAGES: dict[str, dict[str, str]] = {
         "en": "The test follows each step of the send. On failure the diagnosis says what to "
               "fix; Escape cancels a running test.",
     },
+    "tui.help.bounce_title": {"fr": "Avis de non-remise", "en": "Bounces"},
 }
 for _topic, (_fr, _en) in _HELP_TITLES.items():
     HELP_MESSAGES[f"tui.help.title.{_topic}"] = {"fr": _fr, "en": _en}
@@ -120,6 +121,8 @@ class HelpScreen(ModalScreen[None]):
                 yield Tr(self._provider_hint, classes="note", hide_empty=True)
                 yield Tr("tui.help.keys_title", classes="subheading")
                 yield Tr("tui.help.keys")
+                yield Tr("tui.help.bounce_title", classes="subheading")
+                yield Tr("label.bounce")
         yield KeyBar()  # the dialog's own keys, not those of the screen under it
 
     def on_mount(self) -> None:

@@ -29,10 +29,11 @@ class ReviewStep(StepPane):
             yield TrButton("tui.review.save", id="save", variant="primary")
         with Vertical(id="after-save"):
             yield Tr(self._saved, id="saved-note", classes="success-text")
-            yield Tr(self._reminders, classes="reminders")
+            # The next action right under "saved", in view at 80x24; the reminders after.
             with Horizontal(classes="actions"):
                 yield TrButton("tui.review.test", id="test", variant="primary")
                 yield TrButton("tui.review.done", id="done")
+            yield Tr(self._reminders, classes="reminders")
 
     # -- text --------------------------------------------------------------
 
@@ -121,7 +122,7 @@ class ReviewStep(StepPane):
     def _reminders(self) -> str:
         first = ("tui.review.reminder_sign_in" if self.draft.smtp.auth == "oauth2"
                  else "tui.review.reminder_password")
-        lines = [t(first), self.provider.sent_copies.get_text()]
+        lines = [t(first), self.provider.sent_copies.get_text(), t("label.bounce_short")]
         return "\n".join(f"- {line}" for line in lines if line)
 
     # -- state -------------------------------------------------------------
