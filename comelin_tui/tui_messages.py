@@ -238,6 +238,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tui.review.save": {"fr": "Enregistrer", "en": "Save"},
     "tui.review.saved": {"fr": "Réglages et mot de passe enregistrés.",
                          "en": "Settings and password saved."},
+    "tui.wizard.saved_for_test": {
+        "fr": "Réglages enregistrés (Ctrl+N sur Enregistrer). Envoi test...",
+        "en": "Settings saved (Ctrl+N on Review & save). Test send...",
+    },
     "tui.review.not_saved": {"fr": "Non enregistré", "en": "Not saved"},
     "tui.review.not_saved_detail": {"fr": "Rien n'a été enregistré : {reason}",
                                     "en": "Nothing was saved: {reason}"},

@@ -191,12 +191,12 @@ _TEXTS: dict[str, dict[str, str]] = {
     "tls.untrusted.hint.pin_mismatch": _m(
         "Une empreinte épinglée veut dire « ce certificat-là exactement ». Si le serveur a "
         "renouvelé son certificat, vérifiez la nouvelle empreinte auprès de son "
-        "administrateur, puis mettez-la à jour (Ctrl+P > Empreinte du certificat), ou "
+        "administrateur, puis mettez-la à jour (ligne pinned_fingerprint du fichier de réglages, que comelin-tui show indique), ou "
         "retirez-la si une autorité reconnue émet désormais son certificat. Sinon, "
         "quelqu'un s'interpose : n'envoyez rien.",
         "A pinned fingerprint means \"exactly this certificate\". If the server renewed its "
         "certificate, check the new fingerprint with its administrator, then update it "
-        "(Ctrl+P > Certificate fingerprint), or remove it if a recognised authority now "
+        "(the pinned_fingerprint line of the settings file, which comelin-tui show names), or remove it if a recognised authority now "
         "issues its certificate. Otherwise someone is in the way: send nothing.",
     ),
     "tls.hostname_mismatch.summary": _m(
@@ -342,9 +342,9 @@ _TEXTS: dict[str, dict[str, str]] = {
     "auth.insecure_refused.hint": _m(
         "Utilisez STARTTLS (port 587) ou le SSL/TLS implicite (port 465). Seulement sur "
         "un réseau local de confiance, autorisez l'authentification non chiffrée "
-        "(Ctrl+P > Permettre le mot de passe sans chiffrement).",
+        "(ligne allow_insecure_auth du fichier de réglages).",
         "Use STARTTLS (port 587) or implicit SSL/TLS (port 465). Only on a trusted local "
-        "network, allow unencrypted login (Ctrl+P > Allow password without encryption).",
+        "network, allow unencrypted login (the allow_insecure_auth line of the settings file).",
     ),
     "auth.invalid_credentials.summary": _m(
         "Le serveur a refusé le nom d'utilisateur ou le mot de passe[ de {username}].",
@@ -526,10 +526,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "The account[ {username}] is not allowed to send as the sender address[ {sender}].",
     ),
     "sender.send_as_denied.hint": _m(
-        "Utilisez l'adresse de la boîte aux lettres connectée comme expéditeur (Ctrl+P > "
-        "Adresse d'expéditeur), ou demandez à un administrateur d'accorder à ce compte la permission "
+        "Utilisez l'adresse de la boîte aux lettres connectée comme expéditeur (Ctrl+F le "
+        "fait; sinon la ligne from_address du fichier de réglages), ou demandez à un administrateur d'accorder à ce compte la permission "
         "« Envoyer en tant que » pour cette adresse.",
-        "Use the signed-in mailbox's own address as the sender (Ctrl+P > Sender address), "
+        "Use the signed-in mailbox's own address as the sender (Ctrl+F does it; otherwise the from_address line of the settings file), "
         "or have an admin "
         "grant this account the Send As permission for that address.",
     ),
@@ -674,10 +674,10 @@ _TEXTS: dict[str, dict[str, str]] = {
     "auth.cleartext_allowed.hint": _m(
         "Acceptable seulement vers un relais de confiance sur le même réseau local. "
         "Sinon, choisissez STARTTLS (587) ou le SSL/TLS implicite (465) et retirez "
-        "cette permission (Ctrl+P > Permettre le mot de passe sans chiffrement).",
+        "cette permission (ligne allow_insecure_auth du fichier de réglages).",
         "Acceptable only towards a trusted relay on the same local network. Otherwise, "
         "choose STARTTLS (587) or implicit SSL/TLS (465) and remove that permission "
-        "(Ctrl+P > Allow password without encryption).",
+        "(the allow_insecure_auth line of the settings file).",
     ),
     "relay.local_only.hint": _m(
         "Les clients et les fournisseurs (destinataires extérieurs) seront probablement "

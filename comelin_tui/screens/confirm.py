@@ -31,9 +31,10 @@ class ConfirmLeaveScreen(ModalScreen[str]):
             yield Tr("tui.leave.title", classes="heading")
             yield Tr("tui.leave.body")
             with Horizontal(classes="actions"):
-                yield TrButton("tui.leave.save", id="save", variant="primary")
+                # The safe choice has the strong colour and the focus: it is Enter's.
+                yield TrButton("tui.leave.save", id="save")
                 yield TrButton("tui.leave.discard", id="discard", variant="error")
-                yield TrButton("tui.leave.stay", id="stay")
+                yield TrButton("tui.leave.stay", id="stay", variant="primary")
         yield KeyBar()  # the dialog's own keys, not those of the screen under it
 
     def on_mount(self) -> None:

@@ -246,7 +246,11 @@ class WizardScreen(WorkerErrors, Screen[None]):
         if following is None:
             # Review: what comes next is the test send, once the settings are saved.
             if self.dirty or not self.state.saved:
-                self.save(then=self.open_test)
+                def saved_then_test() -> None:
+                    self.notify(t("tui.wizard.saved_for_test"), timeout=5)
+                    self.open_test()
+
+                self.save(then=saved_then_test)
             else:
                 self.open_test()
             return
