@@ -73,6 +73,11 @@ class ComelinApp(WorkerErrors, CrashReportWithoutLocals, App[int]):
         Binding("f2,ctrl+l", "switch_language", "tui.key.language", id="language"),
         Binding("ctrl+p", "command_palette", "tui.key.search", id="search", priority=True),
         Binding("ctrl+q", "quit", "tui.key.quit", show=False, priority=True, id="quit"),
+        # Focus moves as app-level priority bindings: handled in the order the keys
+        # came, so letters typed right after Tab (a paste, PuTTY over a slow link) go
+        # to the next field, not to the one being left.
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
     ]
 
     def __init__(self, config_path: Path, *, demo: DemoSession | None = None,

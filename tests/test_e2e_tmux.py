@@ -147,3 +147,25 @@ def test_demo_walks_to_a_successful_test_send_and_gives_the_terminal_back(
         lines = [line for line in pane.screen().splitlines() if line == "still usable"]
     assert len(lines) == 2, pane.screen()
     assert time.monotonic() - started < 30
+
+
+
+def test_keys_typed_in_a_burst_after_tab_land_in_the_next_field(tmp_path: Path) -> None:
+    """A paste or PuTTY over a slow link: text, Tab, text in one go, no pause between."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("TMUX")}
+    env["TERM"] = "xterm"
+    command = f"TERM=xterm {shlex.quote(sys.executable)} -m comelin_tui --lang en; exec cat"
+    pane = TmuxPane(command, cwd=tmp_path, env=env)
+    try:
+        pane.wait_for("Start the setup")
+        pane.send("Enter")
+        pane.wait_for("Step 1 of 6", "Company email")
+        pane.send("caisse@x.ca", "Tab", "Epicerie Laval", "Tab", "smtp", "BTab", "BTab")
+        shown = pane.wait_for("Epicerie Laval")
+        import re
+
+        assert re.search(r"▊\s+caisse@x\.ca\s+▎", shown), shown  # nothing else in it
+        assert re.search(r"▊\s+Epicerie Laval\s+▎", shown), shown
+        pane.send("C-q")
+    finally:
+        pane.close()
