@@ -295,3 +295,22 @@ async def test_wrong_port_offers_the_fix(saved_settings) -> None:
             assert_no_errors(app)
     config = load_config(config_path)
     assert (config.smtp.port, config.smtp.security) == (suggestion.port, suggestion.security)
+
+
+async def test_the_test_screen_starts_on_the_recipient_typing_replaces_it_enter_sends(
+        saved_settings) -> None:
+    from textual.widgets import Input
+
+    with Sandbox() as sandbox:
+        config_path = saved_settings(sandbox, password=sandbox.password)
+        app = build(config_path)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_test_from_dashboard(pilot)
+            assert isinstance(app.focused, Input) and app.focused.id == "recipient"
+            await pilot.press(*"compta@boutique.test")
+            assert screen.query_one("#recipient", Input).value == "compta@boutique.test"
+            await pilot.press("enter")
+            await settle(pilot)
+            assert screen.result is not None and screen.result.status == "ok"
+            assert sandbox.mailbox[-1]["To"] == "compta@boutique.test"
+            assert_no_errors(app)

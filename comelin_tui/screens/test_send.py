@@ -112,7 +112,8 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         self.query_one("#transcript", Log).border_title = t("tui.test.transcript_title")
         recipient = self.query_one("#recipient", Input)
         recipient.value = self.config.company.email or self.config.smtp.from_address
-        self.query_one("#run", Button).focus()
+        # The recipient first, as its hint says: typing replaces it, Enter sends.
+        recipient.focus()
 
     def refresh_texts(self) -> None:
         self._show_dns_fold()
