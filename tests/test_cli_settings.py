@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -197,3 +199,86 @@ def test_password_with_a_nul_byte_is_refused(config_file: Path) -> None:
     assert result.returncode == 2
     assert "NUL" in result.stderr
     assert not secret_file_path(config_file).exists()
+
+
+# -- `show` agrees with itself, in each state of the secret ------------------------------
+
+def _show(config_file: Path, lang: str, capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
+    """`comelin-tui show` run for real (in process): its rows, label -> value."""
+    from comelin_tui import cli as cli_module
+
+    cli_module.run(["--lang", lang, "show", "--config", str(config_file)])
+    out = capsys.readouterr().out
+    assert PASSWORD not in out
+    for line in out.splitlines():  # no word said twice in a row ("Conservé: Conservé")
+        words = re.findall(r"[^\W\d_]+", line.lower())
+        assert not [a for a, b in itertools.pairwise(words) if a == b], line
+    rows = {}
+    for line in out.splitlines():
+        label, sep, value = line.partition(": ")
+        if sep and not line.startswith(" ") and len(label) < 30:
+            rows[label.strip().rstrip(":")] = value.strip()
+    return rows
+
+
+def _secret_rows(rows: dict[str, str], lang: str) -> tuple[str, str]:
+    return (rows["Mot de passe" if lang == "fr" else "Password"],
+            rows["Emplacement" if lang == "fr" else "Location"])
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_show_a_saved_password_says_it_is_kept_in_the_file(
+        config_file: Path, lang: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli("password", "--stdin", stdin=PASSWORD + "\n", config=config_file).returncode == 0
+    secret, where = _secret_rows(_show(config_file, lang, capsys), lang)
+    assert secret.startswith("********")
+    assert where.startswith("Conservé dans le fichier" if lang == "fr" else "Kept in the file")
+    assert str(secret_file_path(config_file)) in where
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_show_without_a_secret_file_does_not_say_it_keeps_anything(
+        config_file: Path, lang: str, capsys: pytest.CaptureFixture[str]) -> None:
+    config = load_config(config_file)
+    save_config(config.model_copy(update={"secret_backend": "file"}), config_file)
+    assert not secret_file_path(config_file).exists()
+    secret, where = _secret_rows(_show(config_file, lang, capsys), lang)
+    assert secret == ("(aucun)" if lang == "fr" else "(none)")
+    assert where.startswith("aucun fichier de secrets" if lang == "fr" else "no secret file yet")
+    assert "onserv" not in where and "Kept" not in where and "0600" not in where
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_show_an_unreadable_secret_file_is_not_also_kept_and_0600(
+        config_file: Path, lang: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli("password", "--stdin", stdin=PASSWORD + "\n", config=config_file).returncode == 0
+    secret_file_path(config_file).chmod(0o644)
+    secret, where = _secret_rows(_show(config_file, lang, capsys), lang)
+    assert secret.startswith("illisible" if lang == "fr" else "unreadable")
+    assert "0644" in secret
+    assert str(secret_file_path(config_file)) in where
+    assert "0600" not in where and "onserv" not in where and "Kept" not in where
+    assert ("seulement par votre compte" if lang == "fr" else "only by your account") \
+        not in where
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_show_a_keyring_error_is_not_also_kept(
+        config_file: Path, lang: str, capsys: pytest.CaptureFixture[str]) -> None:
+    config = load_config(config_file)  # the keyring chosen; none works on this box
+    save_config(config.model_copy(update={"secret_backend": "keyring"}), config_file)
+    secret, where = _secret_rows(_show(config_file, lang, capsys), lang)
+    assert secret.startswith("illisible" if lang == "fr" else "unreadable")
+    assert ("trousseau" if lang == "fr" else "keyring") in where
+    assert "onserv" not in where and "Kept" not in where and "fichier" not in where \
+        and "file" not in where
+
+
+def test_show_in_french_agrees_in_gender(config_file: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    config = load_config(config_file)
+    save_config(config.model_copy(update={"smtp": config.smtp.model_copy(
+        update={"from_address": ""})}), config_file)
+    rows = _show(config_file, "fr", capsys)
+    assert rows["Adresse d'expéditeur"] == "(aucune)"  # une adresse

@@ -19,9 +19,26 @@ i18n.register({
                   "en": "show the saved settings (password masked)"},
     "show.json_help": {"fr": "sortie JSON pour les scripts", "en": "JSON output for scripts"},
     "show.file": {"fr": "Fichier de réglages", "en": "Settings file"},
-    "show.secret_where": {"fr": "Conservé", "en": "Kept"},
+    # The row's label: its value says "Kept in ..." (no "Kept: Kept in").
+    "show.secret_where": {"fr": "Emplacement", "en": "Location"},
+    "show.where_file_missing": {
+        "fr": "aucun fichier de secrets pour l'instant : {path} sera créé, lisible seulement "
+              "par votre compte, au premier enregistrement",
+        "en": "no secret file yet: {path} will be created, readable only by your account, "
+              "when a secret is first saved",
+    },
+    "show.where_file_unreadable": {
+        "fr": "le fichier {path} (voir la ligne ci-dessus)",
+        "en": "the file {path} (see the line above)",
+    },
+    "show.where_keyring_unreadable": {
+        "fr": "le trousseau de clés du système, service « comelin-tui » (voir la ligne "
+              "ci-dessus)",
+        "en": "the system keyring, service \"comelin-tui\" (see the line above)",
+    },
     "show.set": {"fr": "******** (enregistré)", "en": "******** (saved)"},
     "show.not_set": {"fr": "(aucun)", "en": "(none)"},
+    "show.not_set_f": {"fr": "(aucune)", "en": "(none)"},  # une entreprise, une adresse
     "show.secret_error": {"fr": "illisible : {message}", "en": "unreadable: {message}"},
     "show.warnings": {"fr": "Avertissements", "en": "Warnings"},
     "show.seconds": {"fr": "{value} s", "en": "{value} s"},
@@ -86,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
         config, secret if smtp.auth == "password" else None)
     warnings = [f"{w.message()} {w.hint()}".strip() for w in found]
 
+    where = _where(store, secret_error)
     if getattr(args, "json", False):
         data: dict[str, Any] = {
             "config_file": str(path),
@@ -93,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
             "secret": {
                 "saved": bool(secret),
                 "kind": store.kind if store else None,
-                "where": store.describe() if store else None,
+                "where": where,
                 "error": secret_error,
             },
             "warnings": warnings,
@@ -105,13 +123,13 @@ def run(args: argparse.Namespace) -> int:
                                      f"<{config.company.email}>" if config.company.email else ""]))
     rows = [
         (t("show.file"), str(path)),
-        (field_label("company"), company or t("show.not_set")),
+        (field_label("company"), company or t("show.not_set_f")),
         (field_label("provider"), get_provider(config.provider).display_name()),
         (field_label("smtp.host"),
          f"{smtp.host or '?'}:{smtp.port}, {security_label(smtp.security)}"),
         (field_label("smtp.auth"), t(f"show.auth.{smtp.auth}")),
         (field_label("smtp.username"), smtp.username or t("show.not_set")),
-        (field_label("smtp.from_address"), smtp.from_address or t("show.not_set")),
+        (field_label("smtp.from_address"), smtp.from_address or t("show.not_set_f")),
     ]
     if smtp.reply_to:
         rows.append((field_label("smtp.reply_to"), smtp.reply_to))
@@ -122,8 +140,8 @@ def run(args: argparse.Namespace) -> int:
         rows.append((field_label("smtp.pinned_fingerprint"), smtp.pinned_fingerprint))
     if smtp.auth != "none":
         rows.append((secret_label, secret_text))
-        if store is not None:
-            rows.append((t("show.secret_where"), store.describe()))
+        if where:
+            rows.append((t("show.secret_where"), where))
     width = max(len(label) for label, _ in rows) + 2
     for label, value in rows:
         print(f"{label + ':':<{width}}{value}")
@@ -135,3 +153,21 @@ def run(args: argparse.Namespace) -> int:
         print(f"\n{t('show.reminder')}")
     print(f"\n{t('label.bounce')}")
     return 1 if secret_error else 0
+
+
+def _where(store: Any, secret_error: str | None) -> str | None:
+    """Where the secret lives, as far as it is known: a store that could not be read
+    is named without the promises of a working one ("readable only by you"), and a
+    secret file that does not exist yet is not said to keep anything."""
+    from ..secrets import FileSecretStore
+
+    if store is None:
+        return None
+    if isinstance(store, FileSecretStore):
+        if secret_error:
+            return t("show.where_file_unreadable", path=store.path)
+        if not store.path.exists():
+            return t("show.where_file_missing", path=store.path)
+    elif secret_error and store.kind == "keyring":
+        return t("show.where_keyring_unreadable")
+    return store.describe()
