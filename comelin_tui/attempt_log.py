@@ -51,6 +51,11 @@ class Attempt:
     sent: bool = True  # False for --no-send
     queue_id: str | None = None
     provider: str | None = None
+    # The settings file tested (its absolute path); None in records written before it
+    # was kept. ``adhoc``: options (``check --host``, ``--port``...) overrode those
+    # settings, so the run says nothing about them.
+    config: str | None = None
+    adhoc: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -68,6 +73,8 @@ class Attempt:
             "sent": self.sent,
             "queue_id": self.queue_id,
             "provider": self.provider,
+            "config": self.config,
+            "adhoc": self.adhoc,
         }
 
     @classmethod
@@ -99,10 +106,20 @@ class Attempt:
             sent=bool(data.get("sent", True)),
             queue_id=data.get("queue_id"),
             provider=data.get("provider"),
+            config=str(data["config"]) if data.get("config") else None,
+            adhoc=bool(data.get("adhoc", False)),
         )
 
 
-def attempt_from_result(result: RunResult, *, now: datetime | None = None) -> Attempt:
+def config_key(config_path: Path | str) -> str:
+    """How a settings file is named in the log: its absolute path (not resolved through
+    links, which may be unreadable; ``~`` expanded)."""
+    return os.path.abspath(os.path.expanduser(str(config_path)))
+
+
+def attempt_from_result(result: RunResult, *, now: datetime | None = None,
+                        config_path: Path | str | None = None,
+                        adhoc: bool = False) -> Attempt:
     """The log record for a finished run (no secret, no transcript, no detail text)."""
     target = result.target
     return Attempt(
@@ -118,13 +135,17 @@ def attempt_from_result(result: RunResult, *, now: datetime | None = None) -> At
         sent=target.send,
         queue_id=result.queue_id,
         provider=target.provider_id,
+        config=config_key(config_path) if config_path is not None else None,
+        adhoc=adhoc,
     )
 
 
-def append_attempt(attempt: Attempt | RunResult, path: Path | None = None) -> Path:
-    """Append one record (a RunResult is converted first); returns the log's path."""
+def append_attempt(attempt: Attempt | RunResult, path: Path | None = None, *,
+                   config_path: Path | str | None = None, adhoc: bool = False) -> Path:
+    """Append one record (a RunResult is converted first, with the settings file it
+    tested and whether options overrode them); returns the log's path."""
     if isinstance(attempt, RunResult):
-        attempt = attempt_from_result(attempt)
+        attempt = attempt_from_result(attempt, config_path=config_path, adhoc=adhoc)
     return _append(attempt.to_json(), path)
 
 
@@ -184,14 +205,23 @@ def read_attempts(path: Path | None = None) -> list[Attempt]:
     return records
 
 
-def last_attempt(path: Path | None = None) -> Attempt | None:
-    """The newest readable record, or None when there is none yet."""
+def last_attempt(path: Path | None = None, *,
+                 config_path: Path | str | None = None) -> Attempt | None:
+    """The newest readable record, or None when there is none yet.
+
+    With *config_path*: the newest test of those settings as saved, the one the home
+    screen shows; an ad-hoc run (options overriding them) or another settings file's
+    test is skipped, and so is a record that does not say which file it tested.
+    """
     log_path = path or paths.attempt_log_path()
+    wanted = config_key(config_path) if config_path is not None else None
     for file in (log_path, _rotated(log_path)):
         lines = _read_text(file).splitlines()
         for line in reversed(lines):
             record = _parse_line(line)
-            if record is not None:
+            if record is None:
+                continue
+            if wanted is None or (record.config == wanted and not record.adhoc):
                 return record
     return None
 

@@ -120,6 +120,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "en": "passed with a warning on {when} ({server})"},
     "tui.home.last_fail": {"fr": "ÉCHEC le {when} ({server}) : {summary}",
                            "en": "FAILED on {when} ({server}): {summary}"},
+    "tui.home.last_unknown": {"fr": "n'a pas pu commencer le {when} ({server}) : {summary}",
+                              "en": "could not start on {when} ({server}): {summary}"},
+    "tui.home.server_unknown": {"fr": "serveur non précisé", "en": "no server given"},
     "tui.home.no_secret": {
         "fr": "AUCUN mot de passe enregistré. Il serait ici : {where}",
         "en": "NO password saved yet. It would go here: {where}",

@@ -34,7 +34,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from comelin_tui.app import ComelinApp
-from comelin_tui.attempt_log import Attempt, append_attempt
+from comelin_tui.attempt_log import Attempt, append_attempt, config_key
 from comelin_tui.config import CompanySettings, Config, SmtpSettings, save_config
 from comelin_tui.sandbox import Sandbox
 from comelin_tui.screens.test_send import TestSendScreen
@@ -148,7 +148,8 @@ def log_last_test() -> None:
     """One passed test in the attempt log, at a fixed wall-clock time in any time zone."""
     when = datetime(2026, 3, 2, 14, 30).astimezone()  # local, shown back as 14:30
     append_attempt(Attempt(time=when, status="ok", host="smtp.gmail.com", port=587,
-                           security="starttls", provider="google-workspace"))
+                           security="starttls", provider="google-workspace",
+                           config=config_key(CONFIG)))
 
 
 def save_sandbox_settings(sandbox: Sandbox, **smtp: object) -> None:

@@ -226,7 +226,7 @@ def _check(args: argparse.Namespace, config_path: Path, log_path: Path | None,
         config, options = prepare(args, config_path, log_path, demo_password=demo_password)
         result = _run(args, config, config_path, options)
     except ComelinError as error:
-        _log_could_not_run(error, args, log_path)
+        _log_could_not_run(error, args, log_path, config_path)
         if args.json:
             print(json.dumps(could_not_run_json(error, args), ensure_ascii=False, indent=2))
             print(t("cli.error", message=error.message()), file=sys.stderr)
@@ -284,7 +284,8 @@ def prepare(args: argparse.Namespace, config_path: Path, log_path: Path | None =
         to_address=to_address, send=not args.no_send, probe=not args.no_probe,
         password=Secret("") if stdin else (Secret(demo_password) if demo_password else None),
         dns_checks=not (args.no_dns_checks or demo),
-        dns_server=args.dns_server, log_path=log_path, language=i18n.get_language())
+        dns_server=args.dns_server, log_path=log_path, language=i18n.get_language(),
+        adhoc=is_adhoc(args))
     # Incomplete settings are said before a password is asked for.
     missing = missing_settings(config, options)
     if missing:
@@ -329,6 +330,13 @@ def apply_overrides(config: Config, args: argparse.Namespace) -> Config:
     if args.to_address is not None:
         args.to_address = validate_email(args.to_address, field="--to")
     return with_changes(config, changes) if changes else config
+
+
+def is_adhoc(args: argparse.Namespace) -> bool:
+    """Options override the server settings: the run is not a test of the saved ones
+    (the home screen's "Last test" skips it). --to, --timeout and --no-send still test them."""
+    return any(getattr(args, name, None) is not None for name in (
+        "host", "port", "security", "auth", "username", "from_address", "ca_file"))
 
 
 def _password_from_stdin() -> Secret:
@@ -463,13 +471,14 @@ def try_flags(args: argparse.Namespace) -> tuple[str, ...]:
 
 
 def _log_could_not_run(error: ComelinError, args: argparse.Namespace,
-                       log_path: Path | None) -> None:
+                       log_path: Path | None, config_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from ..attempt_log import Attempt, append_attempt
+    from ..attempt_log import Attempt, append_attempt, config_key
 
     attempt = Attempt(time=datetime.now(UTC), status="unknown", host=args.host or "",
-                      code="config.invalid", sent=not args.no_send)
+                      code="config.invalid", sent=not args.no_send,
+                      config=config_key(config_path), adhoc=is_adhoc(args))
     try:
         append_attempt(attempt, log_path)
     except OSError as log_error:

@@ -66,6 +66,7 @@ class SendTestOptions:
     log: bool = True
     log_path: Path | None = None  # None: the attempt log in the user state folder
     language: str | None = None  # the words' language for now (default: the current one)
+    adhoc: bool = False  # options override the saved settings: logged as an ad-hoc run
 
 
 def missing_settings(config: Config, options: SendTestOptions) -> list[str]:
@@ -202,11 +203,13 @@ async def dns_steps(config: Config, result: RunResult, on_step: OnStep | None,
         on_step=on_step, smtp_host=config.smtp.host, lang=result.target.language)
 
 
-def write_log(result: RunResult, options: SendTestOptions) -> None:
-    """One line in the attempt log; raises OSError (the caller decides how loud)."""
+def write_log(result: RunResult, options: SendTestOptions,
+              config_path: Path | None = None) -> None:
+    """One line in the attempt log, naming the settings file tested; raises OSError
+    (the caller decides how loud)."""
     from ..attempt_log import append_attempt
 
-    append_attempt(result, options.log_path)
+    append_attempt(result, options.log_path, config_path=config_path, adhoc=options.adhoc)
 
 
 async def send_test(config: Config, config_path: Path, on_step: OnStep | None = None,
@@ -222,7 +225,7 @@ async def send_test(config: Config, config_path: Path, on_step: OnStep | None = 
     result = await run_target(target, config, config_path, on_step, options)
     if options.log:
         try:
-            await asyncio.to_thread(write_log, result, options)
+            await asyncio.to_thread(write_log, result, options, config_path)
         except OSError as error:
             if on_log_error is not None:
                 on_log_error(error)

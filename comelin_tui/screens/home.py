@@ -39,7 +39,9 @@ def attempt_summary(attempt: Attempt | None) -> str:
     if attempt is None:
         return t("tui.home.never_tested")
     when = attempt.time.astimezone().strftime("%Y-%m-%d %H:%M")
-    server = f"{attempt.host}:{attempt.port}"
+    # A run that could not start may know no server, or no port: never "host:None".
+    server = ":".join(str(part) for part in (attempt.host, attempt.port) if part) \
+        or t("tui.home.server_unknown")
     if attempt.status in ("ok", "warn"):
         return t(f"tui.home.last_{attempt.status}", when=when, server=server)
     summary = attempt.code or "?"
@@ -50,6 +52,8 @@ def attempt_summary(attempt: Attempt | None) -> str:
             summary = diagnosis(attempt.code).summary
         except Exception:  # noqa: BLE001 - an old or unknown code: show it as is
             summary = attempt.code
+    if attempt.status == "unknown":
+        return t("tui.home.last_unknown", when=when, server=server, summary=summary)
     return t("tui.home.last_fail", when=when, server=server, summary=summary)
 
 
@@ -239,7 +243,10 @@ class HomeScreen(WorkerErrors, Screen[None]):
             except SecretError as error:
                 return None, error
 
-        self._attempt = await asyncio.to_thread(last_attempt, app.attempt_log_path)
+        # These settings' own last test: not another settings file's, not an ad-hoc
+        # `check --host` run.
+        self._attempt = await asyncio.to_thread(last_attempt, app.attempt_log_path,
+                                                config_path=app.config_path)
         await self._read_relay(config)
         self._attempt_loaded = True
         self._secret_text, self._secret_error = await asyncio.to_thread(describe)
@@ -277,8 +284,16 @@ class HomeScreen(WorkerErrors, Screen[None]):
             app.exit(0)
         elif choice == "language":
             app.action_switch_language()
+        elif choice == "start" and app.settings_view is None and app.settings_error is None:
+            app.open_wizard("new")  # the welcome's "Start the setup": nothing to lose
         elif choice == "start":
-            app.open_wizard("new")
+            from .confirm import ConfirmStartOverScreen
+
+            def chosen(start_over: bool | None) -> None:
+                if start_over:
+                    app.open_wizard("new")
+
+            app.push_screen(ConfirmStartOverScreen(), chosen)
         elif choice == "edit":
             app.open_wizard("edit")
         elif choice == "password":
