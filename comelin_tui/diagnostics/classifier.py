@@ -91,7 +91,8 @@ def diagnosis(
     verdict = Verdict(code, variant, family)
     if variant is None:
         verdict = weigh_run(verdict, params)
-    return _render(verdict, provider_id, lang, _params_from(params))
+    return _render(verdict, provider_id, lang,
+                   {**_params_from(params), **_params_from(verdict.params)})
 
 
 # --- the whole run's evidence ---------------------------------------------------------------
@@ -120,6 +121,11 @@ def weigh_run(verdict: Verdict, facts: Mapping[str, Any]) -> Verdict:
         situation = "tiny"
     elif code in ("connect.refused", "connect.timeout") and _every_port(facts, code):
         situation = "every_port"
+        # The ports this run probed, named as they were: never a list written in advance.
+        tried = list(dict.fromkeys(str(r.get("port")) for r in _probe(facts)
+                                   if r.get("port") is not None))
+        return Verdict(code, situation, verdict.family,
+                       {**verdict.params, "tried_ports": tried})
     elif code in ("tls.wrong_mode", "smtp.banner_timeout") and _implicit_ruled_out(facts):
         situation = "implicit_ruled_out"
     elif code == "dns.not_found" and facts.get("dns_sanity_missing"):
@@ -210,6 +216,7 @@ _PARAM_SOURCES: dict[str, tuple[str, ...]] = {
     "step": ("step",),
     "names": ("names", "dns_sanity_missing"),
     "address": ("address",),
+    "tried_ports": ("tried_ports",),
 }
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]+")
 _CLIENT_LINE = re.compile(

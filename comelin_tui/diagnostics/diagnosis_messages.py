@@ -770,18 +770,18 @@ _TEXTS: dict[str, dict[str, str]] = {
         "to check the sending limit.",
     ),
     "connect.refused.hint.every_port": _m(
-        "Les ports 587, 465 et 25 refusent aussi : le serveur est arrêté, ou un pare-feu "
+        "Les ports essayés ensuite ({tried_ports}) refusent aussi : le serveur est arrêté, ou un pare-feu "
         "rejette les connexions. Vérifiez le nom du serveur, puis essayez depuis un "
         "autre réseau ou demandez au fournisseur si le service fonctionne.",
-        "Ports 587, 465 and 25 refuse too: the server is down, or a firewall rejects "
+        "The ports tried next ({tried_ports}) refuse too: the server is down, or a firewall rejects "
         "the connections. Check the server name, then try from another network or ask "
         "the provider whether the service is up.",
     ),
     "connect.timeout.hint.every_port": _m(
-        "Aucun des ports essayés (587, 465, 25) ne répond : le réseau du magasin ou un "
+        "Aucun des ports essayés ensuite ({tried_ports}) ne répond : le réseau du magasin ou un "
         "pare-feu bloque les connexions sortantes, ou le serveur est injoignable. "
         "Essayez depuis un autre réseau (partage de connexion d'un téléphone).",
-        "None of the ports tried (587, 465, 25) answers: the store's network or a "
+        "None of the ports tried next ({tried_ports}) answers: the store's network or a "
         "firewall blocks outgoing connections, or the server cannot be reached. Try "
         "from another network (a phone's hotspot).",
     ),

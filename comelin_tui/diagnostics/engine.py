@@ -67,16 +67,16 @@ register({
         "en": "Not used: security is STARTTLS (see the starttls step)",
     },
     "engine.skip.tls_none": {
-        "fr": "Sans objet : connexion sans chiffrement",
-        "en": "Not used: connection without encryption",
+        "fr": "Non fait : la sécurité choisie est « sans chiffrement »",
+        "en": "Not done: the security chosen is \"no encryption\"",
     },
     "engine.skip.starttls_implicit": {
         "fr": "Sans objet : la connexion est déjà chiffrée (SSL/TLS implicite)",
         "en": "Not used: the connection is already encrypted (implicit SSL/TLS)",
     },
     "engine.skip.starttls_none": {
-        "fr": "Sans objet : connexion sans chiffrement",
-        "en": "Not used: connection without encryption",
+        "fr": "Non fait : la sécurité choisie est « sans chiffrement »",
+        "en": "Not done: the security chosen is \"no encryption\"",
     },
     "engine.skip.auth_none": {
         "fr": "Sans objet : aucune authentification configurée",
@@ -263,12 +263,14 @@ class CheckRun:
         functions: dict[str, StepFunction] = {**CONNECTION_STEPS, **MAIL_STEPS}
         failed = False
         for step_id in SMTP_STEPS:
-            if failed:
-                self.skip(step_id, m("engine.skip.after_failure", self.lang))
-                continue
+            # A step these settings never run says why first ("no encryption chosen"),
+            # even after a failure: "an earlier step failed" would blame the wrong thing.
             reason = self.not_applicable(step_id)
             if reason is not None:
                 self.skip(step_id, reason)
+                continue
+            if failed:
+                self.skip(step_id, m("engine.skip.after_failure", self.lang))
                 continue
             step = await self.run_step(step_id, functions[step_id])
             if step.status == "fail":

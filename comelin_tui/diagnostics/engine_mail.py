@@ -305,8 +305,10 @@ async def step_data(run: CheckRun, step: Step) -> StepStatus:
     found = queue_id(reply)
     run.result.queue_id = found
     step.facts = {"queue_id": found, "message_size": len(run.payload)}
+    # The id once: named after the reply only when the reply does not already show it
+    # ("250 2.0.0 Ok: queued as 4Bc2Xy" says it; "250 OK" with an id elsewhere does not).
     step.detail = (m("engine.data.queued", run.lang, reply=str(reply), queue_id=found)
-                   if found else str(reply))
+                   if found and found not in str(reply) else str(reply))
     return "ok"
 
 

@@ -9,6 +9,7 @@ here comes from the steps' facts, already scrubbed of secrets by the engine.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -236,8 +237,16 @@ def wrap_section(section: EvidenceSection, width: int | None) -> list[str]:
     return lines
 
 
+# French spacing that must not become a line break: "« mot »", "mot :", "mot ;".
+_GLUED = re.compile(r"(?<=«) | (?=[»:;!?])")
+
+
 def wrap_line(text: str, width: int | None, indent: str = "", more: str = "") -> Iterable[str]:
+    """*text* wrapped between words to *width* (a word longer than a line is broken);
+    never a row that starts with ":" or "»", or ends with "«"."""
     if width is None or width <= len(more) + 10:
         return [indent + text]
-    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=more,
+    glued = _GLUED.sub("\x00", text)
+    rows = textwrap.wrap(glued, width=width, initial_indent=indent, subsequent_indent=more,
                          break_long_words=True, break_on_hyphens=False) or [indent]
+    return [row.replace("\x00", " ") for row in rows]

@@ -124,17 +124,45 @@ def one_line(text: str) -> str:
 
 
 def format_step(step: Step, lang: str | None = None, *, color: bool = False,
-                waited: tuple[float, float] | None = None) -> str:
+                waited: tuple[float, float] | None = None, width: int | None = None) -> str:
     """One line: tag, name, time, detail. *waited* (seconds, limit) of a running
-    step shows how long it has waited against its limit ("7 s / 15 s")."""
+    step shows how long it has waited against its limit ("7 s / 15 s").
+
+    With a *width*, a detail too long for it is wrapped between words, its next rows
+    indented under the detail's first word (a narrow terminal: under the name)."""
     name = step_name(step.id, lang).ljust(_NAME_WIDTH)
     quiet = step.status in ("skipped", "running")
     took = "" if quiet else duration(step.duration_ms, lang)
+    tag = status_tag(step.status, lang)
     line = f"{status_tag(step.status, lang, color=color)} {name} {took:>8}"
     detail = one_line(step.detail)
     if waited is not None and step.status == "running" and waited[0] >= 1:
         detail = f"{elapsed(*waited, lang)}  {detail}".rstrip()
-    return f"{line}  {detail}".rstrip() if detail else line.rstrip()
+    if not detail:
+        return line.rstrip()
+    plain_prefix = len(f"{tag} {name} {took:>8}  ")
+    if width is None or plain_prefix + len(detail) <= width:
+        return f"{line}  {detail}".rstrip()
+    from .evidence_text import wrap_line
+
+    column = plain_prefix if width - plain_prefix >= 24 else len(tag) + 1
+    rows = list(wrap_line(detail, width, " " * column, " " * column))
+    first = rows[0][column:]
+    if column < plain_prefix:  # too narrow beside the name: the detail starts below
+        return "\n".join([line.rstrip(), *rows])
+    return "\n".join([f"{line}  {first}", *rows[1:]])
+
+
+def wrap_report_line(text: str, width: int | None) -> list[str]:
+    """A line of the report (result, diagnosis, hint...) wrapped between words to *width*,
+    its next rows indented under the text after its label ("What to do: ")."""
+    if width is None or len(text) <= width:
+        return [text]
+    from .evidence_text import wrap_line
+
+    label, sep, _rest = text.partition(": ")
+    indent = len(label) + len(sep) if sep and len(label) + len(sep) <= width // 3 else 2
+    return list(wrap_line(text, width, "", " " * indent))
 
 
 def format_diagnosis(diagnosis: Diagnosis, lang: str | None = None) -> list[str]:
@@ -196,7 +224,7 @@ def format_outcome(result: RunResult, lang: str | None = None, *, color: bool = 
     (wrapped to *width*), suggestion."""
     status = result.status
     headline = t("render.result", lang, headline=outcome_headline(result, lang))
-    lines = ["", paint(headline, status, color)]
+    lines = ["", *(paint(row, status, color) for row in wrap_report_line(headline, width))]
     shown: set[str] = set()
     diagnoses = [result.diagnosis] if result.diagnosis else []
     # Advisory steps (deliverability) carry their own diagnosis when they warn.
@@ -205,13 +233,27 @@ def format_outcome(result: RunResult, lang: str | None = None, *, color: bool = 
         if diagnosis is None or diagnosis.code in shown:
             continue
         shown.add(diagnosis.code)
-        lines.extend(format_diagnosis(diagnosis, lang))
+        lines.extend(_wrapped(format_diagnosis(diagnosis, lang), width))
     lines.extend(format_evidence(result, lang, width))
     if result.suggestion:
-        lines.extend(format_suggestion(result.suggestion, lang, try_flags))
+        lines.extend(_wrapped(format_suggestion(result.suggestion, lang, try_flags), width))
     elif result.fix:
-        lines.extend(format_fix(result.fix, lang, try_flags))
+        lines.extend(_wrapped(format_fix(result.fix, lang, try_flags), width))
     return lines
+
+
+def _wrapped(lines: list[str], width: int | None) -> list[str]:
+    """Each line wrapped to *width*, except the command to paste ("To try it: comelin-tui
+    check ..."): one line, or a shell would run half of it."""
+    tries = (t("render.suggestion_try", "fr", flags=""), t("render.suggestion_try", "en", flags=""),
+             t("render.fix_signin", "fr"), t("render.fix_signin", "en"))
+    out: list[str] = []
+    for line in lines:
+        if line.startswith(tuple(prefix.rstrip() for prefix in tries)):
+            out.append(line)
+        else:
+            out.extend(wrap_report_line(line, width))
+    return out
 
 
 # The `check` option that sets each setting a fix may change.
@@ -250,8 +292,11 @@ class LivePrinter:
     """
 
     def __init__(self, stream: IO[str], limit: float | None = None,
-                 dns_limit: float | None = None) -> None:
+                 dns_limit: float | None = None, width: int | None = None) -> None:
         self.stream = stream
+        # Finished steps wrap to the terminal (one column short, so it never wraps them
+        # again); not a terminal: COLUMNS, else 80.
+        self.width = width or max(shutil.get_terminal_size((80, 24)).columns - 1, 40)
         self.color = use_color(stream)
         isatty = getattr(stream, "isatty", None)
         self.live = bool(isatty and isatty())
@@ -264,7 +309,7 @@ class LivePrinter:
     def __call__(self, step: Step) -> None:
         import time
 
-        line = format_step(step, color=self.color)
+        line = format_step(step, color=self.color, width=self.width)
         self._blank()
         if step.status == "running":
             if self.running is None or (self.running.id, self.running.detail) != (
