@@ -36,19 +36,41 @@ HELP_MESSAGES: dict[str, dict[str, str]] = {
         "en": "The wizard goes step by step; nothing is written before \"Save\".",
     },
     "tui.help.keys_title": {"fr": "Touches", "en": "Keys"},
+    # The keys of every screen; each screen's own come first (tui.help.keys.<Screen>).
+    # A test compares each list with the screen's real bindings.
     "tui.help.keys": {
-        "fr": "Tab / Maj+Tab : champ suivant / précédent\n"
-              "Entrée : valider, champ suivant     Ctrl+N : étape suivante\n"
-              "Échap : retour (ou sortir)     Ctrl+T : liste des étapes\n"
-              "Ctrl+P : chercher un réglage     F1 ou Ctrl+G : aide\n"
-              "F2 ou Ctrl+L : English     Ctrl+Q : quitter\n"
-              "Envoi test : Ctrl+R envoyer, Ctrl+T échange, Ctrl+F corriger",
-        "en": "Tab / Shift+Tab: next / previous field\n"
-              "Enter: confirm, next field     Ctrl+N: next step\n"
-              "Escape: back (or leave)     Ctrl+T: the list of steps\n"
-              "Ctrl+P: search settings     F1 or Ctrl+G: help\n"
-              "F2 or Ctrl+L: français     Ctrl+Q: quit\n"
-              "Test send: Ctrl+R send, Ctrl+T transcript, Ctrl+F apply fix",
+        "fr": "Tab / Maj+Tab : champ suivant / précédent     Entrée : valider\n"
+              "F1 ou Ctrl+G : aide     F2 ou Ctrl+L : English     Ctrl+Q : quitter",
+        "en": "Tab / Shift+Tab: next / previous field     Enter: confirm\n"
+              "F1 or Ctrl+G: help     F2 or Ctrl+L: français     Ctrl+Q: quit",
+    },
+    "tui.help.keys.HomeScreen": {
+        "fr": "Flèches puis Entrée : choisir une action     Échap : quitter\n"
+              "Ctrl+P : chercher un réglage",
+        "en": "Arrows then Enter: choose an action     Escape: quit\n"
+              "Ctrl+P: search settings",
+    },
+    "tui.help.keys.WizardScreen": {
+        "fr": "Ctrl+N : étape suivante     Ctrl+T : liste des étapes\n"
+              "Échap : retour, sortir, ou annuler la connexion Microsoft en cours\n"
+              "Ctrl+P : chercher un réglage",
+        "en": "Ctrl+N: next step     Ctrl+T: the list of steps\n"
+              "Escape: back, leave, or cancel the Microsoft sign-in under way\n"
+              "Ctrl+P: search settings",
+    },
+    "tui.help.keys.TestSendScreen": {
+        "fr": "Ctrl+R : envoyer le test     Ctrl+T : échange avec le serveur\n"
+              "Ctrl+F : corriger (le correctif proposé)     Ctrl+P : chercher un réglage\n"
+              "Échap : retour (ou annuler le test en cours)",
+        "en": "Ctrl+R: send the test     Ctrl+T: transcript of the conversation\n"
+              "Ctrl+F: fix (apply the fix offered)     Ctrl+P: search settings\n"
+              "Escape: back (or cancel the running test)",
+    },
+    "tui.help.keys.ConnectComelinScreen": {
+        "fr": "Ctrl+R : essai, comme Comelin envoie     Échap : retour\n"
+              "Ctrl+P : chercher un réglage",
+        "en": "Ctrl+R: test, the way Comelin sends     Escape: back\n"
+              "Ctrl+P: search settings",
     },
     "tui.help.provider_hint": {"fr": "{provider} : {hint}", "en": "{provider}: {hint}"},
     "tui.help.steps": {
@@ -100,6 +122,13 @@ def help_topic(focused: Widget | None, screen: Any) -> str:
     return f"screen.{type(screen).__name__}"
 
 
+def help_keys(screen: Any, lang: str | None = None) -> list[str]:
+    """The help's lines about keys for *screen*: its own, then the common ones."""
+    own = f"tui.help.keys.{type(screen).__name__}"
+    lines = t(own, lang).splitlines() if own in catalogue() else []
+    return [*lines, *t("tui.help.keys", lang).splitlines()]
+
+
 class HelpScreen(ModalScreen[None]):
     """Context help; Escape or F1 closes it."""
 
@@ -120,7 +149,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Tr(self._body)
                 yield Tr(self._provider_hint, classes="note", hide_empty=True)
                 yield Tr("tui.help.keys_title", classes="subheading")
-                yield Tr("tui.help.keys")
+                yield Tr(self._keys)
                 yield Tr("tui.help.bounce_title", classes="subheading")
                 yield Tr("label.bounce")
         yield KeyBar()  # the dialog's own keys, not those of the screen under it
@@ -145,6 +174,10 @@ class HelpScreen(ModalScreen[None]):
             return spec.text("help")
         key = f"tui.help.{self.topic}"
         return t(key) if key in catalogue() else t("tui.help.general")
+
+    def _keys(self) -> str:
+        """The keys of the screen under the help, then those of every screen."""
+        return "\n".join(help_keys(self._under))
 
     def _provider_hint(self) -> str:
         spec = field_spec(self.topic)
