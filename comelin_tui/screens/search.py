@@ -28,6 +28,10 @@ from textual.widgets import Input
 
 from .. import i18n
 from ..fields import FieldSpec, searchable_fields
+
+i18n.register({
+    "tui.search.no_matches": {"fr": "Aucun réglage trouvé", "en": "No setting found"},
+})
 from ..i18n import t
 from ..widgets import plain
 from .base import MODAL_BINDINGS
@@ -116,6 +120,27 @@ class SettingsPalette(CommandPalette):
         query.placeholder = t("tui.search.placeholder")
         # The same search again, so the hits read in the new language.
         query.post_message(Input.Changed(query, query.value))
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        """Textual's "No matches found", in the screen's language (Textual writes it in
+        English in the middle of this method: the same steps, our words)."""
+        from rich.align import Align
+        from rich.text import Text
+        from textual.command import CommandList
+        from textual.widgets.option_list import Option
+
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(Option(
+                    Align.center(Text(t("tui.search.no_matches"), style="not bold")),
+                    disabled=True, id=self._NO_MATCHES))
+                self._list_visible = True
+            else:
+                self._list_visible = False  # discovery with nothing to show: nothing said
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
 
     def on_mount(self) -> None:
         icon = self.query_one(SearchIcon)
