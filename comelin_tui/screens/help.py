@@ -39,10 +39,10 @@ HELP_MESSAGES: dict[str, dict[str, str]] = {
     # The keys of every screen; each screen's own come first (tui.help.keys.<Screen>).
     # A test compares each list with the screen's real bindings.
     "tui.help.keys": {
-        "fr": "Tab / Maj+Tab : champ suivant / précédent     Entrée : valider\n"
-              "F1 ou Ctrl+G : aide     F2 ou Ctrl+L : English     Ctrl+Q : quitter",
-        "en": "Tab / Shift+Tab: next / previous field     Enter: confirm\n"
-              "F1 or Ctrl+G: help     F2 or Ctrl+L: français     Ctrl+Q: quit",
+        "fr": "Tab / Maj+Tab : champ suivant / précédent   Entrée : valider\n"
+              "F1 ou Ctrl+G : aide   F2 ou Ctrl+L : English   Ctrl+Q : quitter",
+        "en": "Tab / Shift+Tab: next / previous field   Enter: confirm\n"
+              "F1 or Ctrl+G: help   F2 or Ctrl+L: français   Ctrl+Q: quit",
     },
     "tui.help.keys.HomeScreen": {
         "fr": "Flèches puis Entrée : choisir une action     Échap : quitter\n"
