@@ -52,6 +52,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tui.sidebar.done": {"fr": "[x]", "en": "[x]"},
     "tui.sidebar.todo": {"fr": "[ ]", "en": "[ ]"},
     "tui.sidebar.error": {"fr": "[!]", "en": "[!]"},
+    "tui.sidebar.why_test": {"fr": "test échoué", "en": "test failed"},
     # --- home -------------------------------------------------------------------
     "tui.home.title": {"fr": "Comelin · Courriel sortant de l'entreprise",
                        "en": "Comelin · Company outgoing email"},

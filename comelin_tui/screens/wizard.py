@@ -62,15 +62,22 @@ class StepList(OptionList):
         super().__init__(id="steps", compact=True)
         self._shown: tuple[object, ...] = ()
 
-    def show_states(self, states: dict[str, str], current: str) -> None:
-        shown = (tuple(states.items()), current, i18n.get_language())
+    def show_states(self, states: dict[str, str], current: str,
+                    why: dict[str, str] | None = None) -> None:
+        """*why*: for a step marked [!], what is wrong, shown on the row under it."""
+        why = why or {}
+        shown = (tuple(states.items()), current, tuple(why.items()), i18n.get_language())
         if shown == self._shown:
             return  # called on every keystroke: redraw only what changed
         self._shown = shown
         entries = []
         for step in (*STEPS, "test"):
-            marker = t(f"tui.sidebar.{states.get(step, 'todo')}")
-            entries.append(Option(plain(f"{marker} {t(f'tui.step.{step}')}"), id=step))
+            state = states.get(step, "todo")
+            marker = t(f"tui.sidebar.{state}")
+            text = f"{marker} {t(f'tui.step.{step}')}"
+            if state == "error" and why.get(step):
+                text += "\n    " + why[step]  # a [!] always says why
+            entries.append(Option(plain(text), id=step))
         highlighted = self.highlighted
         self.set_options(entries)
         self.highlighted = (highlighted if highlighted is not None and self.has_focus
@@ -189,9 +196,25 @@ class WizardScreen(WorkerErrors, Screen[None]):
         return self.state.step_states(lambda step: bool(self.pane(step).check(show=False)),
                                       getattr(self.app, "last_test_status", None))
 
+    def _why(self, states: dict[str, str]) -> dict[str, str]:
+        """What each step marked [!] has wrong: its fields, or the failed test."""
+        from ..fields import field_label
+
+        why = {}
+        for step, state in states.items():
+            if state != "error":
+                continue
+            if step == "test":
+                why[step] = t("tui.sidebar.why_test")
+            else:
+                fields = self.pane(step).check(show=False)
+                why[step] = ", ".join(dict.fromkeys(field_label(f) for f in fields))
+        return why
+
     def refresh_chrome(self) -> None:
         """Sidebar states, title and footer after a change of step or of validity."""
-        self.query_one(StepList).show_states(self.step_states(), self.current)
+        states = self.step_states()
+        self.query_one(StepList).show_states(states, self.current, self._why(states))
         for title in self.query(TitleBar):
             title.refresh_language()
         self.query_one("#nav-next", TrButton).display = not self.state.last
