@@ -181,3 +181,11 @@ async def test_every_port_refused_names_exactly_the_ports_probed(lang: str) -> N
         assert usual not in hint
     report = "\n".join(format_outcome(result, lang, width=79))
     assert named.group(1) in flat(report)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_whole_demo_check_fits_80_columns(isolated_environment: Path, lang: str) -> None:
+    done = comelin("--lang", lang, "check", "--demo")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert_fits(done.stdout)
+    assert_step_rows_hang_under_the_detail(done.stdout)

@@ -210,8 +210,11 @@ def run(args: argparse.Namespace) -> int:
             demo.save()
             if not args.json:
                 sandbox = demo.start()
-                print(t("check.demo_banner", host=sandbox.host, port=sandbox.port,
-                        username=sandbox.username), flush=True)
+                from ..diagnostics.render import wrap_report_line
+
+                banner = t("check.demo_banner", host=sandbox.host, port=sandbox.port,
+                           username=sandbox.username)
+                print("\n".join(wrap_report_line(banner, output_width())), flush=True)
             # The demo's log stays in its throwaway folder, away from the real history.
             return _check(args, demo.config_path, demo.attempt_log_path,
                           demo_password=demo.password)
