@@ -73,6 +73,10 @@ class ComelinApp(WorkerErrors, CrashReportWithoutLocals, App[int]):
         Binding("f2,ctrl+l", "switch_language", "tui.key.language", id="language"),
         Binding("ctrl+p", "command_palette", "tui.key.search", id="search", priority=True),
         Binding("ctrl+q", "quit", "tui.key.quit", show=False, priority=True, id="quit"),
+        # Ctrl+C asks to quit, on every screen and over every dialog, in a field too:
+        # in PuTTY it is the key that stops a program, and copying is the terminal's
+        # own mouse selection (a sign-in code has its own Copy button).
+        Binding("ctrl+c", "ask_quit", show=False, priority=True, id="ask-quit"),
         # Focus moves as app-level priority bindings: handled in the order the keys
         # came, so letters typed right after Tab (a paste, PuTTY over a slow link) go
         # to the next field, not to the one being left.
@@ -325,9 +329,28 @@ class ComelinApp(WorkerErrors, CrashReportWithoutLocals, App[int]):
                 return
         self.exit(0)
 
-    def action_help_quit(self) -> None:
-        """Ctrl+C copies in Textual; say (in the right language) how to quit instead."""
-        self.notify(t("tui.quit_hint"), timeout=5)
+    async def action_ask_quit(self) -> None:
+        """Ctrl+C: unsaved wizard changes get the leave dialog (focus on Stay); otherwise
+        a quit confirmation (focus on Stay), where a second Ctrl+C quits. In the leave
+        dialog a second Ctrl+C changes nothing: a reflex must not drop what was typed."""
+        from .screens.confirm import ConfirmLeaveScreen, ConfirmQuitScreen
+        from .screens.wizard import WizardScreen
+
+        if isinstance(self.screen, ConfirmQuitScreen):
+            self.exit(0)
+            return
+        if isinstance(self.screen, ConfirmLeaveScreen):
+            self.bell()
+            return
+        if any(isinstance(s, WizardScreen) and s.dirty for s in self.screen_stack):
+            await self.action_quit()
+            return
+
+        def chosen(quit_now: bool | None) -> None:
+            if quit_now:
+                self.exit(0)
+
+        self.push_screen(ConfirmQuitScreen(), chosen)
 
     def get_system_commands(self, screen: Screen[Any]) -> Any:
         """Only our own (translated) commands: search settings covers the rest."""
