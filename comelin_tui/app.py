@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import work
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from . import i18n, tui_messages  # noqa: F401 - registers the TUI strings
@@ -351,6 +351,22 @@ class ComelinApp(WorkerErrors, CrashReportWithoutLocals, App[int]):
                 self.exit(0)
 
         self.push_screen(ConfirmQuitScreen(), chosen)
+
+    # -- notices -------------------------------------------------------------
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        """A dialog opens: the notices shown now go, so none covers it."""
+        if isinstance(screen, ModalScreen):
+            self.clear_notifications()
+        return super().push_screen(screen, *args, **kwargs)
+
+    def _refresh_notifications(self) -> None:
+        """Notices are not shown over a dialog: one that comes while a dialog is open
+        waits for it to close (and is shown then, unless its time is up)."""
+        with contextlib.suppress(ScreenStackError):
+            if isinstance(self.screen, ModalScreen):
+                return
+        super()._refresh_notifications()
 
     def get_system_commands(self, screen: Screen[Any]) -> Any:
         """Only our own (translated) commands: search settings covers the rest."""

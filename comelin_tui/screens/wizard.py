@@ -206,6 +206,8 @@ class WizardScreen(WorkerErrors, Screen[None]):
     # -- navigation ---------------------------------------------------------
 
     def goto(self, step: str, *, field: str | None = None) -> None:
+        # A notice was about the step being left: none stays over the next one.
+        self.app.clear_notifications()
         if self.signing_in:
             self.action_cancel_sign_in()  # leaving the step stops waiting for it
         if step == "test":
@@ -331,8 +333,8 @@ class WizardScreen(WorkerErrors, Screen[None]):
 
     def open_test(self) -> None:
         if self.dirty or not self.state.saved:
-            self.notify(t("tui.wizard.save_first"), severity="warning", timeout=5)
             self.goto("review")
+            self.notify(t("tui.wizard.save_first"), severity="warning", timeout=5)
             return
         self.app.open_test_send()  # type: ignore[attr-defined]
 
