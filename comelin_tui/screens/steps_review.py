@@ -101,6 +101,12 @@ class ReviewStep(StepPane):
         wizard = self.wizard
         lines = []
         for step, fields in wizard.field_problems().items():
+            if "oauth.sign_in" in fields:
+                # Not a field to fix: the settings may be saved, the sign-in done later.
+                lines.append(t("tui.review.sign_in_pending"))
+                fields = [f for f in fields if f != "oauth.sign_in"]
+                if not fields:
+                    continue
             names = ", ".join(field_label(f) for f in fields)
             lines.append(t("tui.review.step_problem", step=t(f"tui.step.{step}"), fields=names))
         missing = [f for f in missing_fields(self.draft)
@@ -112,6 +118,8 @@ class ReviewStep(StepPane):
 
     def _saved(self) -> str:
         auth = self.draft.smtp.auth
+        if auth == "oauth2" and self.state.sign_in_state() == "none":
+            return t("tui.review.saved_sign_in_pending")
         return t("tui.review.saved_oauth" if auth == "oauth2" else
                  "tui.review.saved" if auth == "password" else "tui.review.saved_settings")
 

@@ -259,6 +259,17 @@ class WizardScreen(WorkerErrors, Screen[None]):
         if self.current == "email":
             self.lookup_now()
         problems = self.pane(self.current).check(show=True)
+        if problems == ["oauth.sign_in"]:
+            # Only the sign-in is missing. Microsoft out of reach: go on, Save keeps the
+            # settings with the sign-in pending. Otherwise say so: no field is marked.
+            widget = self.sign_in_widget()
+            if widget is not None and widget.unreachable:
+                self.goto(following)
+                return
+            self.pane(self.current).focus_field(problems[0])
+            self.notify(t("tui.wizard.sign_in_first"), severity="warning", timeout=6)
+            self.refresh_chrome()
+            return
         if problems:
             self.pane(self.current).focus_field(problems[0])
             self.notify(t("tui.wizard.fix_first"), severity="warning", timeout=4)
