@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import work
-from textual.app import App, ScreenStackError
+from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.screen import ModalScreen, Screen
@@ -27,7 +27,7 @@ from .i18n import t
 from .screens.base import WorkerErrors
 from .screens.home import HomeScreen
 from .terminal import HANGUP_EXIT
-from .widgets.textual_compat import CrashReportWithoutLocals
+from .widgets.textual_compat import CrashReportWithoutLocals, NoticesWaitForDialogs
 
 if TYPE_CHECKING:
     from .config import Config
@@ -59,7 +59,7 @@ def _saved_language(config_path: Path) -> str | None:
     return value if value in i18n.LANGUAGES else None
 
 
-class ComelinApp(WorkerErrors, CrashReportWithoutLocals, App[int]):
+class ComelinApp(WorkerErrors, CrashReportWithoutLocals, NoticesWaitForDialogs, App[int]):
     """The wizard: home (welcome or dashboard), the guided steps, and the live test send."""
 
     CSS_PATH = "app.tcss"
@@ -355,18 +355,11 @@ class ComelinApp(WorkerErrors, CrashReportWithoutLocals, App[int]):
     # -- notices -------------------------------------------------------------
 
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
-        """A dialog opens: the notices shown now go, so none covers it."""
+        """A dialog opens: the notices shown now go, so none covers it (and those that
+        come while it is open wait for it to close: NoticesWaitForDialogs)."""
         if isinstance(screen, ModalScreen):
             self.clear_notifications()
         return super().push_screen(screen, *args, **kwargs)
-
-    def _refresh_notifications(self) -> None:
-        """Notices are not shown over a dialog: one that comes while a dialog is open
-        waits for it to close (and is shown then, unless its time is up)."""
-        with contextlib.suppress(ScreenStackError):
-            if isinstance(self.screen, ModalScreen):
-                return
-        super()._refresh_notifications()
 
     def get_system_commands(self, screen: Screen[Any]) -> Any:
         """Only our own (translated) commands: search settings covers the rest."""
