@@ -18,7 +18,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from . import i18n, tui_messages  # noqa: F401 - registers the TUI strings
@@ -27,7 +27,7 @@ from .i18n import t
 from .screens.base import WorkerErrors
 from .screens.home import HomeScreen
 from .terminal import HANGUP_EXIT
-from .widgets.textual_compat import CrashReportWithoutLocals
+from .widgets.textual_compat import CrashReportWithoutLocals, NoticesWaitForDialogs
 
 if TYPE_CHECKING:
     from .config import Config
@@ -59,7 +59,7 @@ def _saved_language(config_path: Path) -> str | None:
     return value if value in i18n.LANGUAGES else None
 
 
-class ComelinApp(WorkerErrors, CrashReportWithoutLocals, App[int]):
+class ComelinApp(WorkerErrors, CrashReportWithoutLocals, NoticesWaitForDialogs, App[int]):
     """The wizard: home (welcome or dashboard), the guided steps, and the live test send."""
 
     CSS_PATH = "app.tcss"
@@ -73,6 +73,10 @@ class ComelinApp(WorkerErrors, CrashReportWithoutLocals, App[int]):
         Binding("f2,ctrl+l", "switch_language", "tui.key.language", id="language"),
         Binding("ctrl+p", "command_palette", "tui.key.search", id="search", priority=True),
         Binding("ctrl+q", "quit", "tui.key.quit", show=False, priority=True, id="quit"),
+        # Ctrl+C asks to quit, on every screen and over every dialog, in a field too:
+        # in PuTTY it is the key that stops a program, and copying is the terminal's
+        # own mouse selection (a sign-in code has its own Copy button).
+        Binding("ctrl+c", "ask_quit", show=False, priority=True, id="ask-quit"),
         # Focus moves as app-level priority bindings: handled in the order the keys
         # came, so letters typed right after Tab (a paste, PuTTY over a slow link) go
         # to the next field, not to the one being left.
@@ -325,9 +329,37 @@ class ComelinApp(WorkerErrors, CrashReportWithoutLocals, App[int]):
                 return
         self.exit(0)
 
-    def action_help_quit(self) -> None:
-        """Ctrl+C copies in Textual; say (in the right language) how to quit instead."""
-        self.notify(t("tui.quit_hint"), timeout=5)
+    async def action_ask_quit(self) -> None:
+        """Ctrl+C: unsaved wizard changes get the leave dialog (focus on Stay); otherwise
+        a quit confirmation (focus on Stay), where a second Ctrl+C quits. In the leave
+        dialog a second Ctrl+C changes nothing: a reflex must not drop what was typed."""
+        from .screens.confirm import ConfirmLeaveScreen, ConfirmQuitScreen
+        from .screens.wizard import WizardScreen
+
+        if isinstance(self.screen, ConfirmQuitScreen):
+            self.exit(0)
+            return
+        if isinstance(self.screen, ConfirmLeaveScreen):
+            self.bell()
+            return
+        if any(isinstance(s, WizardScreen) and s.dirty for s in self.screen_stack):
+            await self.action_quit()
+            return
+
+        def chosen(quit_now: bool | None) -> None:
+            if quit_now:
+                self.exit(0)
+
+        self.push_screen(ConfirmQuitScreen(), chosen)
+
+    # -- notices -------------------------------------------------------------
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        """A dialog opens: the notices shown now go, so none covers it (and those that
+        come while it is open wait for it to close: NoticesWaitForDialogs)."""
+        if isinstance(screen, ModalScreen):
+            self.clear_notifications()
+        return super().push_screen(screen, *args, **kwargs)
 
     def get_system_commands(self, screen: Screen[Any]) -> Any:
         """Only our own (translated) commands: search settings covers the rest."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from .config_validate import email_to_ascii
 from .fields import field_label
-from .i18n import register, t
+from .i18n import LocalText, register, t
 
 if TYPE_CHECKING:  # the checks read fields only: a ConfigView does as well, without pydantic
     from .config_models import Config
@@ -144,6 +144,45 @@ register({
         "en": "Change it at the provider to one that is not part of the username, the "
               "addresses or the server name, then save the new one here.",
     },
+    # Mistakes the test send would only show as a refusal: caught before it.
+    "config.warn.google_app_password": {
+        "fr": "Un mot de passe d'application Google compte 16 lettres (Google l'affiche en "
+              "4 groupes de 4); celui-ci n'en a pas la forme : Google refusera la connexion.",
+        "en": "A Google app password is 16 letters (Google shows it as 4 groups of 4); this "
+              "one is not: Google will refuse the login.",
+    },
+    "config.warn.google_app_password.hint": {
+        "fr": "Le mot de passe habituel du compte ne marche pas ici : créez un mot de passe "
+              "d'application (Compte Google > Sécurité > Validation en deux étapes > Mots de "
+              "passe des applications) et collez-le; les espaces peuvent rester.",
+        "en": "The account's usual password does not work here: create an app password "
+              "(Google Account > Security > 2-Step Verification > App passwords) and paste "
+              "it; the spaces may stay.",
+    },
+    "config.warn.send_as": {
+        "fr": "L'expéditeur ({sender}) n'est pas le compte de connexion ({username}) : le "
+              "serveur refusera l'expéditeur, à moins que {username} ait le droit d'envoyer "
+              "au nom de {sender}.",
+        "en": "The sender ({sender}) is not the login ({username}): the server will refuse "
+              "the sender unless {username} has the right to send as {sender}.",
+    },
+    "config.warn.send_as.hint": {
+        "fr": "Donnez ce droit chez le fournisseur (Microsoft 365 : « Envoyer en tant que » "
+              "sur la boîte; Gmail : Paramètres > Comptes > « Envoyer des e-mails en tant "
+              "que »), ou envoyez depuis {username}.",
+        "en": "Give that right at the provider (Microsoft 365: \"Send As\" on the mailbox; "
+              "Gmail: Settings > Accounts > \"Send mail as\"), or send from {username}.",
+    },
+    "config.warn.host_not_provider": {
+        "fr": "Le serveur {host} n'est pas celui de {provider} ({expected}).",
+        "en": "The server {host} is not {provider}'s ({expected}).",
+    },
+    "config.warn.host_not_provider.hint": {
+        "fr": "Choisissez le fournisseur qui exploite ce serveur (étape Fournisseur de "
+              "l'assistant), ou utilisez {expected}.",
+        "en": "Choose the provider that runs this server (the wizard's Provider step), or "
+              "use {expected}.",
+    },
 })
 
 
@@ -176,10 +215,15 @@ class ConfigWarning:
     params: Mapping[str, object] = dataclass_field(default_factory=dict, hash=False)
 
     def message(self, lang: str | None = None) -> str:
-        return t(self.key, lang, **self.params)
+        return t(self.key, lang, **self._worded(lang))
 
     def hint(self, lang: str | None = None) -> str:
-        return t(f"{self.key}.hint", lang, **self.params)
+        return t(f"{self.key}.hint", lang, **self._worded(lang))
+
+    def _worded(self, lang: str | None) -> dict[str, object]:
+        """The parameters, names in both languages (a provider's) worded in *lang*."""
+        return {name: value.get_text(lang) if isinstance(value, LocalText) else value
+                for name, value in self.params.items()}
 
 
 def _domain(address: str) -> str:
@@ -213,7 +257,54 @@ def config_warnings(config: Config | ConfigView) -> list[ConfigWarning]:
                 "company_domain": config.company.email.rpartition("@")[2]}))
     if smtp.from_address and not smtp.from_address.rpartition("@")[0].isascii():
         warnings.append(ConfigWarning("smtp.from_address", "config.warn.smtputf8"))
+    if smtp.auth != "none" and "@" in smtp.username and smtp.from_address \
+            and _address(smtp.username) != _address(smtp.from_address):
+        # A login that is not an address (an ISP's account name, "apikey") says nothing
+        # about which senders it may use.
+        warnings.append(ConfigWarning("smtp.username", "config.warn.send_as", {
+            "sender": smtp.from_address, "username": smtp.username}))
+    host_warning = _host_of_another_provider(config)
+    if host_warning is not None:
+        warnings.append(host_warning)
     return warnings
+
+
+def _address(address: str) -> str:
+    try:
+        return email_to_ascii(address.strip()).casefold()
+    except ValueError:
+        return address.strip().casefold()
+
+
+def _parent(host: str) -> str:
+    return ".".join(host.split(".")[-2:])
+
+
+def _host_of_another_provider(config: Config | ConfigView) -> ConfigWarning | None:
+    """The server is not one the chosen provider runs (Google Workspace chosen, host
+    smtp.office365.com): the login, the port and the advice would all be wrong.
+    "Other / custom" and providers whose server is named after the domain are not judged."""
+    from .providers import CUSTOM_ID, get_provider, host_matches, normalise_host
+
+    provider = get_provider(config.provider)
+    host = normalise_host(config.smtp.host)
+    if not host or provider.id == CUSTOM_ID:
+        return None
+    known: list[str] = []
+    for preset in provider.presets:
+        if preset.mx_suffixes:  # a connector relay: the tenant's own MX host
+            if any(host_matches(host, suffix) for suffix in preset.mx_suffixes):
+                return None
+            known += [preset.mx_suffixes[0]]
+        elif preset.is_template or _parent(host) == _parent(preset.host):
+            return None  # named after the domain, or this provider's own (smtppro.zoho.eu)
+        elif preset.host not in known:
+            known.append(preset.host)
+    if not known:
+        return None
+    return ConfigWarning("smtp.host", "config.warn.host_not_provider", {
+        "host": config.smtp.host, "provider": provider.name,
+        "expected": ", ".join(known)})
 
 
 # Where a password would be seen, and the warning that says so (the first one found).
@@ -233,10 +324,26 @@ def password_warnings(config: Config | ConfigView, password: object) -> list[Con
     text = reveal() if callable(reveal) else password
     if not text or not isinstance(text, str) or config.smtp.auth != "password":
         return []
+    warnings = []
+    if not _looks_like_google_app_password(config, text):
+        warnings.append(ConfigWarning("password", "config.warn.google_app_password"))
     secret = text.casefold()
     for name, key in _PASSWORD_PLACES:
         section, _, attribute = name.partition(".")
         value = getattr(getattr(config, section), attribute, None)
         if value and secret in str(value).casefold():
-            return [ConfigWarning(name, key)]
-    return []
+            return [*warnings, ConfigWarning(name, key)]
+    return warnings
+
+
+def _looks_like_google_app_password(config: Config | ConfigView, text: str) -> bool:
+    """False for a Google provider's password that is not 16 letters once the spaces are
+    dropped (Google shows app passwords as "abcd efgh ijkl mnop"; the wizard drops the
+    spaces as they are pasted). True for every other provider."""
+    from .providers import get_provider
+
+    provider = get_provider(config.provider)
+    if provider.family != "google" or provider.password_kind != "app_password":
+        return True
+    letters = "".join(text.split())
+    return len(letters) == 16 and letters.isascii() and letters.isalpha()

@@ -133,13 +133,31 @@ _NETWORK_REASONS = (
 )
 
 
+# What stopped the connection, from the words the OS and urllib3 use for it (Linux,
+# macOS and Windows spellings): each cause has its own message and hint.
+_NETWORK_CAUSES = (
+    ("certificate", re.compile(r"certificate verify failed", re.IGNORECASE)),
+    ("name", re.compile(r"Name or service not known|nodename nor servname|getaddrinfo failed|"
+                        r"Temporary failure in name resolution|No address associated|"
+                        r"Failed to resolve|NameResolutionError|\[Errno -[235]\]|"
+                        r"\[Errno 1100[14]\]", re.IGNORECASE)),
+    ("refused", re.compile(r"Connection refused|actively refused|\[Errno 111\]|"
+                           r"\[WinError 10061\]", re.IGNORECASE)),
+    ("timeout", re.compile(r"timed out|timeout", re.IGNORECASE)),
+    ("unreachable", re.compile(r"Network is unreachable|No route to host", re.IGNORECASE)),
+)
+
+
 def _network_error(error: BaseException, authority: str) -> OAuthError:
-    """What a person can read of a requests/urllib3 error (their text nests several layers)."""
+    """What a person can read of a requests/urllib3 error (their text nests several layers):
+    the cause in words (name not found, connection refused, no answer...), never errno text."""
     text = str(error)
     found = next((m.group(0).strip() for p in _NETWORK_REASONS if (m := p.search(text))), None)
     reason = found or (text.strip().splitlines()[0][:160] if text.strip()
                        else type(error).__name__)
-    return OAuthError("network", "network", reason, host=_host_of(authority))
+    reason = re.sub(r"^\[(?:Errno|WinError) -?\d+\]\s*", "", reason)
+    cause = next((name for name, pattern in _NETWORK_CAUSES if pattern.search(text)), "")
+    return OAuthError("network", "network", reason, host=_host_of(authority), cause=cause)
 
 
 def _http_errors() -> tuple[type[BaseException], ...]:

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 INSTALL_COMMAND = "pip install 'comelin-tui[m365]'"
 DEFAULT_AUTHORITY_NETLOC = "login.microsoftonline.com"
 AADSTS = re.compile(r"AADSTS(\d+)")
+# The causes of a network failure that have their own message and hint.
+NETWORK_CAUSES = ("name", "refused", "timeout", "unreachable")
 
 # AADSTS code -> kind (message + hint in oauth_messages).
 _KIND_BY_CODE = {
@@ -62,14 +64,27 @@ class OAuthError(ComelinError):
     diagnosis it is ``auth.oauth_failed``.
     """
 
-    def __init__(self, kind: str, code: str = "", reason: str = "", **params: object) -> None:
+    def __init__(self, kind: str, code: str = "", reason: str = "", *, cause: str = "",
+                 **params: object) -> None:
         self.kind = kind
         self.code = code or kind
         self.reason = reason
+        # A network failure's cause in words ("name", "refused", "timeout", "unreachable"):
+        # its own message and hint, never the errno text.
+        self.cause = cause if cause in NETWORK_CAUSES and kind == "network" else ""
         # Every placeholder any kind uses has a value, so no message shows "{tenant}".
         params = {"code": self.code, "reason": reason or self.code, "tenant": "-",
                   "account": "-", "host": DEFAULT_AUTHORITY_NETLOC, **params}
-        super().__init__(f"oauth.error.{kind}", **params)
+        super().__init__(f"oauth.error.{self._variant}", **params)
+
+    @property
+    def _variant(self) -> str:
+        return f"{self.kind}_{self.cause}" if self.cause else self.kind
+
+    @property
+    def unreachable(self) -> bool:
+        """Microsoft's sign-in service could not be reached from here (not a refusal)."""
+        return self.kind == "network"
 
     @classmethod
     def from_response(cls, response: dict[str, Any], **params: object) -> OAuthError:
@@ -87,7 +102,7 @@ class OAuthError(ComelinError):
         return cls(kind, code, clean_reason(description) or error, **params)
 
     def hint(self, lang: str | None = None) -> str:
-        return m(f"oauth.hint.{self.kind}", lang, **self.params)
+        return m(f"oauth.hint.{self._variant}", lang, **self.params)
 
     def detail(self, lang: str | None = None) -> str:
         """For a step's detail: what the service said (``"AADSTS50173: The provided..."``),

@@ -140,6 +140,29 @@ register({
         "fr": "Impossible de joindre le service de connexion Microsoft ({reason}).",
         "en": "Cannot reach the Microsoft sign-in service ({reason}).",
     },
+    "oauth.error.network_name": {
+        "fr": "Impossible de joindre le service de connexion Microsoft : le nom {host} est "
+              "introuvable (le DNS de cet ordinateur ne le connaît pas).",
+        "en": "Cannot reach the Microsoft sign-in service: the name {host} is not found "
+              "(this computer's DNS does not know it).",
+    },
+    "oauth.error.network_refused": {
+        "fr": "Impossible de joindre le service de connexion Microsoft : la connexion à "
+              "{host} est refusée.",
+        "en": "Cannot reach the Microsoft sign-in service: the connection to {host} is "
+              "refused.",
+    },
+    "oauth.error.network_timeout": {
+        "fr": "Impossible de joindre le service de connexion Microsoft : {host} ne répond "
+              "pas à temps.",
+        "en": "Cannot reach the Microsoft sign-in service: {host} does not answer in time.",
+    },
+    "oauth.error.network_unreachable": {
+        "fr": "Impossible de joindre le service de connexion Microsoft : aucune route vers "
+              "{host} (réseau injoignable).",
+        "en": "Cannot reach the Microsoft sign-in service: no route to {host} (network "
+              "unreachable).",
+    },
     "oauth.error.cancelled": {
         "fr": "Connexion annulée.",
         "en": "Sign-in cancelled.",
@@ -231,6 +254,28 @@ register({
               "mandataire s'il y en a un (HTTPS_PROXY), et que son horloge est juste.",
         "en": "Check that this computer reaches {host} over HTTPS (port 443), through the "
               "proxy if there is one (HTTPS_PROXY), and that its clock is right.",
+    },
+    "oauth.hint.network_name": {
+        "fr": "Vérifiez l'accès Internet et le serveur DNS de cet ordinateur "
+              "(/etc/resolv.conf, un filtre DNS, un VPN).",
+        "en": "Check this computer's Internet access and DNS server (/etc/resolv.conf, a DNS "
+              "filter, a VPN).",
+    },
+    "oauth.hint.network_refused": {
+        "fr": "Un pare-feu ou un mandataire bloque le HTTPS (port 443) vers {host}; s'il "
+              "faut passer par un mandataire, indiquez-le (HTTPS_PROXY).",
+        "en": "A firewall or a proxy blocks HTTPS (port 443) to {host}; if a proxy must be "
+              "used, set it (HTTPS_PROXY).",
+    },
+    "oauth.hint.network_timeout": {
+        "fr": "Un pare-feu laisse peut-être tomber le HTTPS (port 443) vers {host}, ou le lien "
+              "est lent; vérifiez le mandataire (HTTPS_PROXY) et réessayez.",
+        "en": "A firewall may be dropping HTTPS (port 443) to {host}, or the link is slow; "
+              "check the proxy (HTTPS_PROXY) and try again.",
+    },
+    "oauth.hint.network_unreachable": {
+        "fr": "Vérifiez l'accès Internet de cet ordinateur (câble, passerelle, VPN).",
+        "en": "Check this computer's Internet access (cable, gateway, VPN).",
     },
     "oauth.hint.cancelled": {
         "fr": "Recommencez la connexion quand vous serez prêt.",

@@ -42,10 +42,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Erreur inattendue ({kind}) : {detail}. Rien n'a été perdu ; réessayez.",
         "en": "Unexpected error ({kind}): {detail}. Nothing was lost; try again.",
     },
-    "tui.quit_hint": {
-        "fr": "Pour quitter : Échap (jusqu'à l'accueil) ou Ctrl+Q.",
-        "en": "To quit: Escape (back to the home screen) or Ctrl+Q.",
-    },
     # --- security labels --------------------------------------------------------
     # --- sidebar ----------------------------------------------------------------
     "tui.sidebar.current": {"fr": "[>]", "en": "[>]"},

@@ -40,6 +40,13 @@ def test_the_footer_still_waits_for_its_ready_flag() -> None:
         CHANGED.format(what="Footer.bindings_changed")
 
 
+def test_notices_are_still_drawn_by_refresh_notifications() -> None:
+    assert callable(getattr(App, "_refresh_notifications", None)), \
+        CHANGED.format(what="App._refresh_notifications (NoticesWaitForDialogs)")
+    source = inspect.getsource(App._on_notify)
+    assert "_refresh_notifications" in source, CHANGED.format(what="App._on_notify")
+
+
 class Keys(App[None]):
     BINDINGS = [Binding("f2", "language", "tui.key.language"),  # noqa: RUF012
                 Binding("f3", "bell", "tui.key.help")]

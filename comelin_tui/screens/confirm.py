@@ -1,6 +1,6 @@
 """Dialogs that ask before anything is lost: leaving with unsaved changes (save, discard
-or stay), starting the setup over (start over or cancel). Escape and Enter take the safe
-choice."""
+or stay), starting the setup over (start over or cancel), quitting with nothing unsaved
+(quit or stay; Ctrl+C asks this). Escape and Enter take the safe choice."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button
 
-from .. import i18n
+from ..i18n import register
 from ..widgets import KeyBar, Tr, TrButton
 from .base import MODAL_BINDINGS
 
-i18n.register({
+register({
     "tui.start_over.title": {"fr": "Tout recommencer ?", "en": "Start over?"},
     "tui.start_over.body": {
         "fr": "L'assistant repart d'une page blanche. Les réglages actuels ne sont remplacés "
@@ -27,7 +27,20 @@ i18n.register({
     },
     "tui.start_over.confirm": {"fr": "Recommencer", "en": "Start over"},
     "tui.start_over.cancel": {"fr": "Annuler", "en": "Cancel"},
+    "tui.quit.title": {"fr": "Quitter comelin-tui\u202f?", "en": "Quit comelin-tui?"},
+    "tui.quit.body": {
+        "fr": "Les réglages enregistrés restent tels quels. Ctrl+C encore une fois : quitter.",
+        "en": "The saved settings stay as they are. Ctrl+C once more: quit.",
+    },
+    "tui.quit.quit": {"fr": "Quitter", "en": "Quit"},
+    "tui.quit.stay": {"fr": "Rester", "en": "Stay"},
 })
+
+# The arrows move between the buttons too, as in any dialog box.
+_ARROWS: list[BindingType] = [
+    Binding("left", "app.focus_previous", show=False),
+    Binding("right", "app.focus_next", show=False),
+]
 
 
 class ConfirmLeaveScreen(ModalScreen[str]):
@@ -35,9 +48,7 @@ class ConfirmLeaveScreen(ModalScreen[str]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "stay", "tui.key.stay", id="stay"),
-        # Between the buttons with the arrows too, as in any dialog box.
-        Binding("left", "app.focus_previous", show=False),
-        Binding("right", "app.focus_next", show=False),
+        *_ARROWS,
         *MODAL_BINDINGS,
     ]
 
@@ -65,32 +76,59 @@ class ConfirmLeaveScreen(ModalScreen[str]):
         self.dismiss("stay")
 
 
-class ConfirmStartOverScreen(ModalScreen[bool]):
-    """Dismisses with True ("Start over") or False ("Cancel", Escape: the focused one)."""
+class _ConfirmScreen(ModalScreen[bool]):
+    """A question with two answers: the risky one (left, red) and the safe one (right,
+    focused: Enter by reflex changes nothing; Escape takes it too). Dismisses with True
+    for the risky one."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "tui.key.cancel", id="cancel"),
-        Binding("left", "app.focus_previous", show=False),
-        Binding("right", "app.focus_next", show=False),
-        *MODAL_BINDINGS,
-    ]
+    TITLE_KEY: ClassVar[str]
+    BODY_KEY: ClassVar[str]
+    CONFIRM: ClassVar[tuple[str, str]]  # (button id, message key)
+    SAFE: ClassVar[tuple[str, str]]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Tr("tui.start_over.title", classes="heading")
-            yield Tr("tui.start_over.body")
+            yield Tr(self.TITLE_KEY, classes="heading")
+            yield Tr(self.BODY_KEY)
             with Horizontal(classes="actions"):
-                yield TrButton("tui.start_over.confirm", id="start-over", variant="error")
-                yield TrButton("tui.start_over.cancel", id="cancel", variant="primary")
+                yield TrButton(self.CONFIRM[1], id=self.CONFIRM[0], variant="error")
+                yield TrButton(self.SAFE[1], id=self.SAFE[0], variant="primary")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()  # Enter by reflex erases nothing
+        self.query_one(f"#{self.SAFE[0]}", Button).focus()
 
     @on(Button.Pressed)
     def chosen(self, event: Button.Pressed) -> None:
         event.stop()
-        self.dismiss(event.button.id == "start-over")
+        self.dismiss(event.button.id == self.CONFIRM[0])
 
-    def action_cancel(self) -> None:
+    def action_safe(self) -> None:
         self.dismiss(False)
+
+
+class ConfirmStartOverScreen(_ConfirmScreen):
+    """Start the setup over, or cancel."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "safe", "tui.key.cancel", id="cancel"),
+        *_ARROWS,
+        *MODAL_BINDINGS,
+    ]
+    TITLE_KEY, BODY_KEY = "tui.start_over.title", "tui.start_over.body"
+    CONFIRM = ("start-over", "tui.start_over.confirm")
+    SAFE = ("cancel", "tui.start_over.cancel")
+
+
+class ConfirmQuitScreen(_ConfirmScreen):
+    """Ctrl+C with nothing unsaved: quit, or stay. A second Ctrl+C quits (the app's
+    binding sees this dialog open)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "safe", "tui.key.stay", id="quit-stay"),
+        *_ARROWS,
+        *MODAL_BINDINGS,
+    ]
+    TITLE_KEY, BODY_KEY = "tui.quit.title", "tui.quit.body"
+    CONFIRM = ("quit", "tui.quit.quit")
+    SAFE = ("stay", "tui.quit.stay")

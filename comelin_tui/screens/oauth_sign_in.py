@@ -82,6 +82,12 @@ class MicrosoftSignIn(Vertical):
         return self.screen  # type: ignore[return-value]
 
     @property
+    def unreachable(self) -> bool:
+        """The last sign-in failed because Microsoft's service could not be reached: the
+        settings may be saved with the sign-in pending (done later on this computer)."""
+        return self.state == "failed" and bool(getattr(self.error, "unreachable", False))
+
+    @property
     def busy(self) -> bool:
         """A sign-in is under way (Escape cancels it)."""
         return self.state in ("starting", "waiting")
@@ -146,7 +152,10 @@ class MicrosoftSignIn(Vertical):
         if self.state == "failed" and self.error is not None:
             hint = getattr(self.error, "hint", None)
             message = self.error.message()
-            return t("oauth.failed_with_hint", message=message, hint=hint()) if hint else message
+            text = t("oauth.failed_with_hint", message=message, hint=hint()) if hint else message
+            if self.unreachable:
+                text += "\n" + t("tui.oauth.sign_in_later")
+            return text
         if self.state == "cancelled":
             return t("oauth.cancelled")
         signed = wizard.state.sign_in_state()

@@ -72,6 +72,20 @@ SIGN_IN_MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Connectez-vous d'abord (bouton « Se connecter »), ou choisissez le mot de passe.",
         "en": "Sign in first (the \"Sign in\" button), or choose the password.",
     },
+    "tui.oauth.sign_in_later": {
+        "fr": "Les réglages peuvent être enregistrés sans la connexion : Suivant, puis "
+              "Enregistrer; connectez-vous ensuite avec « comelin-tui signin » une fois que "
+              "cet ordinateur joint Microsoft.",
+        "en": "The settings can be saved without the sign-in: Next, then Save; then sign in "
+              "with `comelin-tui signin` once this computer reaches Microsoft.",
+    },
+    "tui.wizard.sign_in_first": {
+        "fr": "Connectez-vous d'abord avec Microsoft (bouton « Se connecter »), ou choisissez "
+              "le mot de passe. Pour vous connecter plus tard : Ctrl+T, Vérifier et "
+              "enregistrer, puis « comelin-tui signin ».",
+        "en": "Sign in with Microsoft first (the \"Sign in\" button), or choose the password. "
+              "To sign in later: Ctrl+T, Review and save, then `comelin-tui signin`.",
+    },
     "tui.oauth.account_differs": {
         "fr": "Attention : le compte connecté ({account}) n'est pas le nom d'utilisateur SMTP "
               "({username}); Microsoft 365 n'accepte le jeton que pour le compte connecté.",
@@ -88,6 +102,20 @@ SIGN_IN_MESSAGES: dict[str, dict[str, str]] = {
                                 "en": "Microsoft, {account} (already saved)"},
     "tui.review.sign_in_missing": {"fr": "Microsoft : PAS CONNECTÉ",
                                    "en": "Microsoft: NOT SIGNED IN"},
+    "tui.review.sign_in_pending": {
+        "fr": "Connexion Microsoft en attente : les réglages peuvent être enregistrés sans "
+              "elle. Connectez-vous ensuite avec « comelin-tui signin » (ou Accueil > Se "
+              "reconnecter avec Microsoft) une fois que cet ordinateur joint Microsoft.",
+        "en": "Microsoft sign-in pending: the settings can be saved without it. Then sign "
+              "in with `comelin-tui signin` (or Home > Sign in with Microsoft again) once "
+              "this computer reaches Microsoft.",
+    },
+    "tui.review.saved_sign_in_pending": {
+        "fr": "Réglages enregistrés; connexion Microsoft en attente : lancez « comelin-tui "
+              "signin » une fois que cet ordinateur joint Microsoft.",
+        "en": "Settings saved; Microsoft sign-in pending: run `comelin-tui signin` once "
+              "this computer reaches Microsoft.",
+    },
     "tui.review.saved_oauth": {"fr": "Réglages et connexion Microsoft enregistrés.",
                                "en": "Settings and Microsoft sign-in saved."},
     "tui.review.reminder_sign_in": {

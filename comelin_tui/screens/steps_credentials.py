@@ -41,6 +41,8 @@ class CredentialsStep(StepPane):
         yield Tr(self._password_warning, id="cred-password-warning", classes="warning-text",
                  hide_empty=True)
         yield Tr(self._strip_note, id="strip-note", classes="muted", hide_empty=True)
+        yield Tr(self._login_warnings, id="cred-warnings", classes="warning-text",
+                 hide_empty=True)
         yield Tr(self._where_title, id="where-title", classes="subheading")
         yield Tr(lambda: self.state.secret_where(), id="secret-where", classes="muted")
 
@@ -69,6 +71,14 @@ class CredentialsStep(StepPane):
             return ""
         return "\n".join(f"! {w.message()} {w.hint()}"
                          for w in password_warnings(self.draft, self._judged))
+
+    def _login_warnings(self) -> str:
+        """What looks wrong in the login (a sender it may not send as), as typed."""
+        from ..config_checks import config_warnings
+        from ..fields import field_step
+
+        return "\n".join(f"! {w.message()} {w.hint()}" for w in config_warnings(self.draft)
+                         if field_step(w.field) == "credentials")
 
     def _judge_password(self) -> None:
         self._judged = self.state.password
@@ -196,6 +206,7 @@ class CredentialsStep(StepPane):
     def username_typed(self, event: Input.Changed) -> None:
         self.apply("smtp.username", event.value, show=False)
         self.query_one("#cred-password-warning", Tr).refresh_language()
+        self.query_one("#cred-warnings", Tr).refresh_language()
         self.post_message(self.Changed())
 
     @on(Input.Changed, "#password")

@@ -7,10 +7,18 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
 
-from ..i18n import t
+from ..i18n import register, t
 from ..labels import security_choice
 from ..widgets import Tr, TrButton
 from .step_base import StepPane
+
+register({
+    "tui.review.ca_file": {"fr": "Fichier CA", "en": "CA file"},
+    "tui.review.ca_system": {"fr": "- (les autorités du système)",
+                             "en": "- (the system's authorities)"},
+    "tui.review.timeout": {"fr": "Délai", "en": "Timeout"},
+    "tui.review.seconds": {"fr": "{seconds} s", "en": "{seconds} s"},
+})
 
 
 class ReviewStep(StepPane):
@@ -52,10 +60,17 @@ class ReviewStep(StepPane):
             ("tui.home.provider", lambda: self.provider.display_name()),
             ("tui.home.server", server),
             ("tui.home.security", lambda: security_choice(self.draft.smtp.security)),
+            ("tui.review.ca_file", self._ca_file),
+            ("tui.review.timeout",
+             lambda: t("tui.review.seconds", seconds=f"{self.draft.smtp.timeout:g}")),
             ("tui.home.username", self._login),
             (self._secret_label, self._password_state),
             ("tui.review.stored", self._store),
         ]
+
+    def _ca_file(self) -> str:
+        ca_file = self.draft.smtp.ca_file
+        return str(ca_file) if ca_file is not None else t("tui.review.ca_system")
 
     def _login(self) -> str:
         smtp = self.draft.smtp
@@ -101,17 +116,28 @@ class ReviewStep(StepPane):
         wizard = self.wizard
         lines = []
         for step, fields in wizard.field_problems().items():
+            if "oauth.sign_in" in fields:
+                # Not a field to fix: the settings may be saved, the sign-in done later.
+                lines.append(t("tui.review.sign_in_pending"))
+                fields = [f for f in fields if f != "oauth.sign_in"]
+                if not fields:
+                    continue
             names = ", ".join(field_label(f) for f in fields)
             lines.append(t("tui.review.step_problem", step=t(f"tui.step.{step}"), fields=names))
         missing = [f for f in missing_fields(self.draft)
                    if not any(f in fields for fields in wizard.field_problems().values())]
         if missing:
             lines.append(t("tui.home.missing", fields=", ".join(field_label(f) for f in missing)))
-        lines += [f"! {w.message()} {w.hint()}" for w in config_warnings(self.draft)]
+        from ..config_checks import password_warnings
+
+        found = config_warnings(self.draft) + password_warnings(self.draft, self.state.password)
+        lines += [f"! {w.message()} {w.hint()}" for w in found]
         return "\n".join(lines)
 
     def _saved(self) -> str:
         auth = self.draft.smtp.auth
+        if auth == "oauth2" and self.state.sign_in_state() == "none":
+            return t("tui.review.saved_sign_in_pending")
         return t("tui.review.saved_oauth" if auth == "oauth2" else
                  "tui.review.saved" if auth == "password" else "tui.review.saved_settings")
 

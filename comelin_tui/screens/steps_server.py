@@ -49,10 +49,12 @@ class ServerStep(StepPane):
 
     def _warnings(self) -> str:
         from ..config import config_warnings
+        from ..fields import field_step
 
         lines = []
         for warning in config_warnings(self.draft):
-            if warning.field.startswith("smtp."):
+            # The login's warnings are on the credentials step, where it is typed.
+            if warning.field.startswith("smtp.") and field_step(warning.field) != "credentials":
                 lines.append(f"! {warning.message()} {warning.hint()}")
         return "\n".join(lines)
 

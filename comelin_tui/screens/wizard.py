@@ -229,6 +229,8 @@ class WizardScreen(WorkerErrors, Screen[None]):
     # -- navigation ---------------------------------------------------------
 
     def goto(self, step: str, *, field: str | None = None) -> None:
+        # A notice was about the step being left: none stays over the next one.
+        self.app.clear_notifications()
         if self.signing_in:
             self.action_cancel_sign_in()  # leaving the step stops waiting for it
         if step == "test":
@@ -280,6 +282,17 @@ class WizardScreen(WorkerErrors, Screen[None]):
         if self.current == "email":
             self.lookup_now()
         problems = self.pane(self.current).check(show=True)
+        if problems == ["oauth.sign_in"]:
+            # Only the sign-in is missing. Microsoft out of reach: go on, Save keeps the
+            # settings with the sign-in pending. Otherwise say so: no field is marked.
+            widget = self.sign_in_widget()
+            if widget is not None and widget.unreachable:
+                self.goto(following)
+                return
+            self.pane(self.current).focus_field(problems[0])
+            self.notify(t("tui.wizard.sign_in_first"), severity="warning", timeout=6)
+            self.refresh_chrome()
+            return
         if problems:
             self.pane(self.current).focus_field(problems[0])
             self.notify(t("tui.wizard.fix_first"), severity="warning", timeout=4)
@@ -354,8 +367,8 @@ class WizardScreen(WorkerErrors, Screen[None]):
 
     def open_test(self) -> None:
         if self.dirty or not self.state.saved:
-            self.notify(t("tui.wizard.save_first"), severity="warning", timeout=5)
             self.goto("review")
+            self.notify(t("tui.wizard.save_first"), severity="warning", timeout=5)
             return
         self.app.open_test_send()  # type: ignore[attr-defined]
 
