@@ -40,9 +40,11 @@ HELP_MESSAGES: dict[str, dict[str, str]] = {
     # A test compares each list with the screen's real bindings.
     "tui.help.keys": {
         "fr": "Tab / Maj+Tab : champ suivant / précédent   Entrée : valider\n"
-              "F1 ou Ctrl+G : aide   F2 ou Ctrl+L : English   Ctrl+Q : quitter",
+              "F1 ou Ctrl+G : aide   F2 ou Ctrl+L : English\n"
+              "Ctrl+Q : quitter   Ctrl+C : quitter, après confirmation",
         "en": "Tab / Shift+Tab: next / previous field   Enter: confirm\n"
-              "F1 or Ctrl+G: help   F2 or Ctrl+L: français   Ctrl+Q: quit",
+              "F1 or Ctrl+G: help   F2 or Ctrl+L: français\n"
+              "Ctrl+Q: quit   Ctrl+C: quit, after asking",
     },
     "tui.help.keys.HomeScreen": {
         "fr": "Flèches puis Entrée : choisir une action     Échap : quitter\n"
