@@ -65,6 +65,10 @@ register({
         "fr": "un compte propre au profil a besoin de son serveur (host)",
         "en": "an account of the profile's own needs its server (host)",
     },
+    "profile.no_such": {
+        "fr": "aucun profil « {name} » (les profils : {names})",
+        "en": "no profile \"{name}\" (the profiles: {names})",
+    },
     "profile.purpose.invoices": {"fr": "factures et reçus", "en": "invoices and receipts"},
     "profile.purpose.alerts": {"fr": "alertes d'administration", "en": "admin alerts"},
     "profile.purpose.orders": {"fr": "commandes aux fournisseurs", "en": "supplier orders"},
