@@ -10,21 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+from account_servers import AccountServer, account_server
 from dns_server import DnsServer
-from smtp_servers import (
-    PASSWORD,
-    USERNAME,
-    Certificates,
-    ScriptedHandler,
-    ScriptedServer,
-    certs_fixture,  # noqa: F401
-)
+from smtp_servers import PASSWORD, USERNAME, Certificates, certs_fixture  # noqa: F401
 
 from comelin_tui import cli, paths
 from comelin_tui.attempt_log import read_attempts
@@ -36,55 +28,14 @@ B_USER = "achats@fournil.test"
 B_PASSWORD = "Fourn1l-Secret-pw!"
 
 
-@dataclass
-class AccountHandler(ScriptedHandler):
-    """One account, allowed to send as the listed senders only."""
-
-    username: str = USERNAME
-    password: str = PASSWORD
-    senders: frozenset[str] = frozenset()
-    logins: list[str] = field(default_factory=list)
-
-    def authenticate(self, server: SMTP, session: Any, envelope: Any, mechanism: str,
-                     auth_data: Any) -> AuthResult:
-        ok = (isinstance(auth_data, LoginPassword) and auth_data.login.decode() == self.username
-              and auth_data.password.decode() == self.password)
-        if ok:
-            self.logins.append(self.username)
-        return AuthResult(success=ok, handled=False)
-
-    async def handle_MAIL(self, server: SMTP, session: Any, envelope: Any, address: str,
-                          options: list[str]) -> str:
-        if address.lower() not in self.senders:
-            self.commands.append("MAIL")
-            return "550 5.7.60 SMTP; Client does not have permissions to send as this sender"
-        return await super().handle_MAIL(server, session, envelope, address, options)
-
-
-class AccountServer(ScriptedServer):
-    def __init__(self, certificates: Certificates, handler: AccountHandler) -> None:
-        super().__init__(certificates)
-        self.scripted = handler
-        self.handler = handler
-
-
-def _server(certs: Certificates, **account: Any) -> Iterator[AccountServer]:
-    server = AccountServer(certs, AccountHandler(**account))
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 @pytest.fixture(scope="module")
 def server_a(certs: Certificates) -> Iterator[AccountServer]:
-    yield from _server(certs, senders=frozenset({"caisse@boulangerie.test"}))
+    yield from account_server(certs, senders=frozenset({"caisse@boulangerie.test"}))
 
 
 @pytest.fixture(scope="module")
 def server_b(certs: Certificates) -> Iterator[AccountServer]:
-    yield from _server(certs, username=B_USER, password=B_PASSWORD,
+    yield from account_server(certs, username=B_USER, password=B_PASSWORD,
                        senders=frozenset({B_USER, "commandes@fournil.test"}))
 
 
