@@ -191,3 +191,26 @@ def test_lookup_and_words() -> None:
     assert purpose_label("orders", "fr") == "commandes aux fournisseurs"
     assert purpose_label("orders", "en") == "supplier orders"
     assert purpose_label("Commandes du jeudi", "en") == "Commandes du jeudi"
+
+
+def test_a_wizard_save_keeps_the_profiles_added_while_it_was_open(tmp_path: Path) -> None:
+    from comelin_tui.config import Config, update_config
+    from comelin_tui.wizard_state import SavePlan, write_plan
+
+    path = tmp_path / "config.toml"
+    save_config(config_from_dict(TWO_PROFILES), path)
+    draft = load_config(path)  # what the wizard opened with
+    # Meanwhile, a script removes one profile and adds another.
+    update_config(path, lambda current: current.model_copy(update={"profiles": [
+        current.profiles[1],
+        current.profiles[0].model_copy(update={"name": "store-20",
+                                               "from_address": "vingt@boulangerie.example"})]}))
+    draft.company.name = "Boulangerie du coin"
+    written = write_plan(SavePlan(draft, "file", None, None), path)
+    saved = load_config(path)
+    assert saved == written and saved.company.name == "Boulangerie du coin"
+    assert [p.name for p in saved.profiles] == ["store-12-orders", "store-20"]
+    # A file that does not load is replaced, as before (its copy kept aside).
+    path.write_text("version = 2\nnot toml", "utf-8")
+    assert write_plan(SavePlan(Config(), "file", None, None), path).profiles == []
+    assert load_config(path).profiles == []
