@@ -134,3 +134,24 @@ def test_french_words(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--lang", "fr", "profile", "list")
     assert code == 0
     assert "alertes d'administration" in out and "compte de l'entreprise" in out
+
+
+def test_moving_the_secrets_moves_the_profiles_own_too(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        memory_keyring: object) -> None:
+    from comelin_tui.secrets import open_secret_store
+
+    assert run(capsys, *ORDERS)[0] == 0
+    assert run(capsys, "password", "--profile", "store-12-orders", "--stdin", "--store",
+               "file", stdin="Fourn1l-secret-pw\n", monkeypatch=monkeypatch)[0] == 0
+    assert run(capsys, "password", "--stdin", "--store", "file", stdin="Caisse-pw-1234\n",
+               monkeypatch=monkeypatch)[0] == 0
+    code, out, err = run(capsys, "password", "--stdin", "--store", "keyring",
+                         stdin="Caisse-pw-5678\n", monkeypatch=monkeypatch)
+    assert code == 0, err
+    assert secret_name("store-12-orders") in out
+    keyring_store = open_secret_store(paths.config_path(), "keyring")
+    assert keyring_store.get(secret_name("store-12-orders")) == "Fourn1l-secret-pw"
+    assert keyring_store.get(SMTP_PASSWORD) == "Caisse-pw-5678"
+    file_store = FileSecretStore(secret_file_path(paths.config_path()))
+    assert file_store.get(secret_name("store-12-orders")) is None

@@ -181,6 +181,7 @@ def run(args: argparse.Namespace) -> int:
     from ..providers import get_provider
     from ..secrets import (
         ENV_PASSWORD,
+        OAUTH_TOKEN_CACHE,
         SMTP_PASSWORD,
         SecretError,
         SecretNotSaved,
@@ -203,7 +204,13 @@ def run(args: argparse.Namespace) -> int:
     store = open_secret_store(path, wanted)
     if args.store and config.secret_backend and args.store != config.secret_backend:
         try:
-            moved = migrate_secrets(open_secret_store(path, config.secret_backend), store)
+            from ..profiles import all_profiles
+
+            # The company's secrets and each profile's own account's: all move together.
+            names = (SMTP_PASSWORD, OAUTH_TOKEN_CACHE,
+                     *(p.secret for p in all_profiles(config) if p.secret))
+            moved = migrate_secrets(open_secret_store(path, config.secret_backend), store,
+                                    names)
         except SecretNotSaved:
             raise  # the new place refuses secrets: the password cannot go there either
         except SecretError as error:
