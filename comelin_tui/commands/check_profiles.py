@@ -46,6 +46,10 @@ i18n.register({
         "fr": "Résultat : {status} (le pire des {count} profils)",
         "en": "Result: {status} (the worst of {count} profiles)",
     },
+    "check.profiles.result_one": {
+        "fr": "Résultat : {status} (un seul profil, celui de l'entreprise)",
+        "en": "Result: {status} (one profile, the company's)",
+    },
     "check.profiles.status.ok": {"fr": "RÉUSSI", "en": "PASSED"},
     "check.profiles.status.warn": {"fr": "AVERTISSEMENT", "en": "WARNING"},
     "check.profiles.status.fail": {"fr": "ÉCHOUÉ", "en": "FAILED"},
@@ -173,8 +177,9 @@ def _print_summary(run: ProfilesRun) -> None:
                                                      name=item.tested_with)
         line = f"  {tag} {item.profile.name:<{width}}{item.profile.from_address or '?'}"
         print(f"{line}  {note}".rstrip())
-    print(t("check.profiles.result", status=t(f"check.profiles.status.{run.status}"),
-            count=len(run.runs)), flush=True)
+    key = "check.profiles.result" if len(run.runs) > 1 else "check.profiles.result_one"
+    print(t(key, status=t(f"check.profiles.status.{run.status}"), count=len(run.runs)),
+          flush=True)
 
 
 def profile_run_json(item: ProfileRun, args: argparse.Namespace | None = None) -> dict[str, Any]:
