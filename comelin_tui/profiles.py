@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .config_validate import FieldError, validate_text
+from .errors import ComelinError
 from .i18n import register, t
 
 if TYPE_CHECKING:
@@ -68,6 +69,24 @@ register({
     "profile.no_such": {
         "fr": "aucun profil « {name} » (les profils : {names})",
         "en": "no profile \"{name}\" (the profiles: {names})",
+    },
+    "profile.exists": {
+        "fr": "le profil « {name} » existe déjà : choisissez un autre nom, ou changez ce "
+              "profil-là",
+        "en": "the profile \"{name}\" already exists: choose another name, or change that "
+              "profile",
+    },
+    "profile.account_needs_host": {
+        "fr": "{fields} : seulement pour un compte propre au profil, qui a besoin de son "
+              "serveur (host)",
+        "en": "{fields}: only for an account of the profile's own, which needs its server "
+              "(host)",
+    },
+    "profile.company_not_here": {
+        "fr": "le profil « company » est celui des réglages de l'entreprise : changez-le avec "
+              "« comelin-tui » (l'assistant)",
+        "en": "the \"company\" profile is the company settings: change them with "
+              "\"comelin-tui\" (the wizard)",
     },
     "profile.purpose.invoices": {"fr": "factures et reçus", "en": "invoices and receipts"},
     "profile.purpose.alerts": {"fr": "alertes d'administration", "en": "admin alerts"},
@@ -267,3 +286,73 @@ def senders(config: Config | ConfigView) -> dict[str, Profile]:
         if profile.from_address:
             found.setdefault(profile.from_address.lower(), profile)
     return found
+
+
+# -- changing the list (the CLI's ``profile`` command, and the TUI) ----------------------------
+
+ACCOUNT_FIELDS = ("host", "port", "security", "username", "ca_file")
+PROFILE_FIELDS = ("from_address", "store", "purpose", "display_name", "reply_to")
+
+
+class ProfileError(ComelinError):
+    """A change the profile list cannot take: ``key`` says why (``profile.exists``,
+    ``profile.no_such``, ``profile.account_needs_host``, ``profile.company_not_here``)."""
+
+    exit_code = 2
+
+
+def _no_such(name: str, names: Iterable[str]) -> ProfileError:
+    return ProfileError("profile.no_such", name=name, names=", ".join([COMPANY, *names]))
+
+
+def set_profile(config: Config, name: str, fields: Mapping[str, object],
+                account: Mapping[str, object] | None = None, *, adding: bool,
+                company_account: bool = False) -> Config:
+    """*config* with the profile *name* added (*adding*) or changed: *fields* (of
+    :data:`PROFILE_FIELDS`) and *account* (of :data:`ACCOUNT_FIELDS`, merged into its own
+    account; a new own account needs ``host``) replace what they name, the rest is kept;
+    *company_account* drops its own account first. Pure: the caller saves (under
+    ``update_config``, so that it applies to the file as it is now).
+
+    Raises ProfileError, FieldError (the name) or ConfigError (a value the settings refuse,
+    with its field: ``profiles.1.from_address``).
+    """
+    from .config import config_from_dict
+
+    if name.strip().lower() == COMPANY:
+        raise ProfileError("profile.company_not_here")
+    name = validate_profile_name(name)
+    data = config.model_dump()
+    profiles: list[dict[str, Any]] = data["profiles"]
+    index = next((i for i, p in enumerate(profiles) if p["name"] == name), None)
+    if adding and index is not None:
+        raise ProfileError("profile.exists", name=name)
+    if not adding and index is None:
+        raise _no_such(name, (p["name"] for p in profiles))
+    profile: dict[str, Any] = {"name": name} if index is None else dict(profiles[index])
+    profile.update(fields)
+    own = None if company_account else profile.get("account")
+    if account:
+        if own is None and "host" not in account:
+            raise ProfileError("profile.account_needs_host", fields=", ".join(
+                key for key in ACCOUNT_FIELDS if key in account))
+        own = {**(own or {}), **account}
+    profile["account"] = own
+    if index is None:
+        profiles.append(profile)
+    else:
+        profiles[index] = profile
+    return config_from_dict(data)
+
+
+def remove_profile(config: Config, name: str) -> tuple[Config, Profile]:
+    """*config* without the profile *name*, and that profile (its secret, when it has
+    one, is the caller's to delete: :attr:`Profile.secret`). Raises ProfileError."""
+    wanted = name.strip().lower()
+    if wanted == COMPANY:
+        raise ProfileError("profile.company_not_here")
+    kept = [p for p in config.profiles if p.name != wanted]
+    if len(kept) == len(config.profiles):
+        raise _no_such(name, (p.name for p in config.profiles))
+    removed = next(_profile(p) for p in config.profiles if p.name == wanted)
+    return config.model_copy(update={"profiles": kept}), removed

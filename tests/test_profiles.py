@@ -214,3 +214,44 @@ def test_a_wizard_save_keeps_the_profiles_added_while_it_was_open(tmp_path: Path
     path.write_text("version = 2\nnot toml", "utf-8")
     assert write_plan(SavePlan(Config(), "file", None, None), path).profiles == []
     assert load_config(path).profiles == []
+
+
+def test_set_and_remove_profile_are_pure_changes_of_the_settings() -> None:
+    from comelin_tui.config_validate import FieldError
+    from comelin_tui.profiles import ProfileError, remove_profile, set_profile
+
+    config = config_from_dict(TWO_PROFILES)
+    added = set_profile(config, "Store-20", {"from_address": "vingt@boulangerie.example",
+                                             "purpose": "orders"}, adding=True)
+    assert config.profiles == config_from_dict(TWO_PROFILES).profiles  # not changed in place
+    assert [p.name for p in added.profiles][-1] == "store-20"
+    changed = set_profile(added, "store-20", {"store": "Store 20"},
+                          {"host": "smtp.vingt.example", "username": "v"}, adding=False)
+    [own] = [p for p in changed.profiles if p.name == "store-20"]
+    assert own.store == "Store 20" and own.purpose == "orders"
+    assert own.account is not None and own.account.host == "smtp.vingt.example"
+    merged = set_profile(changed, "store-20", {}, {"port": 465}, adding=False)
+    assert merged.profiles[-1].account.host == "smtp.vingt.example"  # type: ignore[union-attr]
+    back = set_profile(merged, "store-20", {}, adding=False, company_account=True)
+    assert back.profiles[-1].account is None
+    for call, key in (
+            (lambda: set_profile(config, "store-12-alerts", {"from_address": "x@y.example"},
+                                 adding=True), "profile.exists"),
+            (lambda: set_profile(config, "nobody", {}, adding=False), "profile.no_such"),
+            (lambda: set_profile(config, "store-12-alerts", {}, {"port": 25}, adding=False),
+             "profile.account_needs_host"),
+            (lambda: set_profile(config, "company", {}, adding=False),
+             "profile.company_not_here"),
+            (lambda: remove_profile(config, "nobody"), "profile.no_such")):
+        with pytest.raises(ProfileError) as caught:
+            call()
+        assert caught.value.key == key
+        assert caught.value.message("fr") != caught.value.message("en")
+    with pytest.raises(FieldError):
+        set_profile(config, "bad name", {"from_address": "x@y.example"}, adding=True)
+    with pytest.raises(ConfigError) as bad:
+        set_profile(config, "x", {"from_address": "nope"}, adding=True)
+    assert bad.value.field == "profiles.2.from_address"
+    removed, profile = remove_profile(config, "STORE-12-ORDERS")
+    assert [p.name for p in removed.profiles] == ["store-12-alerts"]
+    assert profile.secret == secret_name("store-12-orders")

@@ -73,19 +73,13 @@ i18n.register({
         "en": "send through the company account (removes the own account)",
     },
     "profile.json_help": {"fr": "sortie JSON pour les scripts", "en": "JSON output for scripts"},
-    "profile.exists": {
+    "profile.cli_exists": {
         "fr": "le profil « {name} » existe déjà : changez-le avec « comelin-tui profile edit "
               "{name} »",
         "en": "the profile \"{name}\" already exists: change it with \"comelin-tui profile edit "
               "{name}\"",
     },
-    "profile.company_not_here": {
-        "fr": "le profil « company » est celui des réglages de l'entreprise : changez-le avec "
-              "« comelin-tui » (l'assistant)",
-        "en": "the \"company\" profile is the company settings: change them with "
-              "\"comelin-tui\" (the wizard)",
-    },
-    "profile.account_needs_host": {
+    "profile.cli_account_needs_host": {
         "fr": "{options} : seulement pour un compte propre, qui a besoin de --host",
         "en": "{options}: only for an account of its own, which needs --host",
     },
@@ -217,10 +211,14 @@ def _changes(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
     return fields, account
 
 
+_OPTION_OF = {"host": "--host", **{key: option for option, key in _ACCOUNT_OPTIONS}}
+
+
 def _add_or_edit(args: argparse.Namespace, path: Path, *, adding: bool) -> int:
-    from ..config import Config, ConfigError, config_from_dict, update_config
+    from ..config import Config, ConfigError, update_config
     from ..config_validate import FieldError
-    from ..profiles import COMPANY, validate_profile_name
+    from ..profiles import COMPANY, set_profile, validate_profile_name
+    from ..profiles import ProfileError as CoreError
 
     if args.name.strip().lower() == COMPANY:
         raise ProfileError("profile.company_not_here")
@@ -232,29 +230,11 @@ def _add_or_edit(args: argparse.Namespace, path: Path, *, adding: bool) -> int:
     company_account = getattr(args, "company_account", False)
 
     def change(current: Config) -> Config:
-        data = current.model_dump()
-        profiles: list[dict[str, Any]] = data["profiles"]
-        index = next((i for i, p in enumerate(profiles) if p["name"] == name), None)
-        if adding and index is not None:
-            raise ProfileError("profile.exists", name=name)
-        if not adding and index is None:
-            raise ProfileError("profile.no_such", name=name,
-                               names=", ".join([COMPANY, *(p["name"] for p in profiles)]))
-        profile = {"name": name} if index is None else dict(profiles[index])
-        profile.update(fields)
-        own = None if company_account else profile.get("account")
-        if account:
-            if own is None and "host" not in account:
-                given = " ".join(o for o, key in _ACCOUNT_OPTIONS if key in account)
-                raise ProfileError("profile.account_needs_host", options=given)
-            own = {**(own or {}), **account}
-        profile["account"] = own
-        if index is None:
-            profiles.append(profile)
-        else:
-            profiles[index] = profile
         try:
-            return config_from_dict(data)
+            return set_profile(current, name, fields, account, adding=adding,
+                               company_account=company_account)
+        except CoreError as error:
+            raise _in_cli_words(error) from None
         except ConfigError as error:
             raise ProfileError("cli.usage_error", message=error.message()) from None
 
@@ -266,29 +246,39 @@ def _add_or_edit(args: argparse.Namespace, path: Path, *, adding: bool) -> int:
     return 0
 
 
+def _in_cli_words(error: ComelinError) -> ProfileError:
+    """The core's refusal, with the command line's options and commands."""
+    params = dict(error.params)
+    if error.key == "profile.exists":
+        return ProfileError("profile.cli_exists", **params)
+    if error.key == "profile.account_needs_host":
+        options = " ".join(_OPTION_OF.get(key.strip(), key)
+                           for key in str(params.get("fields", "")).split(","))
+        return ProfileError("profile.cli_account_needs_host", options=options)
+    return ProfileError(error.key, **params)
+
+
 def _remove(args: argparse.Namespace, path: Path) -> int:
     from ..config import Config, update_config
-    from ..profiles import COMPANY, secret_name
+    from ..profiles import ProfileError as CoreError
+    from ..profiles import remove_profile
     from ..secrets import SecretError, open_secret_store
 
-    name = args.name.strip().lower()
-    if name == COMPANY:
-        raise ProfileError("profile.company_not_here")
     removed: list[Any] = []
 
     def change(current: Config) -> Config:
-        kept = [p for p in current.profiles if p.name != name]
-        if len(kept) == len(current.profiles):
-            raise ProfileError("profile.no_such", name=name, names=", ".join(
-                [COMPANY, *(p.name for p in current.profiles)]))
-        removed.extend(p for p in current.profiles if p.name == name)
-        return current.model_copy(update={"profiles": kept})
+        try:
+            config, profile = remove_profile(current, args.name)
+        except CoreError as error:
+            raise _in_cli_words(error) from None
+        removed.append(profile)
+        return config
 
     config = update_config(path, change)
-    print(t("profile.removed", name=name))
-    if removed and removed[0].account is not None:
+    print(t("profile.removed", name=removed[0].name))
+    if removed[0].secret is not None:
         try:
-            open_secret_store(path, config.secret_backend).delete(secret_name(name))
+            open_secret_store(path, config.secret_backend).delete(removed[0].secret)
         except SecretError as error:
             print(t("profile.secret_not_removed", reason=error.message()), file=sys.stderr)
     return 0
