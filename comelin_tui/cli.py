@@ -28,6 +28,7 @@ COMMANDS = {
     "relay": "relay",
     "send": "send",
     "queue": "queue",
+    "profile": "profile",
 }
 
 i18n.register({
@@ -273,7 +274,7 @@ _USAGE_EXIT_JSON = {"check": 3, "discover": 3}
 
 
 # The commands that take --json.
-_JSON_COMMANDS = frozenset({"check", "discover", "show", "relay"})
+_JSON_COMMANDS = frozenset({"check", "discover", "show", "relay", "profile"})
 
 
 def _wants_json(argv: list[str]) -> str | None:

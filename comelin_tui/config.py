@@ -116,14 +116,28 @@ _TYPE_KEYS = {
     "model_type": "config.field.table",
     "model_attributes_type": "config.field.table",
     "dict_type": "config.field.table",
+    "missing": "config.field.required",
+    "list_type": "config.field.list",
 }
 
 
 def _model_at(loc: tuple[object, ...]) -> type[BaseModel] | None:
     model: type[BaseModel] = Config
     for part in loc:
+        if isinstance(part, int):  # an item of a list of sections ([[profiles]])
+            continue
         info = model.model_fields.get(str(part))
         annotation = info.annotation if info else None
+        # list[Section] and Section | None: the section itself
+        for candidate in (annotation, *get_args(annotation)):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                annotation = candidate
+                break
+            if get_origin(candidate) is list:
+                inner = get_args(candidate)
+                if inner and isinstance(inner[0], type) and issubclass(inner[0], BaseModel):
+                    annotation = inner[0]
+                    break
         if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
             return None
         model = annotation
@@ -223,6 +237,8 @@ def to_toml(config: Config) -> str:
     """The file content for *config* (None values omitted)."""
     data = config.model_dump(mode="json", exclude_none=True)
     data["version"] = CONFIG_VERSION
+    if not data.get("profiles"):
+        data.pop("profiles", None)  # no [[profiles]]: the company settings alone
     return _FILE_HEADER + tomli_w.dumps(data)
 
 

@@ -41,6 +41,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "valeur non reconnue; choix possibles : {choices}",
         "en": "unknown value; possible choices: {choices}",
     },
+    "config.field.required": {
+        "fr": "manque : ce réglage est obligatoire ici",
+        "en": "is missing: this setting is required here",
+    },
+    "config.field.list": {
+        "fr": "doit être une liste de sections (ex. [[profiles]] suivi de ses réglages)",
+        "en": "must be a list of sections (e.g. [[profiles]] followed by its settings)",
+    },
     "config.field.invalid": {
         "fr": "valeur invalide ({detail})",
         "en": "invalid value ({detail})",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from .config_store import CONFIG_VERSION, MIGRATIONS
 from .config_validate import (
@@ -22,10 +22,12 @@ from .config_validate import (
 )
 from .diagnostics.model import AuthKind, Security
 from .i18n import Lang
+from .profiles import duplicate_name, validate_profile_name, validate_purpose
 
 __all__ = [
     "CONFIG_VERSION", "MIGRATIONS", "AuthKind", "CompanySettings", "Config", "OAuthSettings",
-    "RelaySettings", "SecretBackend", "Security", "SmtpSettings",
+    "ProfileAccountSettings", "ProfileSettings", "RelaySettings", "SecretBackend", "Security",
+    "SmtpSettings",
 ]
 
 SecretBackend = Literal["keyring", "file"]
@@ -171,6 +173,91 @@ class RelaySettings(_Section):
         return validate_text(value, field="relay.username", max_length=320)
 
 
+class ProfileAccountSettings(_Section):
+    """A profile's own account (when it is not the company mailbox); never its secret,
+    kept under the profile's own key (``comelin-tui password --profile NAME``)."""
+
+    host: str
+    port: int = 587
+    security: Security = "starttls"
+    username: str = ""
+    ca_file: Path | None = None
+
+    @field_validator("host", mode="before")
+    @classmethod
+    def _check_host(cls, value: object) -> str:
+        host = validate_host(value, field="profiles.account.host", allow_empty=True)
+        if not host:
+            raise FieldError("profile.account.no_host", field="profiles.account.host")
+        return host
+
+    @field_validator("port", mode="before")
+    @classmethod
+    def _check_port(cls, value: object) -> int:
+        return validate_port(value, field="profiles.account.port")
+
+    @field_validator("security", mode="before")
+    @classmethod
+    def _check_choice(cls, value: object) -> object:
+        return _lower(value)
+
+    @field_validator("username", mode="before")
+    @classmethod
+    def _check_username(cls, value: object) -> str:
+        return validate_text(value, field="profiles.account.username", max_length=320)
+
+    @field_validator("ca_file", mode="before")
+    @classmethod
+    def _check_ca_file(cls, value: object) -> Path | None:
+        return None if value is None else validate_ca_file(value,
+                                                           field="profiles.account.ca_file")
+
+
+class ProfileSettings(_Section):
+    """A sender profile (:mod:`comelin_tui.profiles`): a store, a purpose, a sender and,
+    optionally, an account of its own."""
+
+    name: str
+    store: str = ""
+    purpose: str = "invoices"
+    from_address: str
+    display_name: str = ""
+    reply_to: str | None = None
+    account: ProfileAccountSettings | None = None
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _check_name(cls, value: object) -> str:
+        return validate_profile_name(value)
+
+    @field_validator("store", mode="before")
+    @classmethod
+    def _check_store(cls, value: object) -> str:
+        return validate_text(value, field="profiles.store", max_length=200)
+
+    @field_validator("purpose", mode="before")
+    @classmethod
+    def _check_purpose(cls, value: object) -> str:
+        return validate_purpose(value)
+
+    @field_validator("from_address", mode="before")
+    @classmethod
+    def _check_from(cls, value: object) -> str:
+        return validate_email(value, field="profiles.from_address")
+
+    @field_validator("display_name", mode="before")
+    @classmethod
+    def _check_display_name(cls, value: object) -> str:
+        return validate_text(value, field="profiles.display_name", max_length=200)
+
+    @field_validator("reply_to", mode="before")
+    @classmethod
+    def _check_reply_to(cls, value: object) -> str | None:
+        if value is None:
+            return None
+        return validate_email(value, field="profiles.reply_to", allow_empty=True) or None
+
+
 class Config(_Section):
     """All the settings; the single source of truth the screens edit a copy of."""
 
@@ -183,6 +270,14 @@ class Config(_Section):
     relay: RelaySettings = Field(default_factory=RelaySettings)
     secret_backend: SecretBackend | None = None
     dns_server: str | None = None
+    profiles: list[ProfileSettings] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_profiles(self) -> Config:
+        twice = duplicate_name(profile.name for profile in self.profiles)
+        if twice is not None:
+            raise FieldError("profile.name.duplicate", field="profiles", name=twice)
+        return self
 
     @field_validator("version", mode="before")
     @classmethod

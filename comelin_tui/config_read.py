@@ -53,7 +53,8 @@ if TYPE_CHECKING:
     from .i18n import Lang
 
 __all__ = ["CompanyView", "ConfigError", "ConfigNotFound", "ConfigTooNew", "ConfigView",
-           "OAuthView", "SmtpView", "read_config", "view_from_dict", "with_changes"]
+           "OAuthView", "ProfileAccountView", "ProfileView", "SmtpView", "read_config",
+           "view_from_dict", "with_changes"]
 
 _SECURITY = ("starttls", "implicit_tls", "none")
 _AUTH = ("password", "oauth2", "none")
@@ -115,6 +116,30 @@ class RelayView:
 
 
 @dataclass(frozen=True)
+class ProfileAccountView:
+    """A profile's own account (:mod:`comelin_tui.profiles`); never its secret."""
+
+    host: str = ""
+    port: int = 587
+    security: Security = "starttls"
+    username: str = ""
+    ca_file: Path | None = None
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    """A sender profile: a store, a purpose, a sender, optionally an account of its own."""
+
+    name: str = ""
+    store: str = ""
+    purpose: str = "invoices"
+    from_address: str = ""
+    display_name: str = ""
+    reply_to: str | None = None
+    account: ProfileAccountView | None = None
+
+
+@dataclass(frozen=True)
 class ConfigView:
     """Validated settings, read-only, with the fields of the pydantic ``Config``."""
 
@@ -127,6 +152,7 @@ class ConfigView:
     relay: RelayView = field(default_factory=RelayView)
     secret_backend: SecretBackend | None = None
     dns_server: str | None = None
+    profiles: list[ProfileView] = field(default_factory=list)  # as the model's list
 
     def model_dump(self) -> dict[str, Any]:
         """The fields as plain data, like ``Config.model_dump()``."""
@@ -134,7 +160,9 @@ class ConfigView:
         for item in fields(self):
             value = getattr(self, item.name)
             if isinstance(value, CompanyView | SmtpView | OAuthView | RelayView):
-                value = {part.name: getattr(value, part.name) for part in fields(value)}
+                value = _plain(value)
+            elif item.name == "profiles":
+                value = [_plain(profile) for profile in value]
             data[item.name] = value
         return data
 
@@ -143,6 +171,13 @@ class ConfigView:
         from .config import config_from_dict
 
         return config_from_dict(self.model_dump())
+
+
+def _plain(view: Any) -> dict[str, Any]:
+    data = {part.name: getattr(view, part.name) for part in fields(view)}
+    if isinstance(view, ProfileView):
+        data["account"] = None if view.account is None else _plain(view.account)
+    return data
 
 
 # --- the fast path: the models' validators, called the way pydantic calls them --------
@@ -236,6 +271,59 @@ _RELAY: dict[str, Callable[[object], object]] = {
     "starttls": _strict_bool,
     "queue": _strict_bool,
 }
+def _profile_host(value: object) -> str:
+    host = validate_host(value, field="profiles.account.host", allow_empty=True)
+    if not host:
+        raise _Refused
+    return host
+
+
+_ACCOUNT: dict[str, Callable[[object], object]] = {
+    "host": _profile_host,
+    "port": lambda v: validate_port(v, field="profiles.account.port"),
+    "security": lambda v: _choice(v, _SECURITY),
+    "username": lambda v: validate_text(v, field="profiles.account.username", max_length=320),
+    "ca_file": _optional(lambda v: validate_ca_file(v, field="profiles.account.ca_file")),
+}
+
+
+def _profiles(raw: object) -> list[ProfileView]:
+    from .profiles import duplicate_name, validate_profile_name, validate_purpose
+
+    if not isinstance(raw, list):
+        raise _Refused
+    views = []
+    for item in raw:
+        if not isinstance(item, dict) or not {"name", "from_address"} <= set(item) \
+                or not set(item) <= _PROFILE_KEYS:
+            raise _Refused
+        values: dict[str, Any] = {
+            "name": validate_profile_name(item["name"]),
+            "from_address": validate_email(item["from_address"],
+                                           field="profiles.from_address"),
+        }
+        if "store" in item:
+            values["store"] = validate_text(item["store"], field="profiles.store",
+                                            max_length=200)
+        if "purpose" in item:
+            values["purpose"] = validate_purpose(item["purpose"])
+        if "display_name" in item:
+            values["display_name"] = validate_text(item["display_name"],
+                                                   field="profiles.display_name", max_length=200)
+        if item.get("reply_to") is not None:
+            values["reply_to"] = validate_email(item["reply_to"], field="profiles.reply_to",
+                                                allow_empty=True) or None
+        if item.get("account") is not None:
+            if not isinstance(item["account"], dict) or "host" not in item["account"]:
+                raise _Refused
+            values["account"] = _section(item, "account", _ACCOUNT, ProfileAccountView)
+        views.append(ProfileView(**values))
+    if duplicate_name(view.name for view in views) is not None:
+        raise _Refused
+    return views
+
+
+_PROFILE_KEYS = frozenset(item.name for item in fields(ProfileView))
 _TOP = frozenset(item.name for item in fields(ConfigView))
 
 
@@ -265,6 +353,8 @@ def _fast(data: Mapping[str, Any]) -> ConfigView:
     if "dns_server" in data:
         value = data["dns_server"]
         values["dns_server"] = None if value is None else validate_dns_server(value)
+    if "profiles" in data:
+        values["profiles"] = _profiles(data["profiles"])
     return ConfigView(**values)
 
 
@@ -276,7 +366,13 @@ def view_of(config: Config) -> ConfigView:
         smtp=SmtpView(**config.smtp.model_dump()),
         oauth=OAuthView(**config.oauth.model_dump()),
         relay=RelayView(**config.relay.model_dump()),
-        secret_backend=config.secret_backend, dns_server=config.dns_server)
+        secret_backend=config.secret_backend, dns_server=config.dns_server,
+        profiles=[_profile_view(profile.model_dump()) for profile in config.profiles])
+
+
+def _profile_view(data: dict[str, Any]) -> ProfileView:
+    account = data.pop("account", None)
+    return ProfileView(**data, account=None if account is None else ProfileAccountView(**account))
 
 
 def _view(data: Mapping[str, Any], *, path: Path | None, text: str | None,

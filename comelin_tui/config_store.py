@@ -21,8 +21,16 @@ from .i18n import t
 
 # The on-disk format version this program writes. Bump it when a change needs a
 # migration, and add MIGRATIONS[old] to turn a version-`old` dict into `old + 1`.
-CONFIG_VERSION = 1
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+CONFIG_VERSION = 2
+
+
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 adds the sender profiles (``[[profiles]]``): a version-1 file has none,
+    and its company settings become the default profile as they are."""
+    return data
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
 
 # A temp file older than this is left over from a crash (a save takes milliseconds).
 STALE_TEMP_SECONDS = 600.0
@@ -232,6 +240,7 @@ def key_lines(text: str) -> dict[tuple[str, ...], int]:
     itself, so quoted and dotted keys work.
     """
     found: dict[tuple[str, ...], int] = {}
+    arrays: dict[tuple[str, ...], int] = {}  # [[name]] -> the index of its last item
     table: tuple[str, ...] = ()
     in_multiline: str | None = None
     for number, raw in enumerate(text.split("\n"), 1):
@@ -245,7 +254,10 @@ def key_lines(text: str) -> dict[tuple[str, ...], int]:
         if line.startswith("["):
             header = _parse_key_path(line)
             if header is not None:
-                table = header
+                found.setdefault(header, number)
+                if line.startswith("[["):  # an array of tables: its items by index
+                    arrays[header] = arrays.get(header, -1) + 1
+                table = _indexed(header, arrays)
                 found.setdefault(table, number)
             continue
         key_text, rest = _split_key(line)
@@ -259,6 +271,18 @@ def key_lines(text: str) -> dict[tuple[str, ...], int]:
                 in_multiline = delimiter
                 break
     return found
+
+
+def _indexed(header: tuple[str, ...], arrays: Mapping[tuple[str, ...], int]
+             ) -> tuple[str, ...]:
+    """A table header's path with the index of each array of tables it is in
+    (``[[profiles]]`` then ``[profiles.account]``: ``("profiles", "0", "account")``)."""
+    path: list[str] = []
+    for depth, part in enumerate(header, 1):
+        path.append(part)
+        if header[:depth] in arrays:
+            path.append(str(arrays[header[:depth]]))
+    return tuple(path)
 
 
 def _split_key(line: str) -> tuple[str | None, str]:

@@ -324,6 +324,22 @@ FIELDS: tuple[FieldSpec, ...] = (
                "(a protected file next to the settings). Chosen when saving."),
     ),
     FieldSpec(
+        "profiles", _("Profils d'expéditeur", "Sender profiles"),
+        keywords=_("magasin succursale alertes commandes fournisseurs expéditeur compte",
+                   "store branch alerts supplier orders sender account"),
+        help=_("Un expéditeur par magasin et par usage (factures et reçus, alertes "
+               "d'administration, commandes aux fournisseurs, ou autre) : adresse, nom "
+               "affiché, adresse de réponse, et au besoin un compte à lui (serveur, "
+               "utilisateur ; son mot de passe avec « comelin-tui password --profile NOM »). "
+               "Le profil de l'entreprise est celui par défaut. Géré avec « comelin-tui "
+               "profile ».",
+               "A sender per store and per purpose (invoices and receipts, admin alerts, "
+               "supplier orders, or other): address, display name, reply-to, and if needed an "
+               "account of its own (server, login; its password with \"comelin-tui password "
+               "--profile NAME\"). The company profile is the default. Managed with "
+               "\"comelin-tui profile\"."),
+    ),
+    FieldSpec(
         "dns_server", _("Serveur DNS", "DNS server"),
         keywords=_("résolveur MX adresse IP", "resolver MX IP address"),
         help=_("Le serveur DNS des recherches (MX, SPF, DKIM, DMARC), si ce n'est pas celui "

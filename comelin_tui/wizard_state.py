@@ -473,7 +473,6 @@ def probe_store(config_path: Path, backend: str | None, *, saved: bool) -> Store
 
 def write_plan(plan: SavePlan, config_path: Path) -> Config:
     """Write the secrets, then the settings recording their store; the settings written."""
-    from .config import save_config
     from .secrets import OAUTH_TOKEN_CACHE, SMTP_PASSWORD, open_secret_store
 
     config = plan.config.model_copy(deep=True)
@@ -483,5 +482,18 @@ def write_plan(plan: SavePlan, config_path: Path) -> Config:
     if plan.token_cache is not None:
         store.set(OAUTH_TOKEN_CACHE, plan.token_cache)
     config.secret_backend = store.kind  # type: ignore[assignment]
-    save_config(config, config_path)
-    return config
+    return _save_keeping_profiles(config, config_path)
+
+
+def _save_keeping_profiles(config: Config, config_path: Path) -> Config:
+    """Save *config* with the sender profiles the file holds now: the wizard does not edit
+    them, so a ``comelin-tui profile add`` made while it was open is kept. A file that does
+    not load is replaced as :func:`save_config` does (its copy kept aside)."""
+    from .config import ConfigError, save_config, update_config
+
+    try:
+        return update_config(config_path, lambda current: config.model_copy(
+            update={"profiles": current.profiles}), default=config)
+    except ConfigError:
+        save_config(config, config_path)
+        return config

@@ -157,6 +157,29 @@ i18n.register({
         "en": "--password-stdin: what was read is not valid UTF-8 text (its bytes are not "
               "shown); nothing was sent",
     },
+    "check.profile_help": {
+        "fr": "essayer ce profil d'expéditeur (son expéditeur, son compte) ; company : celui "
+              "de l'entreprise",
+        "en": "try this sender profile (its sender, its account); company: the company's",
+    },
+    "check.all_profiles_help": {
+        "fr": "essayer chaque profil : un essai par compte et expéditeur distincts, les "
+              "vérifications DNS une fois par domaine ; le code de sortie est le pire",
+        "en": "try every profile: one test per distinct account and sender, the DNS checks "
+              "once per domain; the exit code is the worst",
+    },
+    "check.no_profile_password": {
+        "fr": "aucun mot de passe enregistré pour le compte du profil « {name} ». "
+              "Enregistrez-le avec « comelin-tui password --profile {name} ».",
+        "en": "no password saved for the account of the profile \"{name}\". Save it with "
+              "\"comelin-tui password --profile {name}\".",
+    },
+    "check.all_profiles_options": {
+        "fr": "--all-profiles essaie les réglages enregistrés de chaque profil : {options} "
+              "n'y a pas sa place (pour un seul profil : --profile NOM)",
+        "en": "--all-profiles tries each profile's saved settings: {options} has no place "
+              "there (for one profile: --profile NAME)",
+    },
     "check.stdin_nul": {
         "fr": "--password-stdin : ce qui a été lu contient un caractère nul, qu'aucun serveur "
               "SMTP ne peut recevoir ; rien n'a été envoyé",
@@ -199,6 +222,9 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
     parser.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
                         help=t("check.demo_help"))
     add_check_arguments(parser)
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--profile", metavar="NAME", help=t("check.profile_help"))
+    which.add_argument("--all-profiles", action="store_true", help=t("check.all_profiles_help"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -225,6 +251,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace, config_path: Path, log_path: Path | None,
            demo_password: str | None = None) -> int:
+    if getattr(args, "all_profiles", False):
+        from .check_profiles import check_all_profiles
+
+        return check_all_profiles(args, config_path, log_path)
     try:
         config, options = prepare(args, config_path, log_path, demo_password=demo_password)
         result = _run(args, config, config_path, options)
@@ -238,6 +268,8 @@ def _check(args: argparse.Namespace, config_path: Path, log_path: Path | None,
     if args.json:
         data = result.to_json()
         data["queue_id"] = result.queue_id
+        if getattr(args, "profile", None):
+            data["profile"] = _profile_json(config_path, args.profile)
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         _print_outcome(args, result)
@@ -265,6 +297,16 @@ def prepare(args: argparse.Namespace, config_path: Path, log_path: Path | None =
         if not args.host:
             raise CheckSetupError("check.no_config", path=config_path) from None
         config = ConfigView()
+    profile = None
+    if getattr(args, "profile", None):
+        from ..profiles import NoSuchProfile, find_profile, profile_config
+
+        try:
+            profile = find_profile(config, args.profile)
+        except NoSuchProfile:
+            raise CheckSetupError("profile.no_such", name=args.profile, names=", ".join(
+                ["company", *(p.name for p in config.profiles)])) from None
+        config = profile_config(config, profile)
     saved_host = config.smtp.host
     config = apply_overrides(config, args)
     validate_check_arguments(args)
@@ -288,7 +330,10 @@ def prepare(args: argparse.Namespace, config_path: Path, log_path: Path | None =
         password=Secret("") if stdin else (Secret(demo_password) if demo_password else None),
         dns_checks=not (args.no_dns_checks or demo),
         dns_server=args.dns_server, log_path=log_path, language=i18n.get_language(),
-        adhoc=is_adhoc(args))
+        # Another profile's sender or account is not a test of the saved company settings.
+        adhoc=is_adhoc(args) or (profile is not None and not profile.is_company),
+        secret_name=profile.secret if profile else None,
+        profile=profile.name if profile else None)
     # Incomplete settings are said before a password is asked for.
     missing = missing_settings(config, options)
     if missing:
@@ -342,6 +387,14 @@ def is_adhoc(args: argparse.Namespace) -> bool:
         "host", "port", "security", "auth", "username", "from_address", "ca_file"))
 
 
+def _profile_json(config_path: Path, name: str) -> dict[str, Any]:
+    """The profile a ``--profile`` run tried (``profile`` in its JSON)."""
+    from ..config_read import read_config
+    from ..profiles import find_profile
+
+    return find_profile(read_config(config_path), name).to_json()
+
+
 def _password_from_stdin() -> Secret:
     """--password-stdin: one line; typed by a person, it is not echoed. Refused, without
     quoting a byte of it, when it is not UTF-8 text or holds a NUL character."""
@@ -368,6 +421,8 @@ def _in_cli_words(error: SendTestSetupError) -> CheckSetupError:
     """The job's could-not-start reasons, in the command line's terms (options, commands)."""
     if error.reason == "incomplete":
         return CheckSetupError("check.missing_fields", **error.params)
+    if error.reason == "no_profile_password":
+        return CheckSetupError("check.no_profile_password", **error.params)
     return CheckSetupError("check.no_password", **error.params)
 
 
@@ -394,6 +449,7 @@ def could_not_run_json(error: ComelinError,
         "suggestion": None,
         "transcript": [],
         "error": error.key,
+        **({"profile": {"name": args.profile}} if getattr(args, "profile", None) else {}),
     }
 
 
@@ -455,7 +511,8 @@ def try_flags(args: argparse.Namespace) -> tuple[str, ...]:
     import shlex
 
     flags: list[str] = []
-    for option, value in (("--config", getattr(args, "config", None)), ("--host", args.host),
+    for option, value in (("--config", getattr(args, "config", None)),
+                          ("--profile", getattr(args, "profile", None)), ("--host", args.host),
                           ("--port", getattr(args, "port", None)),
                           ("--security", getattr(args, "security", None)),
                           ("--auth", args.auth), ("--username", args.username),

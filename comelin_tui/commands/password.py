@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from .. import i18n
 from ..errors import ComelinError
@@ -21,6 +22,20 @@ i18n.register({
     "password.store_help": {
         "fr": "où le garder : trousseau du système (keyring) ou fichier protégé (file)",
         "en": "where to keep it: the system keyring (keyring) or a protected file (file)",
+    },
+    "password.profile_help": {
+        "fr": "le mot de passe du compte propre de ce profil (comelin-tui profile)",
+        "en": "the password of this profile's own account (comelin-tui profile)",
+    },
+    "password.profile_company_account": {
+        "fr": "le profil « {name} » envoie par le compte de l'entreprise : son mot de passe "
+              "est celui de l'entreprise (comelin-tui password, sans --profile)",
+        "en": "the profile \"{name}\" sends through the company account: its password is the "
+              "company's (comelin-tui password, without --profile)",
+    },
+    "password.profile_saved": {
+        "fr": "Mot de passe du profil « {name} » enregistré ({username} sur {host}). {where}",
+        "en": "Password of the profile \"{name}\" saved ({username} on {host}). {where}",
     },
     "password.prompt": {"fr": "Nouveau mot de passe : ", "en": "New password: "},
     "password.again": {"fr": "Encore une fois : ", "en": "Once more: "},
@@ -84,6 +99,7 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
     add_common_arguments(parser)
     parser.add_argument("--stdin", action="store_true", help=t("password.stdin_help"))
     parser.add_argument("--store", choices=("keyring", "file"), help=t("password.store_help"))
+    parser.add_argument("--profile", metavar="NAME", help=t("password.profile_help"))
 
 
 class UnusableSecretText(ValueError):
@@ -160,11 +176,12 @@ def read_password(use_stdin: bool) -> str:
 def run(args: argparse.Namespace) -> int:
     import os
 
-    from ..config import load_config, update_config
+    from ..config import load_config
     from ..paths import config_path
     from ..providers import get_provider
     from ..secrets import (
         ENV_PASSWORD,
+        OAUTH_TOKEN_CACHE,
         SMTP_PASSWORD,
         SecretError,
         SecretNotSaved,
@@ -174,6 +191,8 @@ def run(args: argparse.Namespace) -> int:
 
     path = config_path(args.config)
     config = load_config(path)
+    if getattr(args, "profile", None) and args.profile.strip().lower() != "company":
+        return _profile_password(args, path, config)
     if config.smtp.auth != "password":
         raise PasswordInputError("password.not_needed", auth=config.smtp.auth)
     value = read_password(args.stdin)
@@ -185,7 +204,13 @@ def run(args: argparse.Namespace) -> int:
     store = open_secret_store(path, wanted)
     if args.store and config.secret_backend and args.store != config.secret_backend:
         try:
-            moved = migrate_secrets(open_secret_store(path, config.secret_backend), store)
+            from ..profiles import all_profiles
+
+            # The company's secrets and each profile's own account's: all move together.
+            names = (SMTP_PASSWORD, OAUTH_TOKEN_CACHE,
+                     *(p.secret for p in all_profiles(config) if p.secret))
+            moved = migrate_secrets(open_secret_store(path, config.secret_backend), store,
+                                    names)
         except SecretNotSaved:
             raise  # the new place refuses secrets: the password cannot go there either
         except SecretError as error:
@@ -196,10 +221,7 @@ def run(args: argparse.Namespace) -> int:
             if moved:
                 print(t("password.moved", names=", ".join(moved)))
     store.set(SMTP_PASSWORD, value)
-    if config.secret_backend != store.kind:
-        # Only the record of the store changes: merged into the settings as they are now.
-        update_config(path, lambda current: current.model_copy(
-            update={"secret_backend": store.kind}))
+    _record_store(path, config, store)
     print(t("password.saved", where=store.describe()))
     from ..config_checks import password_warnings
 
@@ -207,4 +229,40 @@ def run(args: argparse.Namespace) -> int:
         print(f"! {warning.message()} {warning.hint()}", file=sys.stderr)
     if os.environ.get(ENV_PASSWORD):
         print(t("password.env_wins", var=ENV_PASSWORD), file=sys.stderr)
+    return 0
+
+
+def _record_store(path: Any, config: Any, store: Any) -> None:
+    from ..config import update_config
+
+    if config.secret_backend != store.kind:
+        # Only the record of the store changes: merged into the settings as they are now.
+        update_config(path, lambda current: current.model_copy(
+            update={"secret_backend": store.kind}))
+
+
+def _profile_password(args: argparse.Namespace, path: Any, config: Any) -> int:
+    """``password --profile NAME``: the secret of a profile's own account, under its own
+    key. ``--store`` here only picks where a first secret goes; moving every secret is
+    the company password's ``--store``."""
+    from ..profiles import NoSuchProfile, find_profile, profile_config
+    from ..secrets import open_secret_store
+
+    try:
+        profile = find_profile(config, args.profile)
+    except NoSuchProfile:
+        raise PasswordInputError("profile.no_such", name=args.profile, names=", ".join(
+            ["company", *(p.name for p in config.profiles)])) from None
+    if profile.account is None or profile.secret is None:
+        raise PasswordInputError("password.profile_company_account", name=profile.name)
+    value = read_password(args.stdin)
+    store = open_secret_store(path, config.secret_backend or args.store)
+    store.set(profile.secret, value)
+    _record_store(path, config, store)
+    print(t("password.profile_saved", name=profile.name, username=profile.account.username,
+            host=profile.account.host, where=store.describe()))
+    from ..config_checks import password_warnings
+
+    for warning in password_warnings(profile_config(config, profile), value):
+        print(f"! {warning.message()} {warning.hint()}", file=sys.stderr)
     return 0

@@ -108,6 +108,10 @@ i18n.register({
         "fr": "réglages incomplets : {fields}. Complétez-les avec « comelin-tui ».",
         "en": "settings incomplete: {fields}. Complete them with \"comelin-tui\".",
     },
+    "relay.profile_route": {
+        "fr": "  {sender} (profil {name}) part par son propre compte : {host}:{port}",
+        "en": "  {sender} (profile {name}) goes out through its own account: {host}:{port}",
+    },
     "relay.started": {
         "fr": "Relais prêt sur {listen} -> {host}:{port} ({security}). Dans Comelin : hôte "
               "{local_host}, port {local_port}, {encryption}, utilisateur {username}. "
@@ -253,7 +257,10 @@ def _serve(args: argparse.Namespace, config_path: Path) -> int:
     options = relay_options(config, config_path, listen=args.listen,
                             allow_remote=args.allow_remote, no_auth=args.no_auth,
                             starttls=args.starttls, password=password, queue=args.queue)
-    relay = Relay(options, target_source(config, config_path), on_delivery=_print_delivery)
+    from ..jobs.relay_setup import relay_routes
+
+    relay = Relay(options, target_source(config, config_path), on_delivery=_print_delivery,
+                  routes=relay_routes(config, config_path))
     if args.allow_remote:
         print(t("relay.remote_warning", host=options.host), file=sys.stderr)
     return asyncio.run(_run_until_stopped(relay, config, config_path))
@@ -277,6 +284,12 @@ async def _run_until_stopped(relay: Any, config: Config, config_path: Path) -> i
                          else "relay.encryption_none"),
             username=options.username if options.require_auth else t("relay.no_login")),
           flush=True)
+    from ..profiles import all_profiles
+
+    for profile in all_profiles(config):
+        if profile.account is not None and profile.from_address:
+            print(t("relay.profile_route", sender=profile.from_address, name=profile.name,
+                    host=profile.account.host, port=profile.account.port), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for name in ("SIGTERM", "SIGINT"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import i18n
 from ..errors import ComelinError
@@ -51,6 +51,12 @@ i18n.register({
     "send.name_help": {
         "fr": "nom affiché dans l'en-tête From ajouté quand le message n'en a pas",
         "en": "display name for the From header added when the message has none",
+    },
+    "send.profile_help": {
+        "fr": "envoyer avec ce profil d'expéditeur (son adresse, son nom, son compte) ; sans "
+              "lui, un -f qui est l'adresse d'un profil prend ce profil",
+        "en": "send with this sender profile (its address, name and account); without it, a "
+              "-f that is a profile's address takes that profile",
     },
     "send.ignored_help": {
         "fr": "accepté pour la compatibilité avec sendmail, sans effet",
@@ -114,6 +120,7 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
     parser.add_argument("-t", dest="from_headers", action="store_true", help=t("send.t_help"))
     parser.add_argument("-f", "-r", dest="sender", metavar="ADDRESS", help=t("send.f_help"))
     parser.add_argument("-F", dest="full_name", metavar="NAME", help=t("send.name_help"))
+    parser.add_argument("--profile", metavar="NAME", help=t("send.profile_help"))
     parser.add_argument("-i", dest="ignore_dots", action="store_true",
                         help=t("send.ignored_help"))
     parser.add_argument("-o", dest="sendmail_option", action="append", metavar="OPTION",
@@ -134,12 +141,23 @@ def run(args: argparse.Namespace) -> int:
         missing_settings,
         target_source,
     )
+    from . import check  # noqa: F401 - registers the check.* messages used below
 
     config_path = paths.config_path(args.config)
     try:
         config = load_config(config_path)
     except ConfigNotFound:
         raise SendConfigError("send.not_set_up", path=config_path) from None
+    try:
+        if args.sender:
+            args.sender = validate_email(args.sender, field="-f")
+    except FieldError as error:
+        raise SendUsageError("send.bad_address", address=error.message()) from None
+    profile = _profile_for(config, args.profile, args.sender)
+    if profile is not None:
+        from ..profiles import profile_config
+
+        config = profile_config(config, profile)
     missing = missing_settings(config, SendTestOptions())
     if missing:
         raise SendConfigError("check.missing_fields", fields=", ".join(map(field_name, missing)))
@@ -158,17 +176,39 @@ def run(args: argparse.Namespace) -> int:
         raise SendUsageError("send.bad_address", address=error.message()) from None
     if not recipients:
         raise SendUsageError("send.no_recipients")
-    data = _completed(data, headers, sender or config.smtp.from_address,
-                      args.full_name or config.company.name)
-    source = target_source(config, config_path)
+    name = args.full_name or (profile.display_name if profile else "") or config.company.name
+    data = _completed(data, headers, sender or config.smtp.from_address, name)
+    source = target_source(config, config_path, secret_name=profile.secret if profile else None,
+                           profile=profile.name if profile else None)
     try:
         outcome = asyncio.run(send_message(source, sender, recipients, data))
     except SendTestSetupError as error:
-        raise SendConfigError("check.no_password", **error.params) from None
+        key = "check.no_profile_password" if error.reason == "no_profile_password" else \
+            "check.no_password"
+        raise SendConfigError(key, **error.params) from None
     except ComelinError as error:  # an unreadable secret, no sign-in: settings to fix
         error.exit_code = EX_CONFIG
         raise
     return _report(outcome)
+
+
+def _profile_for(config: Any, name: str | None, sender: str | None) -> Any:
+    """The profile a message goes with: the one named, else the one whose address is the
+    envelope sender (-f), else None (the company settings)."""
+    from ..profiles import NoSuchProfile, find_profile, senders
+
+    if name:
+        try:
+            profile = find_profile(config, name)
+        except NoSuchProfile:
+            raise SendConfigError("profile.no_such", name=name, names=", ".join(
+                ["company", *(p.name for p in config.profiles)])) from None
+        return None if profile.is_company else profile
+    if sender:
+        found = senders(config).get(sender.lower())
+        if found is not None and not found.is_company:
+            return found
+    return None
 
 
 def _read_message() -> bytes:

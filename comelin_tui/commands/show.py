@@ -45,6 +45,9 @@ i18n.register({
     "show.auth.password": {"fr": "mot de passe", "en": "password"},
     "show.auth.oauth2": {"fr": "connexion Microsoft (OAuth2)", "en": "Microsoft sign-in (OAuth2)"},
     "show.auth.none": {"fr": "aucune (relais)", "en": "none (relay)"},
+    "show.profiles": {"fr": "Profils d'expéditeur", "en": "Sender profiles"},
+    "show.profile_secret": {"fr": "mot de passe du compte : {state}",
+                            "en": "account password: {state}"},
     "show.reminder": {
         "fr": "Rappel : si le mot de passe change chez le fournisseur, changez-le ici aussi "
               "(comelin-tui password).",
@@ -99,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
         secret_text = t("show.secret_error", message=secret_error)
     from ..config_checks import password_warnings
 
+    profiles, profile_secrets = _profiles(config, path)
     found = config_warnings(config) + password_warnings(
         config, secret if smtp.auth == "password" else None)
     warnings = [f"{w.message()} {w.hint()}".strip() for w in found]
@@ -115,6 +119,8 @@ def run(args: argparse.Namespace) -> int:
                 "error": secret_error,
             },
             "warnings": warnings,
+            "profiles": [{**profile.to_json(), "secret": profile_secrets.get(profile.name)}
+                         for profile in profiles],
         }
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 1 if secret_error else 0
@@ -145,6 +151,18 @@ def run(args: argparse.Namespace) -> int:
     width = max(len(label) for label, _ in rows) + 2
     for label, value in rows:
         print(f"{label + ':':<{width}}{value}")
+    if len(profiles) > 1:
+        from ..profiles import purpose_label
+        from .profile import profile_lines
+
+        print(f"\n{t('show.profiles')}:")
+        for profile in profiles:
+            block = profile_lines([profile], purpose_label)
+            if profile.name in profile_secrets:
+                state = profile_secrets[profile.name]
+                block.append("    " + t("show.profile_secret", state=t(
+                    "show.set") if state["saved"] else state["error"] or t("show.not_set")))
+            print("\n".join("  " + line for line in block))
     if warnings:
         print(f"\n{t('show.warnings')}:")
         for warning in warnings:
@@ -171,3 +189,27 @@ def _where(store: Any, secret_error: str | None) -> str | None:
     elif secret_error and store.kind == "keyring":
         return t("show.where_keyring_unreadable")
     return store.describe()
+
+
+def _profiles(config: Any, path: Any) -> tuple[list[Any], dict[str, dict[str, Any]]]:
+    """Every profile, and for each one with an account of its own whether its secret is
+    saved (never the secret)."""
+    from ..profiles import all_profiles
+    from ..secrets import SecretError, open_secret_store
+
+    profiles = all_profiles(config)
+    secrets: dict[str, dict[str, Any]] = {}
+    own = [profile for profile in profiles if profile.secret is not None]
+    if not own:
+        return profiles, secrets
+    try:
+        store = open_secret_store(path, config.secret_backend)
+    except SecretError as error:
+        return profiles, {p.name: {"saved": False, "error": error.message()} for p in own}
+    for profile in own:
+        assert profile.secret is not None
+        try:
+            secrets[profile.name] = {"saved": bool(store.get(profile.secret)), "error": None}
+        except SecretError as error:
+            secrets[profile.name] = {"saved": False, "error": error.message()}
+    return profiles, secrets

@@ -8,8 +8,12 @@ own verdict: 250 only once the provider accepted, a refusal (5xx) passed on with
 its text, temporary trouble (no connection, a timeout, a busy provider) as 4xx
 so the POS tries again. Nothing is stored in this mode, so nothing can be lost.
 
+Each sender goes out through its own account: a sender profile with an account of
+its own (:mod:`comelin_tui.profiles`) has its own pool of upstream connections
+(*routes*), every other sender the company account's.
+
 Guard rails: loopback only unless asked; a sender must be one of the saved
-sender addresses; recipients bounded; the provider's limits kept (connections
+sender addresses (the company's and the profiles'); recipients bounded; the provider's limits kept (connections
 at once, messages a minute) by waiting briefly, then 451. One upstream
 connection serves a burst (RSET between messages) and closes when idle.
 
@@ -28,7 +32,7 @@ import logging
 import ssl
 import time
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -370,8 +374,10 @@ class RelayHandler:
             return "250 2.1.0 OK"
         await relay.end_transaction(session)
         relay.begin()
+        pool = relay.pool_for(address)
+        session.comelin_pool = pool
         try:
-            upstream = await relay.pool.acquire()
+            upstream = await pool.acquire()
         except Busy as busy:
             relay.end()
             return busy.reply
@@ -429,7 +435,7 @@ class RelayHandler:
             payload = payload.encode("utf-8", "surrogateescape")
         delivery.size = len(payload)
         try:
-            await relay.pool.take_rate_slot()
+            await getattr(session, "comelin_pool", relay.pool).take_rate_slot()
         except Busy as busy:
             await relay.finish(session, None, reply=busy.reply, status="temporary")
             return busy.reply
@@ -475,10 +481,20 @@ class Relay:
     """The relay's life: listen, serve the POS, keep the pool, stop cleanly."""
 
     def __init__(self, options: RelayOptions, source: TargetSource, *,
-                 on_delivery: Callable[[Delivery], None] | None = None) -> None:
+                 on_delivery: Callable[[Delivery], None] | None = None,
+                 routes: Mapping[str, TargetSource] | None = None) -> None:
+        """*source* gives the company account's targets; *routes* maps a sender address
+        to the source of its own account (one pool per distinct source)."""
         check_options(options)
         self.options = options
         self.pool = UpstreamPool(source, options.limits)
+        pools: dict[int, UpstreamPool] = {id(source): self.pool}
+        self.routes: dict[str, UpstreamPool] = {}
+        for sender, route in (routes or {}).items():
+            if id(route) not in pools:
+                pools[id(route)] = UpstreamPool(route, options.limits)
+            self.routes[address_key(sender)] = pools[id(route)]
+        self.pools = list(pools.values())
         self.state = RelayState()
         self.on_delivery = on_delivery
         self.server: asyncio.base_events.Server | None = None
@@ -488,6 +504,10 @@ class Relay:
         self.idle.set()
         self.spool: Any = None
         self.deliverer: Any = None
+
+    def pool_for(self, sender: str) -> UpstreamPool:
+        """The pool of the account *sender* goes out through (the company's by default)."""
+        return self.routes.get(address_key(sender), self.pool) if sender else self.pool
 
     @property
     def address(self) -> tuple[str, int]:
@@ -553,13 +573,14 @@ class Relay:
             raise RelayError("relay.listen_failed", host=self.options.host,
                              port=self.options.port,
                              reason=error.strerror or str(error)) from None
-        self.pool.start()
+        for pool in self.pools:
+            pool.start()
         if self.options.queue_folder is not None:
             from .relay_queue import Deliverer, Spool
 
             self.spool = Spool(self.options.queue_folder).open()
             self.deliverer = Deliverer(self.spool, self.pool, self.options.notice_to,
-                                       on_result=self._queue_result)
+                                       on_result=self._queue_result, pool_for=self.pool_for)
             self.deliverer.start()
         return self.address
 
@@ -578,7 +599,8 @@ class Relay:
             await self.deliverer.stop(grace)
         if self.spool is not None:
             self.spool.close()
-        await self.pool.close()
+        for pool in self.pools:
+            await pool.close()
         if self.server is not None:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(2.0):
@@ -622,6 +644,7 @@ class Relay:
             code = diagnosis.code if diagnosis else "unknown"
             if code == "auth.oauth_failed":
                 self.pool.refresh_token = True  # the next opening asks for a new token
+                # (a profile's own account signs in with a password: only the company's)
             if error.temporary:
                 reply = UPSTREAM_DOWN.format(code=code)
                 status = "temporary"
@@ -647,6 +670,7 @@ class Relay:
         """The transaction is over (accepted, refused or broken): log it, free the upstream."""
         delivery: Delivery | None = getattr(session, "comelin_delivery", None)
         upstream: Upstream | None = getattr(session, "comelin_upstream", None)
+        pool: UpstreamPool = getattr(session, "comelin_pool", None) or self.pool
         session.comelin_delivery = session.comelin_upstream = None
         if delivery is not None:
             if verdict is not None:
@@ -660,7 +684,7 @@ class Relay:
                 delivery.reply, delivery.status = reply, status or "temporary"
             self._record(delivery)
         if upstream is not None:
-            await self.pool.release(upstream)
+            await pool.release(upstream)
             self.end()
 
     def begin(self) -> None:
@@ -680,10 +704,11 @@ class Relay:
         delivery: Delivery | None = getattr(session, "comelin_delivery", None)
         if upstream is None:
             return
+        pool: UpstreamPool = getattr(session, "comelin_pool", None) or self.pool
         session.comelin_delivery = session.comelin_upstream = None
         if delivery is not None and delivery.refused:
             self._record(delivery)  # every recipient refused: the POS gave up before DATA
-        await self.pool.release(upstream)
+        await pool.release(upstream)
         self.end()
 
     def _record(self, delivery: Delivery) -> None:

@@ -198,9 +198,12 @@ class Deliverer:
 
     def __init__(self, spool: Spool, pool: UpstreamPool, notice_to: str, *,
                  on_result: Callable[[QueuedMessage, str], None] | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 pool_for: Callable[[str], UpstreamPool] | None = None) -> None:
         self.spool = spool
         self.pool = pool
+        # A sender's own account (a profile's), else *pool* (the company account's).
+        self.pool_for = pool_for or (lambda _sender: pool)
         self.notice_to = notice_to
         self.on_result = on_result
         self.clock = clock
@@ -251,8 +254,9 @@ class Deliverer:
             self.spool.remove(message.id)
             return "given_up"
         pending = [r for r in message.recipients if r not in message.delivered_to]
+        pool = self.pool_for(message.sender)
         try:
-            upstream = await self.pool.acquire()
+            upstream = await pool.acquire()
         except UpstreamError as error:
             code = error.diagnosis.code if error.diagnosis else "unknown"
             return self._after(message, temporary=error.temporary, reply=code, code=code,
@@ -264,7 +268,7 @@ class Deliverer:
         try:
             result = await self._transaction(upstream, message, pending, data)
         finally:
-            await self.pool.release(upstream)
+            await pool.release(upstream)
         return result
 
     async def _transaction(self, upstream: Any, message: QueuedMessage, pending: list[str],

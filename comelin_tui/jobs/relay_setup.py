@@ -54,13 +54,36 @@ def relay_options(config: Config, config_path: Path, *, listen: str | None = Non
         max_connections=relay.max_connections or provider.max_connections,
         messages_per_minute=relay.messages_per_minute or provider.messages_per_minute,
         max_recipients=relay.max_recipients, wait=relay.wait, idle_timeout=relay.idle_timeout)
-    senders = frozenset(a.lower() for a in (config.smtp.from_address, config.company.email) if a)
+    from ..profiles import senders as profile_senders
+
+    senders = frozenset({*(a.lower() for a in (config.smtp.from_address, config.company.email)
+                           if a), *profile_senders(config)})
     tls = _local_tls_context() if (starttls or relay.starttls or allow_remote) else None
     return RelayOptions(
         host=host, port=port, username=relay_username(config), password=password,
         require_auth=not no_auth, allow_remote=allow_remote, tls_context=tls, senders=senders,
         limits=limits, queue_folder=queue_folder() if (queue or relay.queue) else None,
         notice_to=config.company.email or config.smtp.from_address)
+
+
+def relay_routes(config: Config, config_path: Path) -> dict[str, Any]:
+    """Each sender of a profile with an account of its own, and the target source of that
+    account (one source per distinct account: its pool of connections is shared); the
+    other senders go through the company account."""
+    from ..profiles import account_key, all_profiles, profile_config
+    from .send_test import target_source
+
+    sources: dict[tuple[object, ...], Any] = {}
+    routes: dict[str, Any] = {}
+    for profile in all_profiles(config):
+        if profile.account is None or not profile.from_address:
+            continue
+        key = account_key(profile)
+        if key not in sources:
+            sources[key] = target_source(profile_config(config, profile), config_path,
+                                         secret_name=profile.secret, profile=profile.name)
+        routes.setdefault(profile.from_address.lower(), sources[key])
+    return routes
 
 
 def _local_tls_context() -> Any:

@@ -38,13 +38,18 @@ register({
         "fr": "Aucun mot de passe SMTP enregistré.",
         "en": "No SMTP password saved.",
     },
+    "send_test.no_profile_password": {
+        "fr": "Aucun mot de passe enregistré pour le compte du profil « {name} ».",
+        "en": "No password saved for the account of the profile \"{name}\".",
+    },
 })
 
 DNS_LIFETIME = 3.0
 
 
 class SendTestSetupError(ComelinError):
-    """The test send could not start; ``reason`` is ``"incomplete"`` or ``"no_password"``."""
+    """The test send could not start; ``reason`` is ``"incomplete"``, ``"no_password"`` or
+    ``"no_profile_password"`` (a profile's own account has no saved secret)."""
 
     def __init__(self, reason: str, /, **params: object) -> None:
         self.reason = reason
@@ -67,6 +72,10 @@ class SendTestOptions:
     log_path: Path | None = None  # None: the attempt log in the user state folder
     language: str | None = None  # the words' language for now (default: the current one)
     adhoc: bool = False  # options override the saved settings: logged as an ad-hoc run
+    # The secret's name in the store for a profile's own account (profiles.secret_name);
+    # None: the company password (COMELIN_SMTP_PASSWORD first).
+    secret_name: str | None = None
+    profile: str | None = None  # the profile's name, for the words of a missing secret
 
 
 def missing_settings(config: Config, options: SendTestOptions) -> list[str]:
@@ -116,6 +125,13 @@ def read_secret(config: Config, config_path: Path, options: SendTestOptions) -> 
         return None
     if options.password is not None:
         return options.password
+    if options.secret_name is not None:
+        from ..secrets import open_secret_store
+
+        value = open_secret_store(config_path, config.secret_backend).get(options.secret_name)
+        if not value:
+            raise SendTestSetupError("no_profile_password", name=options.profile or "")
+        return Secret(value)
     if auth == "oauth2":
         token = os.environ.get(ENV_PASSWORD)
         return Secret(token) if token else None
@@ -126,13 +142,16 @@ def read_secret(config: Config, config_path: Path, options: SendTestOptions) -> 
 
 
 def target_source(config: Config, config_path: Path, *, language: str | None = None,
-                  authority_host: str | None = None,
-                  verify: Any = True) -> Callable[[bool], Awaitable[Target]]:
+                  authority_host: str | None = None, verify: Any = True,
+                  secret_name: str | None = None,
+                  profile: str | None = None) -> Callable[[bool], Awaitable[Target]]:
     """Targets for real messages (the relay, ``send``): the same settings, secret and
     token as the test send, read again at each new connection (a password changed with
     ``comelin-tui password`` applies at once; a Microsoft 365 token is refreshed when
-    needed, or at once when *refresh* is asked because the provider refused it)."""
-    options = SendTestOptions(language=language)
+    needed, or at once when *refresh* is asked because the provider refused it).
+    For a profile's own account, *secret_name* names its secret (see
+    :func:`comelin_tui.profiles.profile_config` for its settings)."""
+    options = SendTestOptions(language=language, secret_name=secret_name, profile=profile)
     store: list[Any] = []
 
     async def source(refresh: bool = False) -> Target:
