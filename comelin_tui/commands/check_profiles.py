@@ -70,7 +70,7 @@ def check_all_profiles(args: argparse.Namespace, config_path: Path,
     try:
         run = _run(args, config_path, log_path)
     except ComelinError as error:
-        _log_could_not_run(error, args, log_path)
+        _log_could_not_run(error, args, log_path, config_path)
         if args.json:
             data = could_not_run_json(error, args)
             data["profiles"] = []
