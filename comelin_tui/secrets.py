@@ -179,6 +179,12 @@ i18n.register({
         "en": "Kept in the file {path}, readable only by your account (permissions 0600). It "
               "is not encrypted: an administrator of this computer can read it.",
     },
+    "secrets.describe_file_missing": {
+        "fr": "Aucun fichier de secrets pour l'instant : {path} sera créé, lisible seulement "
+              "par votre compte, au premier enregistrement.",
+        "en": "No secret file yet: {path} will be created, readable only by your account, "
+              "when a secret is first saved.",
+    },
     "secrets.describe_file_windows": {
         "fr": "Conservé dans le fichier {path}, dans votre profil utilisateur Windows, dont les "
               "droits d'accès le réservent à votre compte. Il n'est pas chiffré : un "
@@ -851,6 +857,9 @@ class FileSecretStore(SecretStore):
             raise SecretNotSaved(error) from error
 
     def describe(self, lang: str | None = None) -> str:
+        # A file that is not there yet keeps nothing: said so, wherever this is shown.
+        if not self.path.exists():
+            return t("secrets.describe_file_missing", lang, path=self.path)
         key = "secrets.describe_file" if os.name == "posix" else "secrets.describe_file_windows"
         return t(key, lang, path=self.path)
 

@@ -150,3 +150,22 @@ async def test_start_over_asks_first_and_cancel_is_the_default() -> None:
         assert app.screen.draft.smtp.host == ""  # a blank page
         assert_no_errors(app)
     assert config_path.read_text() == before  # nothing erased before a save
+
+
+async def test_no_password_yet_and_no_secret_file_is_not_said_to_be_kept(
+        tmp_path: Path) -> None:
+    """The dashboard's secret line agrees with `show`: a secret file that does not exist
+    keeps nothing ("readable only by you" would be a promise about nothing)."""
+    config_path = save_settings(paths.config_path())
+    app = build(config_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        shown = " ".join(texts(pilot).split())
+        assert "NO password saved yet" in shown and "No secret file yet" in shown, shown
+        assert "Kept in the file" not in shown and "0600" not in shown
+        await pilot.press("f2")
+        await settle(pilot)
+        shown = " ".join(texts(pilot).split())
+        assert "Aucun fichier de secrets" in shown and "Conservé" not in shown, shown

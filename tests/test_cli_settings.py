@@ -244,7 +244,7 @@ def test_show_without_a_secret_file_does_not_say_it_keeps_anything(
     assert not secret_file_path(config_file).exists()
     secret, where = _secret_rows(_show(config_file, lang, capsys), lang)
     assert secret == ("(aucun)" if lang == "fr" else "(none)")
-    assert where.startswith("aucun fichier de secrets" if lang == "fr" else "no secret file yet")
+    assert where.startswith("Aucun fichier de secrets" if lang == "fr" else "No secret file yet")
     assert "onserv" not in where and "Kept" not in where and "0600" not in where
 
 

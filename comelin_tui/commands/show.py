@@ -21,12 +21,6 @@ i18n.register({
     "show.file": {"fr": "Fichier de réglages", "en": "Settings file"},
     # The row's label: its value says "Kept in ..." (no "Kept: Kept in").
     "show.secret_where": {"fr": "Emplacement", "en": "Location"},
-    "show.where_file_missing": {
-        "fr": "aucun fichier de secrets pour l'instant : {path} sera créé, lisible seulement "
-              "par votre compte, au premier enregistrement",
-        "en": "no secret file yet: {path} will be created, readable only by your account, "
-              "when a secret is first saved",
-    },
     "show.where_file_unreadable": {
         "fr": "le fichier {path} (voir la ligne ci-dessus)",
         "en": "the file {path} (see the line above)",
@@ -175,8 +169,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _where(store: Any, secret_error: str | None) -> str | None:
     """Where the secret lives, as far as it is known: a store that could not be read
-    is named without the promises of a working one ("readable only by you"), and a
-    secret file that does not exist yet is not said to keep anything."""
+    is named without the promises of a working one ("readable only by you"); a secret
+    file that does not exist yet is said so by the store itself."""
     from ..secrets import FileSecretStore
 
     if store is None:
@@ -184,8 +178,6 @@ def _where(store: Any, secret_error: str | None) -> str | None:
     if isinstance(store, FileSecretStore):
         if secret_error:
             return t("show.where_file_unreadable", path=store.path)
-        if not store.path.exists():
-            return t("show.where_file_missing", path=store.path)
     elif secret_error and store.kind == "keyring":
         return t("show.where_keyring_unreadable")
     return store.describe()
