@@ -27,12 +27,15 @@ from .i18n import t
 from .screens.base import WorkerErrors
 from .screens.home import HomeScreen
 from .terminal import HANGUP_EXIT
-from .widgets.textual_compat import CrashReportWithoutLocals
+from .widgets.textual_compat import CrashReportWithoutLocals, keep_no_break_spaces
 
 if TYPE_CHECKING:
     from .config import Config
     from .config_read import ConfigView
     from .sandbox import DemoSession, Sandbox
+
+# French typography's no-break spaces hold when a line wraps (see i18n.french_spacing).
+keep_no_break_spaces()
 
 WizardMode = Literal["new", "edit", "password"]
 # How long the first screen waits for the saved settings before showing "loading".
@@ -342,6 +345,7 @@ class ComelinApp(WorkerErrors, CrashReportWithoutLocals, App[int]):
             message = error.message(self.language)
         else:
             message = t("tui.error.unexpected", kind=type(error).__name__, detail=str(error))
+        message = i18n.sentence(message)
         self.errors.append(message)
         self.notify(message, title=t("tui.error.title"), severity="error", markup=False,
                     timeout=10)

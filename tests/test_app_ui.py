@@ -373,7 +373,7 @@ async def test_what_a_bounce_looks_like_is_said_in_the_help_the_reminders_and_sh
         assert "Undeliverable: Invoice 1234" in texts(pilot)
         await pilot.press("f2")
         await settle(pilot)
-        assert "Avis de non-remise" in texts(pilot) and "Non remis : Facture 1234" in texts(pilot)
+        assert "Avis de non-remise" in texts(pilot) and "Non remis\u00a0: Facture 1234" in texts(pilot)
     from comelin_tui.config import Config, save_config
 
     save_config(Config(), tmp_path / "config.toml")
