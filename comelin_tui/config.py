@@ -226,7 +226,7 @@ def to_toml(config: Config) -> str:
     return _FILE_HEADER + tomli_w.dumps(data)
 
 
-def save_config(config: Config, path: Path) -> None:
+def save_config(config: Config, path: Path) -> bool:
     """Write the settings file atomically, keeping the previous version as ``<name>.bak``.
 
     A whole write: what another program saved meanwhile is replaced (the last
@@ -245,12 +245,12 @@ def save_config(config: Config, path: Path) -> None:
       ``<name>.corrupt-<timestamp>`` (``.newer-`` if a newer comelin-tui wrote it)
       and the last good ``.bak`` stays untouched.
     - Saving identical content changes nothing, so ``.bak`` keeps the real
-      previous version.
+      previous version: False is returned then, True when the file was written.
     """
     path = _write_target(Path(path))
     new = _checked_bytes(config)
     with _settings_lock(path):
-        _replace(path, new)
+        return _replace(path, new)
 
 
 def update_config(path: Path, change: Callable[[Config], Config], *,
@@ -318,8 +318,9 @@ def _settings_lock(path: Path) -> Iterator[None]:
         yield
 
 
-def _replace(path: Path, new: bytes) -> None:
-    """Write *new* to *path* (the caller holds the lock), keeping the previous version."""
+def _replace(path: Path, new: bytes) -> bool:
+    """Write *new* to *path* (the caller holds the lock), keeping the previous version;
+    False when the file holds *new* already (nothing written)."""
     try:
         remove_stale_temps(path)
         try:
@@ -329,7 +330,7 @@ def _replace(path: Path, new: bytes) -> None:
         if old == new:
             if os.name == "posix" and path.stat().st_mode & 0o777 != 0o600:
                 path.chmod(0o600)
-            return
+            return False
         if old is not None:
             try:
                 _config_from_bytes(old, path)
@@ -343,3 +344,4 @@ def _replace(path: Path, new: bytes) -> None:
     except OSError as error:
         raise ConfigError("config.error.write", path=path,
                           reason=error.strerror or str(error)) from None
+    return True

@@ -111,6 +111,8 @@ class ReviewStep(StepPane):
         return "\n".join(lines)
 
     def _saved(self) -> str:
+        if not self.state.save_changed:
+            return t("tui.review.unchanged")
         auth = self.draft.smtp.auth
         return t("tui.review.saved_oauth" if auth == "oauth2" else
                  "tui.review.saved" if auth == "password" else "tui.review.saved_settings")
