@@ -27,7 +27,11 @@ from .i18n import t
 from .screens.base import WorkerErrors
 from .screens.home import HomeScreen
 from .terminal import HANGUP_EXIT
-from .widgets.textual_compat import CrashReportWithoutLocals, keep_no_break_spaces
+from .widgets.textual_compat import (
+    CrashReportWithoutLocals,
+    KeysBoundWhereTyped,
+    keep_no_break_spaces,
+)
 
 if TYPE_CHECKING:
     from .config import Config
@@ -62,7 +66,7 @@ def _saved_language(config_path: Path) -> str | None:
     return value if value in i18n.LANGUAGES else None
 
 
-class ComelinApp(WorkerErrors, CrashReportWithoutLocals, App[int]):
+class ComelinApp(WorkerErrors, CrashReportWithoutLocals, KeysBoundWhereTyped, App[int]):
     """The wizard: home (welcome or dashboard), the guided steps, and the live test send."""
 
     CSS_PATH = "app.tcss"
