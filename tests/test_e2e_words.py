@@ -162,3 +162,9 @@ def test_the_whole_demo_in_bursts_in_french_then_english(
         for screen in walk(pane, lang):
             found = foreign_words(screen, lang, [*typed, *server])
             assert not found, f"{lang}: words of the other language {sorted(found)}\n{screen}"
+            assert not re.search(r":[ \u00a0]*:(?![\d\]])", screen), screen  # "Host:: x"
+            if lang == "en":  # no French spacing: "Host : x"
+                assert not re.search(r"[^\s:] [:;?!](\s|$)", screen), screen
+            for line in screen.splitlines():  # no line (of any column) starts with ':'
+                for part in re.split(r"[▕▏│┃█▌▐]", line):
+                    assert not re.match(r"\s*[:»;?!](\s|$)", part), screen
