@@ -56,7 +56,7 @@ def test_without_the_hook_argparse_stays_in_english(monkeypatch: pytest.MonkeyPa
 
 def _comelin(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "comelin_tui", *args], capture_output=True,
-                          text=True, timeout=60)
+                          text=True, timeout=60, check=False)
 
 
 def test_french_help_and_errors_from_the_real_command() -> None:
