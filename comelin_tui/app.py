@@ -27,12 +27,20 @@ from .i18n import t
 from .screens.base import WorkerErrors
 from .screens.home import HomeScreen
 from .terminal import HANGUP_EXIT
-from .widgets.textual_compat import CrashReportWithoutLocals, NoticesWaitForDialogs
+from .widgets.textual_compat import (
+    CrashReportWithoutLocals,
+    KeysBoundWhereTyped,
+    NoticesWaitForDialogs,
+    keep_no_break_spaces,
+)
 
 if TYPE_CHECKING:
     from .config import Config
     from .config_read import ConfigView
     from .sandbox import DemoSession, Sandbox
+
+# French typography's no-break spaces hold when a line wraps (see i18n.french_spacing).
+keep_no_break_spaces()
 
 WizardMode = Literal["new", "edit", "password"]
 # How long the first screen waits for the saved settings before showing "loading".
@@ -59,7 +67,8 @@ def _saved_language(config_path: Path) -> str | None:
     return value if value in i18n.LANGUAGES else None
 
 
-class ComelinApp(WorkerErrors, CrashReportWithoutLocals, NoticesWaitForDialogs, App[int]):
+class ComelinApp(WorkerErrors, CrashReportWithoutLocals, NoticesWaitForDialogs,
+                 KeysBoundWhereTyped, App[int]):
     """The wizard: home (welcome or dashboard), the guided steps, and the live test send."""
 
     CSS_PATH = "app.tcss"
@@ -374,6 +383,7 @@ class ComelinApp(WorkerErrors, CrashReportWithoutLocals, NoticesWaitForDialogs, 
             message = error.message(self.language)
         else:
             message = t("tui.error.unexpected", kind=type(error).__name__, detail=str(error))
+        message = i18n.sentence(message)
         self.errors.append(message)
         self.notify(message, title=t("tui.error.title"), severity="error", markup=False,
                     timeout=10)

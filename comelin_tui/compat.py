@@ -15,6 +15,8 @@ import argparse
 import gettext
 from collections.abc import Callable, Mapping
 
+from .i18n import french_spacing
+
 # argparse's own words (usage, errors), for a French command line: its message ids, as
 # they are written in argparse.py, to their French (tests/test_compat.py checks the ids).
 ARGPARSE_FR: Mapping[str, str] = {
@@ -38,6 +40,9 @@ ARGPARSE_FR: Mapping[str, str] = {
     "not allowed with argument %s": "incompatible avec l'argument %s",
     "ignored explicit argument %r": "cette option ne prend pas de valeur%.0s",
 }
+
+# With the French spacing the catalogues get (see i18n.french_spacing).
+_ARGPARSE_FR_TYPESET = {message: french_spacing(text) for message, text in ARGPARSE_FR.items()}
 
 # argparse's errors that repeat what was typed, worded without it: a password typed on the
 # command line by mistake (``check --security hunter2``, ``comelin-tui hunter2``,
@@ -64,7 +69,7 @@ def localise_argparse(language: Callable[[], str]) -> bool:
 
     def translate(message: str) -> str:
         if language() == "fr":
-            return ARGPARSE_FR.get(message, message)
+            return _ARGPARSE_FR_TYPESET.get(message, message)
         return ARGPARSE_QUIET_EN.get(message) or gettext.gettext(message)
 
     argparse._ = translate  # type: ignore[attr-defined]

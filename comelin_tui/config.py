@@ -242,7 +242,7 @@ def to_toml(config: Config) -> str:
     return _FILE_HEADER + tomli_w.dumps(data)
 
 
-def save_config(config: Config, path: Path) -> None:
+def save_config(config: Config, path: Path) -> bool:
     """Write the settings file atomically, keeping the previous version as ``<name>.bak``.
 
     A whole write: what another program saved meanwhile is replaced (the last
@@ -261,17 +261,25 @@ def save_config(config: Config, path: Path) -> None:
       ``<name>.corrupt-<timestamp>`` (``.newer-`` if a newer comelin-tui wrote it)
       and the last good ``.bak`` stays untouched.
     - Saving identical content changes nothing, so ``.bak`` keeps the real
-      previous version.
+      previous version: False is returned then, True when the file was written.
     """
     path = _write_target(Path(path))
     new = _checked_bytes(config)
     with _settings_lock(path):
-        _replace(path, new)
+        return _replace(path, new)
 
 
 def update_config(path: Path, change: Callable[[Config], Config], *,
                   default: Config | None = None) -> Config:
-    """Apply *change* to the settings as they are on disk now, save, and return the result.
+    """Apply *change* to the settings as they are on disk now, save, and return the result
+    (see :func:`update_config_written`)."""
+    return update_config_written(path, change, default=default)[0]
+
+
+def update_config_written(path: Path, change: Callable[[Config], Config], *,
+                          default: Config | None = None) -> tuple[Config, bool]:
+    """Apply *change* to the settings as they are on disk now, save, and return the result
+    and whether the file was written (False: it held the result already).
 
     The file is read again under the settings lock and *change* gets what it holds,
     so a change made meanwhile by another program (or another part of this one) is
@@ -290,8 +298,8 @@ def update_config(path: Path, change: Callable[[Config], Config], *,
                 raise
             current = default
         config = change(current)
-        _replace(path, _checked_bytes(config))
-    return config
+        written = _replace(path, _checked_bytes(config))
+    return config, written
 
 
 def _write_target(path: Path) -> Path:
@@ -334,8 +342,9 @@ def _settings_lock(path: Path) -> Iterator[None]:
         yield
 
 
-def _replace(path: Path, new: bytes) -> None:
-    """Write *new* to *path* (the caller holds the lock), keeping the previous version."""
+def _replace(path: Path, new: bytes) -> bool:
+    """Write *new* to *path* (the caller holds the lock), keeping the previous version;
+    False when the file holds *new* already (nothing written)."""
     try:
         remove_stale_temps(path)
         try:
@@ -345,7 +354,7 @@ def _replace(path: Path, new: bytes) -> None:
         if old == new:
             if os.name == "posix" and path.stat().st_mode & 0o777 != 0o600:
                 path.chmod(0o600)
-            return
+            return False
         if old is not None:
             try:
                 _config_from_bytes(old, path)
@@ -359,3 +368,4 @@ def _replace(path: Path, new: bytes) -> None:
     except OSError as error:
         raise ConfigError("config.error.write", path=path,
                           reason=error.strerror or str(error)) from None
+    return True

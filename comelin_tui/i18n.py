@@ -8,11 +8,18 @@ both use the same ``{placeholders}``).
 
 The current language is process-wide: the CLI sets it from ``--lang`` or the
 locale, the TUI when the user switches.
+
+French texts get their typography here, once, as they are registered
+(:func:`french_spacing`): a no-break space before ``:`` and inside « », no
+space before ``;`` ``?`` ``!`` (Québec usage), so a wrapped line never starts
+with a punctuation mark. Only the catalogue's own words are touched, never
+what fills their ``{placeholders}`` (a server's reply, a typed value).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import string
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal, get_args
@@ -27,6 +34,51 @@ _CATALOGUE: dict[str, dict[str, str]] = {}
 _current: Lang | None = None
 
 
+NO_BREAK_SPACE = "\u00a0"
+
+# The spaces a catalogue text may hold before a mark or inside « » (a plain space, one
+# already made no-break, a narrow one): any of them becomes the one space Québec usage
+# puts there, so the function gives the same text when run again.
+_SPACES = "[ \u00a0\u202f]"
+_BEFORE_COLON = re.compile(rf"(?<=\S){_SPACES}+:(?=\s|$)")
+_AFTER_OPENING = re.compile(rf"«{_SPACES}*(?=\S)")
+_BEFORE_CLOSING = re.compile(rf"(?<=\S){_SPACES}*»")
+# Before ; ? ! Québec usage (OQLF) puts a narrow no-break space when the medium has one,
+# no space otherwise: a terminal cell is as wide as any space, so none. Not after « or
+# an opening bracket: "« ? »" names the mark itself.
+_BEFORE_SHORT_MARK = re.compile(rf"(?<=[^\s«(\[]){_SPACES}+(?=[;?!](?:\s|$|[)»\].,]))")
+
+
+def french_spacing(text: str) -> str:
+    """*text* with French typography for a terminal, which wraps at spaces.
+
+    A no-break space (U+00A0, the OQLF's "espace insécable") before a colon and
+    inside « »; no space before ``;`` ``?`` ``!``. U+00A0 rather than the narrow
+    U+202F: every terminal font has it, and a terminal draws both one cell wide.
+    Idempotent; a colon with no space before it (``host:port``, ``https://``,
+    ``include:``) is left alone.
+    """
+    text = _BEFORE_COLON.sub(NO_BREAK_SPACE + ":", text)
+    text = _AFTER_OPENING.sub("«" + NO_BREAK_SPACE, text)
+    text = _BEFORE_CLOSING.sub(NO_BREAK_SPACE + "»", text)
+    return _BEFORE_SHORT_MARK.sub("", text)
+
+
+def sentence(text: str) -> str:
+    """*text* as a message of its own, starting with a capital: the checks' reasons are
+    written to follow "line 3, port: " in the CLI, and stand alone under a field or in
+    a notification (``"the “@” is missing"`` -> ``"The “@” is missing"``)."""
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
+
+
+def _typeset(texts: Mapping[str, str]) -> dict[str, str]:
+    """A text in both languages, its French typeset (see :func:`french_spacing`)."""
+    done = dict(texts)
+    if "fr" in done:
+        done["fr"] = french_spacing(done["fr"])
+    return done
+
+
 class CatalogueError(ValueError):
     """A programming error in a message catalogue (duplicate or incomplete key)."""
 
@@ -34,10 +86,11 @@ class CatalogueError(ValueError):
 def register(messages: Mapping[str, Mapping[str, str]]) -> None:
     """Add a module's messages: ``{"key": {"fr": "...", "en": "..."}}``."""
     for key, texts in messages.items():
+        typeset = _typeset(texts)
         existing = _CATALOGUE.get(key)
-        if existing is not None and existing != dict(texts):
+        if existing is not None and existing != typeset:
             raise CatalogueError(f"message key registered twice with different text: {key}")
-        _CATALOGUE[key] = dict(texts)
+        _CATALOGUE[key] = typeset
 
 
 def catalogue() -> Mapping[str, Mapping[str, str]]:
@@ -100,7 +153,7 @@ class LocalText(dict[str, str]):
     """Inline text in both languages, for data such as the provider catalogue."""
 
     def __init__(self, fr: str, en: str) -> None:
-        super().__init__(fr=fr, en=en)
+        super().__init__(fr=french_spacing(fr), en=en)
 
     def get_text(self, lang: str | None = None) -> str:
         return self.get(lang or get_language()) or self["en"]
@@ -145,7 +198,7 @@ class Msg(str):
                 formatter: Formatter | None = None) -> Msg:
         language: Lang = _known(lang)
         values = dict(params or {})
-        source = texts if texts is not None else _CATALOGUE.get(key)
+        source = _typeset(texts) if texts is not None else _CATALOGUE.get(key)
         if source is None:
             template = key  # never crash on a missing key in front of a user; tests catch it
         else:
@@ -154,7 +207,7 @@ class Msg(str):
         text = (formatter or _plain_format)(template, worded, language)
         self = super().__new__(cls, text)
         self.key, self.params, self.lang = key, values, language
-        self.texts = dict(texts) if texts is not None else None
+        self.texts = _typeset(texts) if texts is not None else None
         self.formatter = formatter
         return self
 

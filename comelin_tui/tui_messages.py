@@ -174,11 +174,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Ask the provider for the outgoing (SMTP) server, port and security.",
     },
     # --- step 3: server ---------------------------------------------------------
-    "tui.server.presets": {"fr": "Autres réglages connus de {provider} (Entrée pour choisir) :",
+    "tui.server.presets": {"fr": "Autres réglages connus pour {provider} (Entrée pour choisir) :",
                            "en": "Other known settings for {provider} (Enter to use):"},
+    "tui.server.demo_only": {
+        "fr": "Mode démo : le seul serveur est celui de la démo, {host}, port {port}. "
+              "Le fournisseur choisi n'y change rien.",
+        "en": "Demo mode: the only server is the demo's, {host}, port {port}. The "
+              "provider picked does not change it.",
+    },
+    "tui.server.presets_custom": {"fr": "Réglages courants à essayer (Entrée pour choisir) :",
+                                  "en": "Common settings to try (Enter to use):"},
+    "tui.server.preset_option": {"fr": "{host}:{port}, {security}",
+                                 "en": "{host}:{port}, {security}"},
     "tui.server.advanced": {"fr": "Avancé", "en": "Advanced"},
     # --- step 4: credentials ----------------------------------------------------
     "tui.cred.reveal": {"fr": "Afficher le mot de passe", "en": "Show the password"},
+    "tui.cred.demo_password": {"fr": "Remettre le mot de passe de la démo",
+                               "en": "Put back the demo password"},
+    "tui.cred.demo_password_note": {
+        "fr": "Mode démo : le mot de passe de la démo est déjà entré. Effacé par erreur, "
+              "ou pour le voir : « Remettre le mot de passe de la démo » ci-dessous.",
+        "en": "Demo mode: the demo password is already entered. Cleared by mistake, or "
+              "to see it: “Put back the demo password” below.",
+    },
     "tui.cred.no_login": {
         "fr": "Pas de connexion (relais qui reconnaît l'IP)",
         "en": "No login (a relay that trusts the store's IP)",
@@ -236,6 +254,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tui.review.step_problem": {"fr": "Étape {step} : à corriger : {fields}",
                                 "en": "Step {step}: to fix: {fields}"},
     "tui.review.save": {"fr": "Enregistrer", "en": "Save"},
+    "tui.review.unchanged": {
+        "fr": "Rien n'a changé : ces réglages sont déjà ceux qui sont enregistrés "
+              "(rien n'a été réécrit).",
+        "en": "Nothing changed: these are already the saved settings (nothing was "
+              "written again).",
+    },
     "tui.review.saved": {"fr": "Réglages et mot de passe enregistrés.",
                          "en": "Settings and password saved."},
     "tui.wizard.saved_for_test": {

@@ -103,6 +103,9 @@ class WizardState:
         self._initial_password: Secret | None = None
         self._baseline = self._snapshot()
         self.just_saved = False
+        # Demo mode: (host, port, security) of the demo server, the only server offered.
+        self.demo_server: tuple[str, int, str] | None = None
+        self.save_changed = True  # the last Save wrote something (False: nothing changed)
         self.save_error: ComelinError | None = None
         self.store: StorePreview | None = None
         # The MX lookup.
@@ -292,7 +295,11 @@ class WizardState:
             if not changed:
                 return False
         self.assign("provider", provider.id)
-        if provider.presets:
+        if self.demo_server is not None:
+            # The demo sends to its own server whatever provider is picked: never to
+            # smtp.gmail.com with the demo's login.
+            self.apply_preset(*self.demo_server, force=True)
+        elif provider.presets:
             preset = provider.default_preset
             self.apply_preset(expand_host(preset, self.draft.company.email, self.mx_hosts),
                               preset.port, preset.security, force=by_user)
@@ -405,8 +412,10 @@ class WizardState:
                 changes[name] = value
         return with_changes(config, changes) if changes else config
 
-    def saved_as(self, plan: SavePlan, written: Config) -> None:
-        """Save wrote *plan*: the draft is now the saved settings."""
+    def saved_as(self, plan: SavePlan, written: Config, *, changed: bool = True) -> None:
+        """Save wrote *plan*: the draft is now the saved settings. *changed*: False when
+        the save found everything saved already (nothing written)."""
+        self.save_changed = changed
         self.draft.secret_backend = written.secret_backend
         before = self.store or StorePreview(written.secret_backend or "file", {})
         self.store = StorePreview(
@@ -471,29 +480,40 @@ def probe_store(config_path: Path, backend: str | None, *, saved: bool) -> Store
     return StorePreview(store.kind, texts, has, has_cache, tuple(accounts))
 
 
-def write_plan(plan: SavePlan, config_path: Path) -> Config:
-    """Write the secrets, then the settings recording their store; the settings written."""
-    from .secrets import OAUTH_TOKEN_CACHE, SMTP_PASSWORD, open_secret_store
+def write_plan(plan: SavePlan, config_path: Path) -> tuple[Config, bool]:
+    """Write the secrets, then the settings recording their store: the settings written,
+    and whether anything changed (False: the file and the store held all of it already,
+    and nothing was written)."""
+    from .secrets import OAUTH_TOKEN_CACHE, SMTP_PASSWORD, SecretError, open_secret_store
 
     config = plan.config.model_copy(deep=True)
     store = open_secret_store(config_path, plan.backend)  # type: ignore[arg-type]
+    changed = False
     if plan.password is not None:
-        store.set(SMTP_PASSWORD, plan.password.reveal())
+        try:
+            stored = store.get(SMTP_PASSWORD)
+        except SecretError:
+            stored = None  # unreadable: written again, and set() says why if it cannot
+        if stored != plan.password.reveal():
+            store.set(SMTP_PASSWORD, plan.password.reveal())
+            changed = True
     if plan.token_cache is not None:
         store.set(OAUTH_TOKEN_CACHE, plan.token_cache)
+        changed = True
     config.secret_backend = store.kind  # type: ignore[assignment]
-    return _save_keeping_profiles(config, config_path)
+    config, written = _save_keeping_profiles(config, config_path)
+    return config, written or changed
 
 
-def _save_keeping_profiles(config: Config, config_path: Path) -> Config:
+def _save_keeping_profiles(config: Config, config_path: Path) -> tuple[Config, bool]:
     """Save *config* with the sender profiles the file holds now: the wizard does not edit
     them, so a ``comelin-tui profile add`` made while it was open is kept. A file that does
-    not load is replaced as :func:`save_config` does (its copy kept aside)."""
-    from .config import ConfigError, save_config, update_config
+    not load is replaced as :func:`save_config` does (its copy kept aside). The settings
+    saved, and whether the file was written."""
+    from .config import ConfigError, save_config, update_config_written
 
     try:
-        return update_config(config_path, lambda current: config.model_copy(
+        return update_config_written(config_path, lambda current: config.model_copy(
             update={"profiles": current.profiles}), default=config)
     except ConfigError:
-        save_config(config, config_path)
-        return config
+        return config, save_config(config, config_path)

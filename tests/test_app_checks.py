@@ -69,7 +69,7 @@ async def test_the_domain_records_follow_the_send(tmp_path: Path,
             await pilot.press("f2")  # the advice follows the language too
             await settle(pilot)
             french = t("discovery.dns_dmarc_missing.hint", "fr", domain="nodmarc.test")
-            assert f"Quoi faire : {french}" in texts(pilot)
+            assert f"Quoi faire\u00a0: {french}" in texts(pilot)
             asked = {name for name, _type in dns_server.queries}
             assert "_dmarc.nodmarc.test." in asked or "_dmarc.nodmarc.test" in asked
             assert_no_errors(app)
@@ -103,7 +103,7 @@ async def test_a_diagnosis_is_redrawn_in_the_other_language(tmp_path: Path) -> N
             french = texts(pilot)
             assert "Le serveur a refusé le nom d'utilisateur ou le mot de passe" in french
             assert sandbox.username in french
-            assert "Quoi faire : Entrez de nouveau le mot de passe" in french
+            assert "Quoi faire\u00a0: Entrez de nouveau le mot de passe" in french
             assert "ÉCHEC à l'étape" in french
             await pilot.press("f2")
             await settle(pilot)

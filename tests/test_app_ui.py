@@ -3,6 +3,7 @@ leaving with unsaved changes, greyed keys, errors shown instead of tracebacks.""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -373,12 +374,13 @@ async def test_what_a_bounce_looks_like_is_said_in_the_help_the_reminders_and_sh
         assert "Undeliverable: Invoice 1234" in texts(pilot)
         await pilot.press("f2")
         await settle(pilot)
-        assert "Avis de non-remise" in texts(pilot) and "Non remis : Facture 1234" in texts(pilot)
+        assert "Avis de non-remise" in texts(pilot) and "Non remis\u00a0: Facture 1234" in texts(pilot)
     from comelin_tui.config import Config, save_config
 
     save_config(Config(), tmp_path / "config.toml")
-    done = subprocess.run([sys.executable, "-m", "comelin_tui", "--lang", "fr", "show",
-                           "--config", str(tmp_path / "config.toml")], capture_output=True,
-                          text=True, timeout=30, check=False)
+    done = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "comelin_tui", "--lang", "fr", "show",
+                         "--config", str(tmp_path / "config.toml")], capture_output=True,
+        text=True, timeout=30, check=False)
     assert "Delivery Status Notification (Failure)" in done.stdout, done.stdout + done.stderr
     assert "corrigez l'adresse du client" in done.stdout

@@ -265,7 +265,7 @@ def test_french_output(saved: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.run(["check", "--lang", "fr", "--no-send"]) == 0
     out = capsys.readouterr().out
     assert "[  ok ] Résolution du nom" in out
-    assert "Résultat : RÉUSSI" in out
+    assert "Résultat\u00a0: RÉUSSI" in out
 
 
 def test_live_printer_shows_the_running_step_on_a_terminal() -> None:

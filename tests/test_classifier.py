@@ -386,7 +386,7 @@ def test_unknown_keeps_the_raw_reply_in_the_summary() -> None:
 def test_catch_all_codes_show_the_reply_and_addresses() -> None:
     found = classify(Evidence("rcpt_to", code=550, message="550 Mailbox unavailable",
                               facts={"recipient": "bob@example.org"}), "fr")
-    assert found.summary == ("Le serveur a refusé le destinataire bob@example.org : "
+    assert found.summary == ("Le serveur a refusé le destinataire bob@example.org\u00a0: "
                              "550 Mailbox unavailable.")
 
 

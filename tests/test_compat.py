@@ -41,7 +41,7 @@ def test_the_hook_takes_effect_and_follows_the_language() -> None:
     try:
         assert localise_argparse(lambda: language[0]) is True
         parser = argparse.ArgumentParser(prog="x")
-        assert "utilisation : x" in parser.format_help()
+        assert "utilisation\u00a0: x" in parser.format_help()
         language[0] = "en"
         assert "usage: x" in parser.format_help()
     finally:
@@ -56,20 +56,20 @@ def test_without_the_hook_argparse_stays_in_english(monkeypatch: pytest.MonkeyPa
 
 def _comelin(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "comelin_tui", *args], capture_output=True,
-                          text=True, timeout=60)
+                          text=True, timeout=60, check=False)
 
 
 def test_french_help_and_errors_from_the_real_command() -> None:
     shown = _comelin("--lang", "fr", "--help")
     assert shown.returncode == 0
-    assert shown.stdout.startswith("utilisation : comelin-tui")
+    assert shown.stdout.startswith("utilisation\u00a0: comelin-tui")
     assert "afficher cette aide et quitter" in shown.stdout
     assert "afficher la version et quitter" in shown.stdout
     refused = _comelin("--lang", "fr", "--bogus")
     assert refused.returncode == 2
-    assert "comelin-tui : erreur : arguments non reconnus : --bogus" in refused.stderr
+    assert "comelin-tui\u00a0: erreur\u00a0: arguments non reconnus\u00a0: --bogus" in refused.stderr
     sub = _comelin("--lang", "fr", "check", "--port")
-    assert "argument --port : une valeur est attendue" in sub.stderr
+    assert "argument --port\u00a0: une valeur est attendue" in sub.stderr
 
 
 def test_english_help_and_errors_stay_argparse_own(capsys: pytest.CaptureFixture[str]) -> None:

@@ -185,7 +185,7 @@ def test_invalid_values_and_unknown_keys_name_field_and_line(path: Path) -> None
     assert "line 6, smtp.port: the port must be between 1 and 65535" in english
     assert "starttls, implicit_tls, none" in english
     french = error.message("fr")
-    assert "ligne 5, smtp.prot : réglage inconnu; vouliez-vous dire « port »?" in french
+    assert "ligne 5, smtp.prot\u00a0: réglage inconnu; vouliez-vous dire «\u00a0port\u00a0»?" in french
     assert "ValidationError" not in english and "pydantic" not in english
 
 
@@ -490,7 +490,7 @@ def test_port_in_host_message_says_where_the_port_goes() -> None:
     assert caught.value.message("en") == (
         "put 587 in the Port field and only “smtp.office365.com” here")
     assert caught.value.message("fr") == (
-        "mettez 587 dans le champ Port et seulement « smtp.office365.com » ici")
+        "mettez 587 dans le champ Port et seulement «\u00a0smtp.office365.com\u00a0» ici")
 
 
 def test_scheme_message_names_the_scheme() -> None:

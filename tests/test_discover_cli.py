@@ -46,8 +46,8 @@ def test_french_reason(dns_server: DnsServer, capsys: pytest.CaptureFixture[str]
     code = discover(dns_server, "ventes@gshop.test", "--lang", "fr")
     out = capsys.readouterr().out
     assert code == 0
-    assert "Pourquoi : Le MX du domaine pointe vers Google Workspace / Gmail" in out
-    assert "Trouvé par : MX, confiance élevée" in out
+    assert "Pourquoi\u00a0: Le MX du domaine pointe vers Google Workspace / Gmail" in out
+    assert "Trouvé par\u00a0: MX, confiance élevée" in out
 
 
 def test_advisory_warning_exits_1_with_hint(dns_server: DnsServer,

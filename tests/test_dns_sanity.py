@@ -266,7 +266,7 @@ async def test_a_missing_domain_on_a_sane_dns_is_not_the_resolver(
 @pytest.mark.usefixtures("real_names")
 @pytest.mark.parametrize(("lang", "words", "skipped"), [
     ("en", "filtered or broken", "Deliverability: not checked"),
-    ("fr", "filtré ou en panne", "Délivrabilité : non vérifiée"),
+    ("fr", "filtré ou en panne", "Délivrabilité\u00a0: non vérifiée"),
 ])
 def test_discover_says_it_and_advises_no_record(
         denying: DnsServer, capsys: pytest.CaptureFixture[str], lang: str, words: str,

@@ -281,7 +281,7 @@ async def test_not_signed_in_is_auth_oauth_failed_in_french(
     assert auth is not None and auth.diagnosis is not None
     assert auth.diagnosis.code == "auth.oauth_failed"
     assert "Se connecter avec Microsoft" in auth.diagnosis.hint
-    assert result.step("connect").detail == "non tenté : aucun jeton d'accès Microsoft 365"
+    assert result.step("connect").detail == "non tenté\u00a0: aucun jeton d'accès Microsoft 365"
 
 
 def test_failure_result_never_carries_a_token() -> None:

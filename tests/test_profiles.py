@@ -206,13 +206,13 @@ def test_a_wizard_save_keeps_the_profiles_added_while_it_was_open(tmp_path: Path
         current.profiles[0].model_copy(update={"name": "store-20",
                                                "from_address": "vingt@boulangerie.example"})]}))
     draft.company.name = "Boulangerie du coin"
-    written = write_plan(SavePlan(draft, "file", None, None), path)
+    written, changed = write_plan(SavePlan(draft, "file", None, None), path)
     saved = load_config(path)
-    assert saved == written and saved.company.name == "Boulangerie du coin"
+    assert changed and saved == written and saved.company.name == "Boulangerie du coin"
     assert [p.name for p in saved.profiles] == ["store-12-orders", "store-20"]
     # A file that does not load is replaced, as before (its copy kept aside).
     path.write_text("version = 2\nnot toml", "utf-8")
-    assert write_plan(SavePlan(Config(), "file", None, None), path).profiles == []
+    assert write_plan(SavePlan(Config(), "file", None, None), path)[0].profiles == []
     assert load_config(path).profiles == []
 
 

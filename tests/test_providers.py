@@ -231,8 +231,8 @@ def test_microsoft_365_facts() -> None:
     microsoft = get_provider("microsoft365")
     assert microsoft.presets == (ServerPreset("smtp.office365.com", 587, "starttls"),)
     assert microsoft.auth_kinds == ("oauth2", "password")  # the recommended way first
-    assert microsoft.hint("host", "fr") == "Microsoft 365 : smtp.office365.com"
-    assert microsoft.hint("port", "fr") == "587 = STARTTLS ; 465 n'est pas pris en charge"
+    assert microsoft.hint("host", "fr") == "Microsoft 365\u00a0: smtp.office365.com"
+    assert microsoft.hint("port", "fr") == "587 = STARTTLS; 465 n'est pas pris en charge"
     checklist = " ".join(item["en"] for item in microsoft.checklist)
     for fact in ("Manage email apps", "Security defaults", "December 2026",
                  "Sign in with Microsoft"):
@@ -488,3 +488,34 @@ def test_the_reply_rules_do_not_import_the_catalogue() -> None:
         "assert 'comelin_tui.providers' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+_MODE_WORDS = {"en": {"STARTTLS": "starttls", "implicit SSL/TLS": "implicit_tls"},
+               "fr": {"STARTTLS": "starttls", "SSL/TLS implicite": "implicit_tls"}}
+
+
+def _pairs(text: str, lang: str, port_first: bool) -> set[tuple[int, str]]:
+    modes = "|".join(re.escape(word) for word in _MODE_WORDS[lang])
+    on = "on" if lang == "en" else "sur"
+    pattern = (rf"(\d+) = ({modes})" if port_first else rf"({modes}) {on} (\d+)")
+    found = set()
+    for match in re.finditer(pattern, text):
+        port, mode = match.groups() if port_first else reversed(match.groups())
+        found.add((int(port), _MODE_WORDS[lang][mode]))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_port_hint_and_the_security_hint_name_the_same_port_and_encryption(
+        lang: str) -> None:
+    """Microsoft 365's port hint said "465 is not supported" while the security hint under
+    it said "implicit SSL/TLS on 465": each provider's two hints name the same pairs, and
+    only pairs its presets offer."""
+    for provider in providers():
+        port_pairs = _pairs(provider.hint("port", lang), lang, port_first=True)
+        security_pairs = _pairs(provider.hint("security", lang), lang, port_first=False)
+        assert port_pairs, (provider.id, provider.hint("port", lang))
+        assert port_pairs == security_pairs, (provider.id, provider.hint("port", lang),
+                                              provider.hint("security", lang))
+        offered = {(preset.port, preset.security) for preset in provider.presets}
+        assert port_pairs <= offered, (provider.id, port_pairs, offered)

@@ -272,7 +272,7 @@ def test_an_argument_typed_by_mistake_is_never_repeated(args: list[str], lang: s
     assert done.returncode == 2, done.stdout + done.stderr
     assert TYPED not in done.stdout + done.stderr
     assert "hunter2" not in done.stdout + done.stderr
-    assert ("usage:" if lang == "en" else "utilisation :") in done.stderr
+    assert ("usage:" if lang == "en" else "utilisation\u00a0:") in done.stderr
 
 
 @pytest.mark.parametrize("lang, words", [

@@ -215,7 +215,7 @@ def test_no_client_id_explains_the_app_registration(
                  "Directory (tenant) ID", "--client-id"):
         assert step in err
     assert run(["--lang", "fr", "signin", "--config", str(path)]) == 3
-    assert "« Autoriser les flux clients publics » = Oui" in capsys.readouterr().err
+    assert "«\u00a0Autoriser les flux clients publics\u00a0» = Oui" in capsys.readouterr().err
 
 
 def test_invalid_client_id_is_an_input_error(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 
+import pytest
 from test_app_support import SIZE, assert_no_errors, build, settle
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -101,4 +102,51 @@ async def test_the_wizard_footer_follows_the_keys_of_each_step(tmp_path: Path) -
         await pilot.press("tab")
         await settle(pilot)
         assert "next" in {key.action for key in app.screen.query(FooterKey)}
+        assert_no_errors(app)
+
+
+def _burst(app, *keys: str) -> None:
+    """Keys as a terminal sends a paste or a fast typist: all queued at once."""
+    from textual import events
+
+    characters = {"tab": "\t", "ctrl+u": "\x15", "backspace": "\x7f"}
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else characters.get(key)))
+
+
+def test_the_bindings_the_burst_relies_on_are_still_there() -> None:
+    from textual import _dispatch_key
+    from textual.app import App as TextualApp
+    from textual.screen import Screen
+
+    assert "_on_key" in vars(TextualApp), CHANGED.format(what="App._on_key")
+    assert callable(getattr(_dispatch_key, "dispatch_key", None)), \
+        CHANGED.format(what="textual._dispatch_key.dispatch_key")
+    assert isinstance(vars(Screen).get("_binding_chain"), property), \
+        CHANGED.format(what="Screen._binding_chain")
+    assert "ctrl+u" in Input()._bindings.key_to_bindings, CHANGED.format(what="Input's Ctrl+U")
+
+
+@pytest.mark.parametrize(("keys", "email", "name"), [
+    # Ctrl+U then the new text at once: the text is not cleared with the old one.
+    (("ctrl+u", *"new@y.ca", "tab", *"Name"), "new@y.ca", "Name"),
+    # A key bound by the field, then Tab: it acts on that field, not the next one.
+    (("backspace", "tab", *"Name"), "old@x.c", "Name"),
+    (("ctrl+u", "tab", *"Name"), "", "Name"),
+])
+async def test_keys_in_a_burst_act_on_the_field_they_were_typed_in_in_order(
+        tmp_path: Path, keys: tuple[str, ...], email: str, name: str) -> None:
+    app = build(tmp_path / "config.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # Start the setup
+        await settle(pilot)
+        await pilot.press(*"old@x.ca")
+        await settle(pilot)
+        _burst(app, *keys)
+        await settle(pilot)
+        screen = app.screen
+        assert screen.query_one("#company-email", Input).value == email
+        assert screen.query_one("#company-name", Input).value == name
+        assert app.focused is screen.query_one("#company-name", Input)
         assert_no_errors(app)

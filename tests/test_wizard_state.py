@@ -155,8 +155,9 @@ def test_save_writes_the_secret_to_the_store_and_never_to_the_settings(tmp_path:
         state.assign(dotted, value)
     state.password = PASSWORD
     plan = state.save_plan("en")
-    written = write_plan(plan, path)
-    state.saved_as(plan, written)
+    written, changed = write_plan(plan, path)
+    state.saved_as(plan, written, changed=changed)
+    assert changed and state.save_changed
     assert written.secret_backend == "file" and load_config(path) == written
     assert PASSWORD not in path.read_text()
     assert open_secret_store(path, "file").get(SMTP_PASSWORD) == PASSWORD
@@ -164,6 +165,25 @@ def test_save_writes_the_secret_to_the_store_and_never_to_the_settings(tmp_path:
     assert state.password is None  # no longer held once written
     assert state.visited == set(STEPS)
     assert probe_store(path, "file", saved=True).has_secret
+
+
+def test_a_save_that_changes_nothing_writes_nothing_and_says_so(tmp_path: Path) -> None:
+    """The same settings and the same password again: neither file is written."""
+    path = tmp_path / "config.toml"
+    state = WizardState(Config(), saved=False)
+    state.store = probe_store(path, "file", saved=False)
+    state.assign("company.email", "caisse@epicerie.test")
+    state.password = PASSWORD
+    plan = state.save_plan("en")
+    assert write_plan(plan, path)[1] is True
+    stamps = [(p.stat().st_ino, p.stat().st_mtime_ns) for p in sorted(tmp_path.iterdir())]
+    written, changed = write_plan(plan, path)
+    assert changed is False
+    assert [(p.stat().st_ino, p.stat().st_mtime_ns) for p in sorted(tmp_path.iterdir())] == stamps
+    state.saved_as(plan, written, changed=changed)
+    assert state.save_changed is False
+    state.assign("company.name", "Épicerie")
+    assert write_plan(state.save_plan("en"), path)[1] is True
 
 
 def test_a_sign_in_saved_counts_while_tenant_and_application_stay(tmp_path: Path) -> None:
@@ -175,8 +195,9 @@ def test_a_sign_in_saved_counts_while_tenant_and_application_stay(tmp_path: Path
     state.signed_in(SignInResult(username="caisse@contoso.test", tenant="contoso.test",
                                  client_id="11111111-2222-3333-4444-555555555555"), "cache")
     plan = state.save_plan("en")
-    written = write_plan(plan, path)
-    state.saved_as(plan, written)
+    written, changed = write_plan(plan, path)
+    state.saved_as(plan, written, changed=changed)
+    assert changed
     saved.append(written)
     assert open_secret_store(path, "file").get(OAUTH_TOKEN_CACHE) == "cache"
     assert state.oauth_cache is None and state.sign_in_state() == "saved"

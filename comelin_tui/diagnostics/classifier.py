@@ -218,6 +218,7 @@ _PARAM_SOURCES: dict[str, tuple[str, ...]] = {
     "address": ("address",),
     "tried_ports": ("tried_ports",),
 }
+_SPACE_RUN = re.compile(r"[^\S\u00a0\u202f]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]+")
 _CLIENT_LINE = re.compile(
     r"^\s*(?:->|c:|>>)|^\s*auth\s+(?:plain|login|xoauth2|oauthbearer|cram-md5|ntlm|gssapi)\b",
@@ -231,7 +232,8 @@ def _safe_text(value: object, limit: int = 200) -> str:
     """One printable line: no terminal escapes or control characters, bounded length."""
     text = str(value)
     text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates from the wire
-    text = " ".join(_CONTROL.sub(" ", text).split())
+    # Runs of spaces become one; a no-break space (French typography) stays as it is.
+    text = _SPACE_RUN.sub(" ", _CONTROL.sub(" ", text)).strip(" ")
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

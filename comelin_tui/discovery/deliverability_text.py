@@ -111,7 +111,7 @@ _TEXTS: dict[str, dict[str, str]] = {
               "before the ~all or -all.",
     },
     "discovery.dns_dkim_missing_google.summary": {
-        "fr": "Pas de clé DKIM de {provider} ({names})",
+        "fr": "Pas de clé DKIM pour {provider} ({names})",
         "en": "No DKIM key from {provider} ({names})",
     },
     "discovery.dns_dkim_missing_google.hint": {
@@ -124,7 +124,7 @@ _TEXTS: dict[str, dict[str, str]] = {
               "named google._domainkey.{domain}, then click “Start authentication”.",
     },
     "discovery.dns_dkim_missing_microsoft.summary": {
-        "fr": "Pas de sélecteur DKIM de {provider} ({names})",
+        "fr": "Pas de sélecteur DKIM pour {provider} ({names})",
         "en": "No DKIM selector from {provider} ({names})",
     },
     "discovery.dns_dkim_missing_microsoft.hint": {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..i18n import LocalText as L
 from .common import FULL_ADDRESS_AND_PASSWORD, NO_COPY, WRONG_PASSWORD
-from .model import Provider, ServerPreset, hints
+from .model import STARTTLS_587_ONLY, Provider, ServerPreset, hints
 
 BELL = Provider(
     id="bell",
@@ -17,6 +17,7 @@ BELL = Provider(
     hints=hints(
         host=L(fr="Bell : smtphm.sympatico.ca", en="Bell: smtphm.sympatico.ca"),
         port=L(fr="587 = STARTTLS", en="587 = STARTTLS"),
+        security=STARTTLS_587_ONLY,
         username=L(
             fr="Votre adresse Bell complète (@bell.net ou @sympatico.ca)",
             en="Your full Bell address (@bell.net or @sympatico.ca)",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..i18n import LocalText as L
-from .model import Provider, ServerPreset, hints
+from .model import STARTTLS_587_ONLY, Provider, ServerPreset, hints
 
 MICROSOFT_365 = Provider(
     id="microsoft365",
@@ -20,6 +20,10 @@ MICROSOFT_365 = Provider(
         port=L(
             fr="587 = STARTTLS ; 465 n'est pas pris en charge",
             en="587 = STARTTLS; 465 is not supported",
+        ),
+        security=L(
+            fr="STARTTLS sur 587 (465 n'est pas pris en charge) ; jamais sans chiffrement",
+            en="STARTTLS on 587 (465 is not supported); never unencrypted",
         ),
         username=L(
             fr="Le nom de connexion (UPN) de la boîte, pas un alias",
@@ -185,6 +189,8 @@ MICROSOFT_365_RELAY = Provider(
             en="The domain's MX host, e.g. contoso-com.mail.protection.outlook.com",
         ),
         port=L(fr="25 = STARTTLS (relais)", en="25 = STARTTLS (relay)"),
+        security=L(fr="STARTTLS sur 25 (relais) ; jamais sans chiffrement",
+                   en="STARTTLS on 25 (relay); never unencrypted"),
         username=L(
             fr="Aucun : le connecteur reconnaît l'adresse IP du magasin",
             en="None: the connector recognises the store's IP address",
@@ -277,6 +283,7 @@ OUTLOOK_COM = Provider(
     hints=hints(
         host=L(fr="Outlook.com : smtp-mail.outlook.com", en="Outlook.com: smtp-mail.outlook.com"),
         port=L(fr="587 = STARTTLS", en="587 = STARTTLS"),
+        security=STARTTLS_587_ONLY,
         password=L(
             fr="Préférez « Se connecter avec Microsoft » ; le mot de passe peut être refusé",
             en="Prefer \"Sign in with Microsoft\"; the password may be refused",

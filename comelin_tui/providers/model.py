@@ -222,6 +222,14 @@ DEFAULT_HINTS: dict[str, LocalText] = {
 }
 
 
+# The security hint of a provider whose only submission port is 587 (its port hint
+# says "587 = STARTTLS"): the two hints name the same port and encryption.
+STARTTLS_587_ONLY = LocalText(
+    fr="STARTTLS sur 587 ; jamais sans chiffrement",
+    en="STARTTLS on 587; never unencrypted",
+)
+
+
 def hints(**overrides: LocalText) -> dict[str, LocalText]:
     """The default hints with a provider's own ones on top."""
     unknown = set(overrides) - set(HINT_FIELDS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..i18n import LocalText as L
 from .common import NO_COPY
-from .model import Provider, ServerPreset, hints
+from .model import STARTTLS_587_ONLY, Provider, ServerPreset, hints
 
 _ZOHO_SENDER = L(
     fr="Zoho n'accepte que l'adresse du compte ou ses alias comme expéditeur.",
@@ -149,6 +149,7 @@ ICLOUD = Provider(
     hints=hints(
         host=L(fr="iCloud : smtp.mail.me.com", en="iCloud: smtp.mail.me.com"),
         port=L(fr="587 = STARTTLS", en="587 = STARTTLS"),
+        security=STARTTLS_587_ONLY,
         username=L(
             fr="Votre adresse iCloud complète (@icloud.com), même avec un domaine "
                "personnalisé",
@@ -256,6 +257,7 @@ PROTON = Provider(
     hints=hints(
         host=L(fr="Proton : smtp.protonmail.ch", en="Proton: smtp.protonmail.ch"),
         port=L(fr="587 = STARTTLS", en="587 = STARTTLS"),
+        security=STARTTLS_587_ONLY,
         username=L(
             fr="L'adresse (domaine personnalisé) pour laquelle le jeton a été créé",
             en="The address (custom domain) the token was created for",

@@ -42,7 +42,7 @@ register({
     },
     "tui.connect.host": {"fr": "Hôte SMTP", "en": "SMTP host"},
     "tui.connect.port": {"fr": "Port", "en": "Port"},
-    "tui.connect.encryption": {"fr": "Type d'encryption", "en": "Encryption type"},
+    "tui.connect.encryption": {"fr": "Type de chiffrement", "en": "Encryption type"},
     "tui.connect.encryption_none": {
         "fr": "Aucun (rien ne quitte l'ordinateur)",
         "en": "None (nothing leaves the computer)",

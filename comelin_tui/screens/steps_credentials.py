@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input, RadioSet
+from textual.widgets import Button, Checkbox, Input, RadioSet
 
 from ..fields import is_needed, required_message
 from ..i18n import t
-from ..widgets import Radio, Toggle, Tr, plain
+from ..widgets import Radio, Toggle, Tr, TrButton, plain
 from ..wizard_state import typed_password
 from .oauth_sign_in import MicrosoftSignIn
 from .step_base import StepPane, field_for, fields_of_step, shown
@@ -38,6 +38,8 @@ class CredentialsStep(StepPane):
         yield field_for("password", Input(id="password", password=True),
                         provider=lambda: self.provider)
         yield Toggle(plain(t("tui.cred.reveal")), id="reveal", compact=True)
+        yield Tr(self._demo_note, id="demo-password-note", classes="muted", hide_empty=True)
+        yield TrButton("tui.cred.demo_password", id="demo-password")
         yield Tr(self._password_warning, id="cred-password-warning", classes="warning-text",
                  hide_empty=True)
         yield Tr(self._strip_note, id="strip-note", classes="muted", hide_empty=True)
@@ -83,6 +85,16 @@ class CredentialsStep(StepPane):
     def _judge_password(self) -> None:
         self._judged = self.state.password
         self.query_one("#cred-password-warning", Tr).refresh_language()
+
+    def _demo_password(self) -> str | None:
+        """The demo server's password, in demo mode with a password login; else None."""
+        demo = getattr(self.app, "demo", None)
+        if demo is None or demo.sandbox is None or not self._uses_password:
+            return None
+        return str(demo.password)
+
+    def _demo_note(self) -> str:
+        return t("tui.cred.demo_password_note") if self._demo_password() else ""
 
     def _strip_note(self) -> str:
         return t("tui.cred.spaces_removed") if self._stripped else ""
@@ -134,6 +146,7 @@ class CredentialsStep(StepPane):
                                       else "")
         for widget_id in ("#field-smtp-username", "#field-password", "#reveal"):
             self.query_one(widget_id).display = self._uses_password
+        self.query_one("#demo-password").display = self._demo_password() is not None
         self.refresh_texts()
 
     def refresh_texts(self) -> None:
@@ -227,6 +240,17 @@ class CredentialsStep(StepPane):
     @on(Input.Blurred, "#password")
     def password_left(self, event: Input.Blurred) -> None:
         self._judge_password()
+
+    @on(Button.Pressed, "#demo-password")
+    def demo_password_restored(self, event: Button.Pressed) -> None:
+        """Put the demo's password back (cleared by mistake, or to see it again)."""
+        event.stop()
+        password = self._demo_password()
+        if password is None:
+            return
+        self.query_one("#password", Input).value = password  # as if typed: held, checked
+        self.query_one("#reveal", Checkbox).value = True
+        self.focus_field("password")
 
     @on(Checkbox.Changed, "#reveal")
     def reveal(self, event: Checkbox.Changed) -> None:

@@ -135,6 +135,8 @@ class ReviewStep(StepPane):
         return "\n".join(lines)
 
     def _saved(self) -> str:
+        if not self.state.save_changed:
+            return t("tui.review.unchanged")
         auth = self.draft.smtp.auth
         if auth == "oauth2" and self.state.sign_in_state() == "none":
             return t("tui.review.saved_sign_in_pending")

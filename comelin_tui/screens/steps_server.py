@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option
 
 from ..fields import is_needed
 from ..i18n import t
-from ..labels import security_choice
+from ..labels import security_choice, security_label
 from ..widgets import Radio, Tr, plain
 from .step_base import StepPane, field_for, fields_of_step
 
@@ -26,6 +26,10 @@ class ServerStep(StepPane):
 
     def compose(self) -> ComposeResult:
         def provider():  # type: ignore[no-untyped-def]
+            if self.state.demo_server is not None:  # not the picked provider's hints
+                from ..providers import CUSTOM_ID, get_provider
+
+                return get_provider(CUSTOM_ID)
             return self.provider
 
         yield field_for("smtp.host", Input(id="smtp-host"), provider=provider)
@@ -38,6 +42,7 @@ class ServerStep(StepPane):
                                  id="smtp-security", compact=True),
                         provider=provider)
         yield Tr(self._warnings, id="server-warnings", classes="warning-text", hide_empty=True)
+        yield Tr(self._demo_note, id="demo-server-note", classes="note", hide_empty=True)
         yield Tr(self._presets_title, id="presets-title", classes="subheading",
                  hide_empty=True)
         yield OptionList(id="server-presets", compact=True)
@@ -58,9 +63,24 @@ class ServerStep(StepPane):
                 lines.append(f"! {warning.message()} {warning.hint()}")
         return "\n".join(lines)
 
-    def _presets_title(self) -> str:
-        if len(self.provider.presets) < 2:
+    def _demo_note(self) -> str:
+        demo = self.state.demo_server
+        if demo is None:
             return ""
+        return t("tui.server.demo_only", host=demo[0], port=demo[1])
+
+    @property
+    def _offers_presets(self) -> bool:
+        """The provider's other known servers; in demo mode, none: the demo server only."""
+        return self.state.demo_server is None and len(self.provider.presets) > 1
+
+    def _presets_title(self) -> str:
+        if not self._offers_presets:
+            return ""
+        from ..providers import CUSTOM_ID
+
+        if self.provider.id == CUSTOM_ID:  # "Other" is no provider's name
+            return t("tui.server.presets_custom")
         return t("tui.server.presets", provider=self.provider.display_name())
 
     def _preset_options(self) -> list[Option]:
@@ -70,7 +90,8 @@ class ServerStep(StepPane):
         options = []
         for index, preset in enumerate(self.provider.presets):
             host = expand_host(preset, self.draft.company.email, mx_hosts) or preset.host
-            text = f"{host} : {preset.port} {security_choice(preset.security)}"
+            text = t("tui.server.preset_option", host=host, port=preset.port,
+                     security=security_label(preset.security))
             if preset.label is not None:
                 text += f" ({preset.label.get_text()})"
             options.append(Option(plain(text), id=str(index)))
@@ -88,8 +109,8 @@ class ServerStep(StepPane):
         # (security_chosen ignores the choice already in the draft).
         self.query_one(f"#sec-{smtp.security}", Radio).value = True
         presets = self.query_one("#server-presets", OptionList)
-        presets.set_options(self._preset_options())
-        presets.display = len(self.provider.presets) > 1
+        presets.set_options(self._preset_options() if self._offers_presets else [])
+        presets.display = self._offers_presets
         if smtp.ca_file:
             self.query_one("#advanced", Collapsible).collapsed = False
         self.refresh_texts()
@@ -163,4 +184,5 @@ class ServerStep(StepPane):
         for name in SECURITIES:
             self.query_one(f"#sec-{name}", Radio).label = plain(security_choice(name))
         self.query_one("#advanced", Collapsible).title = t("tui.server.advanced")
-        self.query_one("#server-presets", OptionList).set_options(self._preset_options())
+        self.query_one("#server-presets", OptionList).set_options(
+            self._preset_options() if self._offers_presets else [])

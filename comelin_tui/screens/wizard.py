@@ -27,7 +27,7 @@ from textual.widgets.option_list import Option
 from .. import i18n
 from ..errors import ComelinError
 from ..fields import field_step
-from ..i18n import t
+from ..i18n import sentence, t
 from ..widgets import KeyBar, TitleBar, TrButton, plain
 from ..wizard_state import STEPS, WizardState, probe_store, write_plan
 from .base import WorkerErrors
@@ -169,6 +169,8 @@ class WizardScreen(WorkerErrors, Screen[None]):
 
     def on_mount(self) -> None:
         demo = getattr(self.app, "demo", None)
+        if demo is not None and demo.sandbox is not None:
+            self.state.demo_server = (demo.sandbox.host, demo.sandbox.port, "starttls")
         if demo is not None and not self.state.saved:
             self.state.hold_initial_password(demo.password)
             # The demo address is a reserved name: no point asking the DNS about it.
@@ -493,14 +495,14 @@ class WizardScreen(WorkerErrors, Screen[None]):
         plan = self.state.save_plan(app.language, only_seen=only_seen)
         self.state.save_error = None
         try:
-            written = await asyncio.to_thread(write_plan, plan, app.config_path)
+            written, changed = await asyncio.to_thread(write_plan, plan, app.config_path)
         except ComelinError as error:
             self.state.save_error = error
             self.pane("review").entered()
-            self.notify(error.message(), title=t("tui.review.not_saved"), severity="error",
-                        markup=False, timeout=10)
+            self.notify(sentence(error.message()), title=t("tui.review.not_saved"),
+                        severity="error", markup=False, timeout=10)
             return
-        self.state.saved_as(plan, written)
+        self.state.saved_as(plan, written, changed=changed)
         app.settings_saved(written)
         self.reload()
         self.pane("review").entered()

@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from ..i18n import t
+from ..i18n import sentence, t
 
 TextSource = str | Callable[[], str] | None
 
@@ -121,8 +121,9 @@ class Field(Vertical):
         return self.query_one(".field-error", Tr).text
 
     def set_error(self, source: TextSource) -> None:
-        """Show why the value is wrong (None clears it)."""
-        self.query_one(".field-error", Tr).show_text(source)
+        """Show why the value is wrong (None clears it), as a sentence of its own."""
+        self.query_one(".field-error", Tr).show_text(
+            None if source is None else (lambda: sentence(resolve(source))))
         self.set_class(source is not None, "-invalid")
 
     def set_hint(self, source: TextSource) -> None:
