@@ -283,12 +283,13 @@ def _parent(host: str) -> str:
 def _host_of_another_provider(config: Config | ConfigView) -> ConfigWarning | None:
     """The server is not one the chosen provider runs (Google Workspace chosen, host
     smtp.office365.com): the login, the port and the advice would all be wrong.
-    "Other / custom" and providers whose server is named after the domain are not judged."""
-    from .providers import CUSTOM_ID, get_provider, host_matches, normalise_host
+    "Other / custom", providers whose server is named after the domain, and a server on
+    this machine (a local relay, the demo's) are not judged."""
+    from .providers import CUSTOM_ID, get_provider, host_matches, is_loopback, normalise_host
 
     provider = get_provider(config.provider)
     host = normalise_host(config.smtp.host)
-    if not host or provider.id == CUSTOM_ID:
+    if not host or provider.id == CUSTOM_ID or is_loopback(host):
         return None
     known: list[str] = []
     for preset in provider.presets:

@@ -27,7 +27,6 @@ import asyncio
 import collections
 import contextlib
 import hmac
-import ipaddress
 import logging
 import ssl
 import time
@@ -40,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from ..diagnostics.addresses import address_key
 from ..errors import ComelinError
 from ..i18n import register
+from ..providers import is_loopback
 
 if TYPE_CHECKING:
     from ..diagnostics.model import Diagnosis, Target
@@ -129,15 +129,6 @@ class _QuietLoopbackAuth(logging.Filter):
 
 
 logging.getLogger("mail.log").addFilter(_QuietLoopbackAuth())
-
-
-def is_loopback(host: str) -> bool:
-    if host in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def check_options(options: RelayOptions) -> None:

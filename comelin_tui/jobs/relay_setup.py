@@ -269,6 +269,7 @@ async def test_through_relay(config: Config, config_path: Path,
     from ..diagnostics.engine import run_check
     from ..diagnostics.model import Target
     from ..i18n import get_language
+    from ..providers import is_loopback
     from .relay import Relay
     from .send_test import target_source
 
@@ -287,7 +288,7 @@ async def test_through_relay(config: Config, config_path: Path,
             auth="password", username=relay_username(config), password=password,
             from_address=config.smtp.from_address, to_address=recipient,
             timeout=max(config.smtp.timeout, 15.0), allow_insecure_auth=True,
-            provider_id="custom", language=get_language(), own_relay=_is_loopback(host))
+            provider_id="custom", language=get_language(), own_relay=is_loopback(host))
         result = await run_check(target, on_step, probe=False)
     finally:
         if relay is not None:
@@ -305,10 +306,3 @@ async def test_through_relay(config: Config, config_path: Path,
     return result, (seen[-1] if seen else None)
 
 
-def _is_loopback(host: str) -> bool:
-    import ipaddress
-
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return host == "localhost"

@@ -35,6 +35,7 @@ from .model import (
     UsernameTemplate,
     fold,
     host_matches,
+    is_loopback,
     normalise_host,
 )
 from .services import CUSTOM_ID
@@ -58,6 +59,7 @@ __all__ = [
     "expand_host",
     "get_provider",
     "host_matches",
+    "is_loopback",
     "providers",
     "search_providers",
     "username_for",

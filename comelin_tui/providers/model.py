@@ -49,6 +49,19 @@ def normalise_host(host: str) -> str:
     return host.strip().rstrip(".").lower()
 
 
+def is_loopback(host: str) -> bool:
+    """A name or address of this machine itself (``localhost``, 127.0.0.0/8, ::1)."""
+    import ipaddress
+
+    name = normalise_host(host).strip("[]")
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 def host_matches(host: str, pattern: str) -> bool:
     """True when *host* is *pattern* or a subdomain of it (whole labels only).
 
