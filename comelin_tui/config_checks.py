@@ -174,7 +174,7 @@ register({
               "Gmail: Settings > Accounts > \"Send mail as\"), or send from {username}.",
     },
     "config.warn.host_not_provider": {
-        "fr": "Le serveur {host} n'est pas celui de {provider} ({expected}).",
+        "fr": "Le serveur {host} n'est pas parmi ceux connus pour {provider} ({expected}).",
         "en": "The server {host} is not {provider}'s ({expected}).",
     },
     "config.warn.host_not_provider.hint": {

@@ -49,7 +49,7 @@ async def test_ctrl_c_on_home_asks_enter_and_escape_stay_a_second_ctrl_c_quits(
         await settle(pilot)
         await pilot.press("f2")  # the dialog speaks the language chosen
         await settle(pilot)
-        assert "Quitter comelin-tui\u202f?" in texts(pilot)
+        assert "Quitter comelin-tui?" in texts(pilot)
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is home and app.return_code is None

@@ -131,7 +131,7 @@ async def test_start_over_asks_first_and_cancel_is_the_default() -> None:
         assert app.focused.id == "cancel"
         await pilot.press("f2")  # its words follow the language
         await settle(pilot)
-        assert "Tout recommencer ?" in texts(pilot)
+        assert "Tout recommencer?" in texts(pilot)
         await pilot.press("f2")
         await pilot.press("enter")  # Cancel: back home, nothing changed
         await settle(pilot)

@@ -78,7 +78,7 @@ async def test_each_mistake_is_shown_on_its_step_and_on_the_review(tmp_path: Pat
         await pilot.press("f2")
         await settle(pilot)
         review = texts(pilot)
-        for expected in ("n'est pas celui de Google Workspace", "Fichier CA", "Délai", "20 s",
+        for expected in ("n'est pas parmi ceux connus pour Google Workspace", "Fichier CA", "Délai", "20 s",
                          "compte 16 lettres"):
             assert expected in review, expected
         await pilot.press("f2")

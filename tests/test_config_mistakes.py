@@ -89,7 +89,7 @@ def test_the_provider_is_named_in_the_language_asked() -> None:
     warning = next(w for w in config_warnings(settings(host="smtp.office365.com"))
                    if w.key == "config.warn.host_not_provider")
     assert warning.message("en") != warning.message("fr")
-    assert "n'est pas celui de Google Workspace" in warning.message("fr")
+    assert "n'est pas parmi ceux connus pour Google Workspace" in warning.message("fr")
 
 
 @pytest.mark.parametrize(("provider", "host"), [

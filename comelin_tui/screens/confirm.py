@@ -27,7 +27,7 @@ register({
     },
     "tui.start_over.confirm": {"fr": "Recommencer", "en": "Start over"},
     "tui.start_over.cancel": {"fr": "Annuler", "en": "Cancel"},
-    "tui.quit.title": {"fr": "Quitter comelin-tui\u202f?", "en": "Quit comelin-tui?"},
+    "tui.quit.title": {"fr": "Quitter comelin-tui ?", "en": "Quit comelin-tui?"},
     "tui.quit.body": {
         "fr": "Les réglages enregistrés restent tels quels. Ctrl+C encore une fois : quitter.",
         "en": "The saved settings stay as they are. Ctrl+C once more: quit.",
