@@ -361,6 +361,10 @@ def test_env_password_does_not_import_keyring(env_password, config_file: Path) -
 def test_describe_is_in_french_and_english(memory_keyring, config_file: Path) -> None:
     stores = [KeyringSecretStore("abc"), FileSecretStore(secret_file_path(config_file)),
               EnvSecretStore({})]
+    missing = stores[1].describe("en")  # no file yet: nothing is said to be kept there
+    assert missing.startswith("No secret file yet") and "will be created" in missing
+    assert stores[1].describe("fr").startswith("Aucun fichier de secrets")
+    stores[1].set("smtp-password", "s3cret-Test")
     for store in stores:
         french, english = store.describe("fr"), store.describe("en")
         assert french != english
