@@ -155,7 +155,7 @@ class ProviderStep(StepPane):
         box.focus()
 
     def focus_first(self) -> None:
-        self.query_one("#provider", OptionList).focus()
+        self.focus_in_view(self.query_one("#provider", OptionList))
 
     def focus_field(self, dotted: str) -> None:
         self.focus_first()
