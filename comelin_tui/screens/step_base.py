@@ -224,8 +224,27 @@ class StepPane(VerticalScroll, can_focus=False):
             target.scroll_visible(animate=False)
             self.call_after_refresh(self._keep_in_view)
 
+    @property
+    def more_below(self) -> bool:
+        """Part of the step is under the bottom edge (the wizard says so under it)."""
+        return self.max_scroll_y - self.scroll_y >= 1
+
+    def _scrolled(self) -> None:
+        """Tell the wizard once the layout is done (the line under the step follows)."""
+        more = getattr(self.screen, "refresh_more", None)
+        if more is not None:
+            self.call_after_refresh(more)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._scrolled()
+
+    def on_resize(self) -> None:
+        self._scrolled()
+
     def watch_virtual_size(self) -> None:
         """The step's content changed size (a section opened, a hint appeared)."""
+        self._scrolled()
         if self._keep is not None:
             self._keep_tries = max(self._keep_tries, 5)
             self.call_after_refresh(self._keep_in_view)
