@@ -112,3 +112,88 @@ async def test_a_short_step_says_nothing_more(tmp_path: Path) -> None:
         assert wizard.pane("email").max_scroll_y == 0
         assert more_line(wizard) is None
         assert_no_errors(app)
+
+
+# -- the SMTP conversation on the test screen ---------------------------------------------
+
+LONG_REPLY = ("550 5.7.1 Recipient refused by the policy of this organisation: messages"
+              " from this sender are held for review, see https://help.example.test/"
+              "policies/outbound-relay-and-sender-reputation END")
+
+
+def transcript_settings(tmp_path: Path, sandbox) -> Path:
+    """Saved settings for *sandbox*, its password in the protected file."""
+    from comelin_tui.config import save_config
+    from comelin_tui.secrets import SMTP_PASSWORD, FileSecretStore, secret_file_path
+
+    config_path = tmp_path / "config.toml"
+    save_config(sandbox.demo_config(), config_path)
+    FileSecretStore(secret_file_path(config_path)).set(SMTP_PASSWORD, sandbox.password)
+    return config_path
+
+
+def transcript_rows(screen) -> list[str]:
+    """The transcript's rows as drawn on screen, inside its border."""
+    box = screen.query_one("#transcript")
+    region = box.content_region
+    strips = screen._compositor.render_strips()
+    return ["".join(segment.text for segment in strips[y].crop(region.x, region.right))
+            for y in range(region.y, region.bottom)]
+
+
+@pytest.mark.parametrize("size", [SIZE, (120, 40)])
+async def test_the_transcript_fills_the_screen_wraps_and_scrolls_with_the_keys(
+        tmp_path: Path, size: tuple[int, int]) -> None:
+    from focus_support import focus_drawn, out_of_view
+
+    from comelin_tui.sandbox import Sandbox
+    from comelin_tui.screens.test_send import TestSendScreen
+
+    with Sandbox(replies={"RCPT": LONG_REPLY}) as sandbox:
+        app = build(transcript_settings(tmp_path, sandbox))
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await pilot.press("enter")  # "Send a test email"
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, TestSendScreen)
+            await pilot.press("ctrl+r")
+            await settle(pilot)
+            assert screen.result is not None and screen.result.status == "fail"
+            await pilot.press("ctrl+t")  # show the conversation
+            await settle(pilot)
+            box = screen.query_one("#transcript")
+            assert app.focused is box
+            assert out_of_view(box) is None
+            drawn = await focus_drawn(pilot, box)
+            assert drawn["none"] and drawn["16"]
+            # As tall as the screen's content (title, footer and the line above it
+            # apart), as wide as the screen (the padding and the scrollbar apart).
+            width, height = size
+            assert box.region.height == height - 3
+            assert box.region.width >= width - 4
+            # The long reply wrapped, whole: every word of it is on screen.
+            assert any(LONG_REPLY[:30] in line for line in box.lines)
+            await pilot.press("end")
+            await settle(pilot)
+            # Wrapped at spaces, a word longer than the rest of a row folded to the next:
+            # without the line breaks, the reply reads whole.
+            shown = "".join("".join(transcript_rows(screen)).split())
+            assert "".join(LONG_REPLY.split()) in shown, transcript_rows(screen)
+            assert box.scroll_x == 0 and box.max_scroll_x == 0  # nothing to the right
+            # The keys scroll it (the whole conversation is taller than 21 rows at 80x24).
+            assert box.max_scroll_y > 0 or size != SIZE  # at 80x24 it is the longer
+            if box.max_scroll_y:
+                assert box.scroll_y == box.max_scroll_y
+                await pilot.press("home")
+                await settle(pilot)
+                assert box.scroll_y == 0
+                await pilot.press("pagedown")
+                await settle(pilot)
+                assert box.scroll_y > 0
+                await pilot.press("up")
+                await settle(pilot)
+            await pilot.press("ctrl+t")  # hidden again: the focus back on its button
+            await settle(pilot)
+            assert not box.display and app.focused.id == "toggle-transcript"
+            assert_no_errors(app)
