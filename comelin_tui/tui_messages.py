@@ -138,6 +138,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "en": "Comelin · Step {number} of {total}: {step}"},
     "tui.wizard.back": {"fr": "Retour", "en": "Back"},
     "tui.wizard.next": {"fr": "Suivant", "en": "Next"},
+    # Under a step whose text goes on below the bottom edge (PgDn scrolls it).
+    "tui.wizard.more_below": {"fr": "▼ Plus bas : PgDn", "en": "▼ More below: PgDn"},
     "tui.wizard.fix_first": {
         "fr": "Corrigez d'abord les champs marqués.",
         "en": "Fix the marked fields first.",

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on
 from textual.containers import VerticalScroll
 from textual.css.query import NoMatches
+from textual.errors import NoWidget
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input
@@ -70,8 +71,25 @@ def shown(widget: Widget, within: Widget) -> bool:
     return True
 
 
-class StepPane(VerticalScroll):
+def in_view(widget: Widget) -> bool:
+    """True when the whole of *widget* is on screen, inside what its containers show (a
+    widget taller than its container: its first line)."""
+    try:
+        geometry = widget.screen.find_widget(widget)
+    except NoWidget:
+        return False
+    region, clip = geometry.region, geometry.clip
+    if region.height > clip.height:
+        region = region._replace(height=1)
+    return bool(region.area) and clip.contains_region(region)
+
+
+class StepPane(VerticalScroll, can_focus=False):
     """One step of the wizard: a view of part of the WizardState, which owns the draft.
+
+    The pane itself takes no focus (Shift+Tab from its first field goes to the list of
+    steps, where the focus shows); its fields do, and the keys they leave alone
+    (PageUp/PageDown, the arrows on a button) scroll it.
 
     A pane edits the state itself, then tells the wizard with a message: ``Changed``
     (redraw the sidebar and the keys; with *reload*, the other panes show what the
@@ -93,6 +111,8 @@ class StepPane(VerticalScroll):
 
     def __init__(self) -> None:
         super().__init__(id=f"step-{self.step_id}", classes="step-pane")
+        self._keep: Widget | None = None  # the field focus_in_view keeps in view
+        self._keep_tries = 0
 
     @property
     def wizard(self) -> WizardScreen:
@@ -178,8 +198,83 @@ class StepPane(VerticalScroll):
         if not shown(target, self) or not target.focusable:
             self.focus_first()
             return
-        target.focus()
-        self.call_after_refresh(target.scroll_visible)
+        self.focus_in_view(target)
+
+    def focus_in_view(self, target: Widget) -> None:
+        """Focus *target* and keep it in view while the step is laid out: a step just
+        shown has no layout yet, a section opened above it or a hint filled in moves it
+        down, and after the settings search the wizard is laid out again only once the
+        search has closed. Scrolling by hand (PageDown...) or moving the focus ends it."""
+        target.focus(scroll_visible=False)
+        self._keep = target
+        self._keep_tries = 20
+        self.call_after_refresh(self._keep_in_view)
+
+    def _keep_in_view(self) -> None:
+        target = self._keep
+        if target is None or not target.has_focus:
+            self._keep = None
+            return
+        if self._keep_tries < 1:
+            return  # until the layout changes again (watch_virtual_size)
+        self._keep_tries -= 1
+        if not self.screen.is_current:  # a dialog still on top: once it has closed
+            self.call_after_refresh(self._keep_in_view)
+        elif not in_view(target):
+            target.scroll_visible(animate=False)
+            self.call_after_refresh(self._keep_in_view)
+
+    @property
+    def more_below(self) -> bool:
+        """Part of the step is under the bottom edge (the wizard says so under it)."""
+        return self.max_scroll_y - self.scroll_y >= 1
+
+    def _scrolled(self) -> None:
+        """Tell the wizard once the layout is done (the line under the step follows)."""
+        more = getattr(self.screen, "refresh_more", None)
+        if more is not None:
+            self.call_after_refresh(more)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._scrolled()
+
+    def on_resize(self) -> None:
+        self._scrolled()
+
+    def watch_virtual_size(self) -> None:
+        """The step's content changed size (a section opened, a hint appeared)."""
+        self._scrolled()
+        if self._keep is not None:
+            self._keep_tries = max(self._keep_tries, 5)
+            self.call_after_refresh(self._keep_in_view)
+
+    def _by_hand(self) -> None:
+        self._keep = None
+
+    def action_page_down(self) -> None:
+        self._by_hand()
+        super().action_page_down()
+
+    def action_page_up(self) -> None:
+        self._by_hand()
+        super().action_page_up()
+
+    def action_scroll_home(self) -> None:
+        self._by_hand()
+        super().action_scroll_home()
+
+    def action_scroll_end(self) -> None:
+        self._by_hand()
+        super().action_scroll_end()
+
+    def action_scroll_down(self) -> None:
+        self._by_hand()
+        super().action_scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self._by_hand()
+        super().action_scroll_up()
 
     def focus_first(self) -> None:
         for dotted in self.FIELDS:
@@ -188,7 +283,7 @@ class StepPane(VerticalScroll):
             except NoMatches:
                 continue
             if shown(target, self) and target.focusable:
-                target.focus()
+                self.focus_in_view(target)
                 return
         self.wizard.focus_next_button()
 

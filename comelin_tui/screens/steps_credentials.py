@@ -187,7 +187,7 @@ class CredentialsStep(StepPane):
         """The sign-in choice when there is one, else the password when the username is
         already filled in (from the provider)."""
         if self._offers_choice:
-            self.query_one("#auth-method", RadioSet).focus()
+            self.focus_in_view(self.query_one("#auth-method", RadioSet))
         elif self._uses_password and self.draft.smtp.username:
             self.focus_field("password")
         else:
@@ -196,10 +196,13 @@ class CredentialsStep(StepPane):
     def focus_field(self, dotted: str) -> None:
         if dotted == "oauth.sign_in":
             button = self.query_one("#oauth-start")
+            choice = self.query_one("#auth-method", RadioSet)
             if shown(button, self):
-                button.focus()
-            else:  # without msal: the choice, to take the password instead
-                self.query_one("#auth-method", RadioSet).focus()
+                self.focus_in_view(button)
+            elif shown(choice, self):  # without msal: the choice, to take the password
+                self.focus_in_view(choice)
+            else:  # a provider without the sign-in: its first field
+                self.focus_first()
             return
         super().focus_field(dotted)
 

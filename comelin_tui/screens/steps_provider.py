@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import events, on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
@@ -12,6 +16,24 @@ from ..widgets import Tr, plain
 from .step_base import StepPane
 
 TOP_PROVIDERS = ("google-workspace", "microsoft365")
+
+
+class ProviderList(OptionList):
+    """The providers: the arrows, Home/End and letters (the filter) browse them;
+    PageUp/PageDown scroll the step, so the checklist under the list reads to its end."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("pagedown", "to_step", show=False),
+        Binding("pageup", "to_step", show=False),
+    ]
+
+    def action_to_step(self) -> None:
+        raise SkipAction()  # the step's own PageUp/PageDown: scroll it
+
+
+class Checklist(Tr, can_focus=True):
+    """The provider's checklist, a stop of its own (Tab from the list): there the arrows,
+    PageUp/PageDown and Home/End scroll the step (a long checklist goes below the edge)."""
 
 
 class ProviderStep(StepPane):
@@ -29,9 +51,9 @@ class ProviderStep(StepPane):
         # Not selected on focus: letters typed on the list arrive here one by one.
         yield Input(id="provider-filter", placeholder=t("tui.provider.filter"),
                     classes="filter", compact=True, select_on_focus=False)
-        yield OptionList(id="provider", compact=True)
+        yield ProviderList(id="provider", compact=True)
         yield Tr(self._checklist_title, id="checklist-title", classes="subheading")
-        yield Tr(self._checklist, id="provider-checklist", classes="checklist")
+        yield Checklist(self._checklist, id="provider-checklist", classes="checklist")
 
     # -- text --------------------------------------------------------------
 
@@ -155,7 +177,7 @@ class ProviderStep(StepPane):
         box.focus()
 
     def focus_first(self) -> None:
-        self.query_one("#provider", OptionList).focus()
+        self.focus_in_view(self.query_one("#provider", OptionList))
 
     def focus_field(self, dotted: str) -> None:
         self.focus_first()

@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Input, Log
+from textual.widgets import Button, Input
 from textual.worker import Worker
 
 from ..diagnostics.model import DELIVERABILITY_STEPS
@@ -30,6 +30,7 @@ from ..labels import security_label
 from ..widgets import Field, KeyBar, TitleBar, Tr, TrButton
 from ..widgets.evidence import EvidencePanel
 from ..widgets.step_row import StepRow
+from ..widgets.transcript import Transcript
 from .base import WorkerErrors
 from .test_send_text import TestSendTexts
 
@@ -100,7 +101,7 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
                 yield Vertical(id="dns-checks")
             yield Tr(self._after_note, id="bounce-note", classes="muted", hide_empty=True)
             yield Tr(self._mailbox, id="mailbox", classes="mailbox", hide_empty=True)
-            yield Log(id="transcript", max_lines=2000)
+            yield Transcript(id="transcript", max_lines=2000)
         # Five keys of its own: the settings search (ctrl+p) still works, unlisted.
         yield KeyBar(hide=("command_palette",))
 
@@ -109,7 +110,7 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         self.query_one("#apply-fix").display = False
         self.query_one("#connect-comelin").display = False
         self.query_one("#transcript").display = False
-        self.query_one("#transcript", Log).border_title = t("tui.test.transcript_title")
+        self.query_one("#transcript", Transcript).border_title = t("tui.test.transcript_title")
         recipient = self.query_one("#recipient", Input)
         recipient.value = self.config.company.email or self.config.smtp.from_address
         # The recipient first, as its hint says: typing replaces it, Enter sends.
@@ -139,7 +140,7 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         self._show_dns_fold()
 
     def refresh_language(self) -> None:
-        log = self.query_one("#transcript", Log)
+        log = self.query_one("#transcript", Transcript)
         log.border_title = t("tui.test.transcript_title")
         if self.result is not None and not self.result.transcript:
             log.clear()  # our own words, not the server's: in the new language
@@ -184,7 +185,7 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         dns_rows.display = False
         self._dns_folded = self._dns_opened = False
         self._rows = {}
-        self.query_one("#transcript", Log).clear()
+        self.query_one("#transcript", Transcript).clear()
         self._busy = True
         self._worker = self.run_test(to_address)
         self._start_spinner()
@@ -215,7 +216,7 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
             app.last_test_status = self.result.status
             self._dns_folded = self.result.status == "fail"
             self._dns_opened = False
-            transcript = self.query_one("#transcript", Log)
+            transcript = self.query_one("#transcript", Transcript)
             transcript.clear()
             transcript.write_lines(self.result.transcript or [t("tui.test.no_transcript")])
         self.refresh_texts()
@@ -264,7 +265,7 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
             if step.id in DELIVERABILITY_STEPS:
                 self.query_one(f"#advice-{step.id}", Tr).refresh_language()
         if step.status != "running" and step.transcript:
-            self.query_one("#transcript", Log).write_lines(step.transcript)
+            self.query_one("#transcript", Transcript).write_lines(step.transcript)
         row.scroll_visible()
 
     def _start_spinner(self) -> None:
@@ -298,12 +299,28 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         self.dismiss()
 
     def action_toggle_transcript(self) -> None:
-        log = self.query_one("#transcript", Log)
+        log = self.query_one("#transcript", Transcript)
         log.display = not log.display
-        self.query_one("#toggle-transcript", TrButton).set_key(
+        button = self.query_one("#toggle-transcript", TrButton)
+        button.set_key(
             "tui.test.transcript_hide" if log.display else "tui.test.transcript_show")
         if log.display:
-            log.scroll_visible()
+            # The conversation takes the focus (the keys scroll it) and the screen's
+            # height, its top at the top once laid out.
+            self._size_transcript()
+            log.reveal()
+        elif log.has_focus:
+            button.focus()
+
+    def _size_transcript(self) -> None:
+        """As tall as the screen's content shows (less the line above it), so it grows
+        with the terminal; never less than a few lines."""
+        body = self.query_one("#test-body", VerticalScroll)
+        self.query_one("#transcript", Transcript).styles.height = max(
+            6, body.scrollable_content_region.height - 1)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._size_transcript)
 
     @work(exclusive=True, group="apply-fix", exit_on_error=False)
     async def action_apply_fix(self) -> None:

@@ -28,7 +28,7 @@ from .. import i18n
 from ..errors import ComelinError
 from ..fields import field_step
 from ..i18n import sentence, t
-from ..widgets import KeyBar, TitleBar, TrButton, plain
+from ..widgets import KeyBar, TitleBar, Tr, TrButton, plain
 from ..wizard_state import STEPS, WizardState, probe_store, write_plan
 from .base import WorkerErrors
 from .oauth_sign_in import MicrosoftSignIn
@@ -157,6 +157,7 @@ class WizardScreen(WorkerErrors, Screen[None]):
                     for step in STEPS:
                         yield PANES[step]()
                 with Horizontal(id="nav"):
+                    yield Tr("tui.wizard.more_below", id="more-below")
                     yield TrButton("tui.wizard.back", id="nav-back")
                     yield TrButton("tui.wizard.next", id="nav-next", variant="primary")
         yield KeyBar(show_command_palette=False)
@@ -220,7 +221,17 @@ class WizardScreen(WorkerErrors, Screen[None]):
         for title in self.query(TitleBar):
             title.refresh_language()
         self.query_one("#nav-next", TrButton).display = not self.state.last
+        self.query_one("#more-below", Tr).refresh_language()
+        self.refresh_more()
         self.refresh_bindings()
+
+    def refresh_more(self) -> None:
+        """"More below" under the step while part of it is under the bottom edge."""
+        try:
+            more = self.pane(self.current).more_below
+        except NoMatches:  # not composed yet
+            return
+        self.query_one("#more-below", Tr).display = more
 
     def refresh_language(self) -> None:
         self.refresh_chrome()
