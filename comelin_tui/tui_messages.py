@@ -171,6 +171,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "tui.provider.checklist": {"fr": "À faire pour {provider} :",
                                "en": "Checklist for {provider}:"},
+    "tui.provider.checklist_custom": {"fr": "À faire avec un autre fournisseur :",
+                                      "en": "Checklist for another provider:"},
     "tui.provider.no_checklist": {
         "fr": "Demandez au fournisseur le serveur d'envoi (SMTP), le port et la sécurité.",
         "en": "Ask the provider for the outgoing (SMTP) server, port and security.",

@@ -197,3 +197,19 @@ async def test_the_transcript_fills_the_screen_wraps_and_scrolls_with_the_keys(
             await settle(pilot)
             assert not box.display and app.focused.id == "toggle-transcript"
             assert_no_errors(app)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_the_checklist_of_other_is_not_titled_with_its_label(tmp_path: Path,
+                                                                   lang: str) -> None:
+    """"À faire pour Autre / personnalisé" reads wrong: "another provider" instead."""
+    app = build(tmp_path / "config.toml", language=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = await open_step(pilot, "custom", "provider")
+        shown = str(wizard.query_one("#checklist-title").render())
+        assert shown == t("tui.provider.checklist_custom", lang)
+        wizard.choose_provider("google-workspace", by_user=True)
+        await settle(pilot)
+        shown = str(wizard.query_one("#checklist-title").render())
+        assert "Google Workspace" in shown
+        assert_no_errors(app)

@@ -78,7 +78,12 @@ class ProviderStep(StepPane):
         return get_provider(option.id) if option is not None else self.provider
 
     def _checklist_title(self) -> str:
-        return t("tui.provider.checklist", provider=self._shown_provider().display_name())
+        from ..providers import CUSTOM_ID
+
+        provider = self._shown_provider()
+        if provider.id == CUSTOM_ID:  # not "À faire pour Autre / personnalisé"
+            return t("tui.provider.checklist_custom")
+        return t("tui.provider.checklist", provider=provider.display_name())
 
     def _checklist(self) -> str:
         provider = self._shown_provider()
