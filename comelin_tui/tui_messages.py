@@ -28,7 +28,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tui.key.search": {"fr": "Chercher", "en": "Search"},
     "tui.key.quit": {"fr": "Quitter", "en": "Quit"},
     "tui.key.back": {"fr": "Retour", "en": "Back"},
-    "tui.key.leave": {"fr": "Sortir", "en": "Leave"},
+    # Escape on the first step: back where the wizard was opened from (the home screen).
+    "tui.key.leave": {"fr": "Accueil", "en": "Home"},
     "tui.key.next": {"fr": "Suivant", "en": "Next"},
     "tui.key.steps": {"fr": "Étapes", "en": "Steps"},
     "tui.key.stay": {"fr": "Rester", "en": "Stay"},

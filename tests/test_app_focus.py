@@ -66,7 +66,11 @@ async def jump(pilot, lang: str, setting: str) -> None:
     await settle(pilot)
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
+# Where the focus is depends on the language (the words' lengths move things), how it is
+# drawn on the colours: each language and each colour mode is walked once, in pairs, which
+# keeps the suite's time (a walk is about 25 s).
+@pytest.mark.parametrize(("lang", "colours"), [("fr", "nocolor"), ("en", "16")],
+                         indirect=["colours"])
 async def test_the_focus_is_in_view_and_drawn_after_every_step_change_and_jump(
         tmp_path: Path, lang: str, colours: str) -> None:
     app = build(tmp_path / "config.toml", language=lang)

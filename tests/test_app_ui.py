@@ -339,6 +339,12 @@ async def test_letters_on_the_provider_list_filter_it_and_enter_picks_the_one_ma
         await pilot.press("enter")
         await settle(pilot)
         assert wizard.draft.provider == "ovh" and isinstance(app.focused, OptionList)
+        # Enter in the filter on the one already picked goes on, as Enter on the list does
+        # (a burst "ovh" + Enter reaches the next step whichever widget takes the Enter).
+        await fill(pilot, "#provider-filter", "ovh")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert wizard.draft.provider == "ovh" and wizard.current == "server"
         assert_no_errors(app)
 
 

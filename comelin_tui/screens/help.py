@@ -54,10 +54,10 @@ HELP_MESSAGES: dict[str, dict[str, str]] = {
     },
     "tui.help.keys.WizardScreen": {
         "fr": "Ctrl+N : étape suivante     Ctrl+T : liste des étapes\n"
-              "Échap : retour, sortir, ou annuler la connexion Microsoft en cours\n"
+              "Échap : retour, accueil (étape 1), annuler la connexion Microsoft\n"
               "Ctrl+P : chercher un réglage",
         "en": "Ctrl+N: next step     Ctrl+T: the list of steps\n"
-              "Escape: back, leave, or cancel the Microsoft sign-in under way\n"
+              "Escape: back, home (step 1), cancel the Microsoft sign-in\n"
               "Ctrl+P: search settings",
     },
     "tui.help.keys.TestSendScreen": {

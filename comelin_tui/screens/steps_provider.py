@@ -155,14 +155,19 @@ class ProviderStep(StepPane):
 
     @on(Input.Submitted, "#provider-filter")
     def filter_done(self, event: Input.Submitted) -> None:
-        """Enter in the filter: the one provider it leaves is picked; with several, the
-        list takes the keys (its first one highlighted)."""
+        """Enter in the filter: the one provider it leaves is picked, or, when it is picked
+        already, the wizard goes on (as Enter on the list does); with several, the list
+        takes the keys (its first one highlighted)."""
         event.stop()
         from ..providers import providers, search_providers
 
         option_list = self.query_one("#provider", OptionList)
         listed = search_providers(self._filter, providers()) if self._filter.strip() else []
-        if len(listed) == 1 and listed[0].id != self.draft.provider:
+        if len(listed) == 1 and listed[0].id == self.draft.provider:
+            self.state.provider_chosen = True
+            self.post_message(self.Done())
+            return
+        if len(listed) == 1:
             if self.state.choose_provider(listed[0].id, by_user=True):
                 self.post_message(self.Changed(reload=True))
             self.load()
