@@ -67,12 +67,14 @@ MESSAGES: dict[str, dict[str, str]] = {
               "  2. le fournisseur de courriel (deviné d'après le domaine);\n"
               "  3. le serveur d'envoi : hôte, port, sécurité;\n"
               "  4. le nom d'utilisateur et le mot de passe;\n"
-              "  5. une vérification, l'enregistrement, puis un envoi test.",
+              "  5. une vérification, puis l'enregistrement;\n"
+              "  6. un envoi test, qui prouve que tout fonctionne.",
         "en": "  1. the company email (and name);\n"
               "  2. the email provider (guessed from the domain);\n"
               "  3. the outgoing server: host, port, security;\n"
               "  4. the username and password;\n"
-              "  5. a review, saving, then a test send.",
+              "  5. a review, then saving;\n"
+              "  6. a test send that proves it all works.",
     },
     "tui.home.demo_note": {
         "fr": "Mode démo : un serveur local reçoit les messages; vos vrais réglages ne sont "
@@ -172,6 +174,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "tui.provider.checklist": {"fr": "À faire pour {provider} :",
                                "en": "Checklist for {provider}:"},
+    "tui.provider.link": {"fr": "{label} : {url}", "en": "{label}: {url}"},
     "tui.provider.checklist_custom": {"fr": "À faire avec un autre fournisseur :",
                                       "en": "Checklist for another provider:"},
     "tui.provider.no_checklist": {

@@ -210,3 +210,37 @@ async def test_the_server_step_in_english_has_no_french_spacing(tmp_path: Path) 
                 assert "Réglages courants à essayer" in shown
                 assert "de Autre" not in shown and "connus pour Autre" not in shown
             assert_no_errors(app)
+
+
+async def test_the_welcome_lists_the_six_steps_and_step_one_help_names_no_provider(
+        tmp_path: Path) -> None:
+    """The welcome counts the steps as the wizard does; F1 on the first field before a
+    provider is picked says no "Other / custom:" of a provider nobody chose."""
+    app = build(tmp_path / "config.toml", language="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = texts(pilot)
+        assert "  6. un envoi test" in shown and "  5. une vérification" in shown, shown
+        wizard = await open_demo_wizard(pilot)
+        assert wizard.draft.provider == "custom"
+        await pilot.press("f1")
+        await settle(pilot)
+        shown = texts(pilot)
+        assert "Autre / personnalisé" not in shown, shown
+        assert_no_errors(app)
+
+
+async def test_the_checklist_links_follow_french_typography(tmp_path: Path) -> None:
+    app = build(tmp_path / "config.toml", language="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = await open_demo_wizard(pilot)
+        wizard.choose_provider("google-workspace", by_user=True)
+        await settle(pilot)
+        wizard.goto("provider")
+        await settle(pilot)
+        checklist = str(wizard.query_one("#provider-checklist").render())
+        links = [line for line in checklist.splitlines() if line.startswith("> ")]
+        assert links, checklist
+        for line in links:
+            assert "\u00a0: http" in line, line
+        assert_no_errors(app)

@@ -189,10 +189,15 @@ class HelpScreen(ModalScreen[None]):
             return ""
         from ..providers import get_provider
 
+        from ..providers import CUSTOM_ID
+
         provider = get_provider(draft.provider)
         hint = provider.hint(field)
-        return t("tui.help.provider_hint", provider=provider.display_name(), hint=hint) \
-            if hint else ""
+        if not hint:
+            return ""
+        if provider.id == CUSTOM_ID:  # no provider picked yet: no "Other / custom:" label
+            return hint
+        return t("tui.help.provider_hint", provider=provider.display_name(), hint=hint)
 
     def action_close(self) -> None:
         self.dismiss()

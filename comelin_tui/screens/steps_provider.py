@@ -89,7 +89,8 @@ class ProviderStep(StepPane):
         provider = self._shown_provider()
         lines = [f"- {item.get_text()}" for item in provider.checklist]
         lines += [f"- {note.get_text()}" for note in provider.notes]
-        lines += [f"> {label.get_text()}: {url}" for label, url in provider.links]
+        lines += ["> " + t("tui.provider.link", label=label.get_text(), url=url)
+                  for label, url in provider.links]
         return "\n".join(lines) or t("tui.provider.no_checklist")
 
     # -- state -------------------------------------------------------------
