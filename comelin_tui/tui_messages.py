@@ -174,6 +174,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "tui.provider.checklist": {"fr": "À faire pour {provider} :",
                                "en": "Checklist for {provider}:"},
+    "tui.field.digits_only": {"fr": "Des chiffres seulement dans ce champ.",
+                              "en": "Digits only in this field."},
     "tui.provider.link": {"fr": "{label} : {url}", "en": "{label}: {url}"},
     "tui.provider.checklist_custom": {"fr": "À faire avec un autre fournisseur :",
                                       "en": "Checklist for another provider:"},

@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+import pytest
 from language_check import drawn_text, widget_texts
 from test_app_support import SIZE, assert_no_errors, build, paste, settle, texts
 from textual.widgets import Input
@@ -243,4 +244,27 @@ async def test_the_checklist_links_follow_french_typography(tmp_path: Path) -> N
         assert links, checklist
         for line in links:
             assert "\u00a0: http" in line, line
+        assert_no_errors(app)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("fr", "Des chiffres seulement dans ce champ."),
+                                             ("en", "Digits only in this field.")])
+async def test_a_letter_in_the_port_is_refused_with_words_not_silently(
+        tmp_path: Path, lang: str, words: str) -> None:
+    app = build(tmp_path / "config.toml", language=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = await open_demo_wizard(pilot)
+        wizard.goto("server")
+        await settle(pilot)
+        port = wizard.query_one("#smtp-port", Input)
+        port.focus()
+        await settle(pilot)
+        before = port.value
+        await pilot.press("a")
+        await settle(pilot)
+        assert port.value == before  # refused, as before
+        assert words in texts(pilot)
+        await pilot.press("end", "backspace")  # an accepted key clears it
+        await settle(pilot)
+        assert words not in texts(pilot)
         assert_no_errors(app)

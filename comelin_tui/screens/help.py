@@ -187,9 +187,7 @@ class HelpScreen(ModalScreen[None]):
         draft = getattr(self._under, "draft", None)
         if field is None or draft is None:
             return ""
-        from ..providers import get_provider
-
-        from ..providers import CUSTOM_ID
+        from ..providers import CUSTOM_ID, get_provider
 
         provider = get_provider(draft.provider)
         hint = provider.hint(field)

@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 from ..fields import is_needed
 from ..i18n import t
 from ..labels import security_choice, security_label
-from ..widgets import Radio, Tr, plain
+from ..widgets import DigitsInput, Radio, Tr, plain
 from .step_base import StepPane, field_for, fields_of_step
 
 SECURITIES = ("starttls", "implicit_tls", "none")
@@ -34,7 +34,7 @@ class ServerStep(StepPane):
 
         yield field_for("smtp.host", Input(id="smtp-host"), provider=provider)
         yield field_for("smtp.port",
-                        Input(id="smtp-port", type="integer", max_length=5, classes="short"),
+                        DigitsInput(id="smtp-port", max_length=5, classes="short"),
                         provider=provider)
         yield field_for("smtp.security",
                         RadioSet(*(Radio(plain(security_choice(name)),

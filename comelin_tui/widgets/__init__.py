@@ -2,7 +2,7 @@
 
 from .footer import KeyBar
 from .menu import Menu
-from .text import Field, TitleBar, Tr, TrButton, plain
+from .text import DigitsInput, Field, TitleBar, Tr, TrButton, plain
 from .toggles import Radio, Toggle
 
-__all__ = ["Field", "KeyBar", "Menu", "Radio", "TitleBar", "Toggle", "Tr", "TrButton", "plain"]
+__all__ = ["DigitsInput", "Field", "KeyBar", "Menu", "Radio", "TitleBar", "Toggle", "Tr", "TrButton", "plain"]

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 
 from ..i18n import sentence, t
 
@@ -128,6 +128,21 @@ class Field(Vertical):
 
     def set_hint(self, source: TextSource) -> None:
         self.query_one(".field-hint", Tr).show_text(source)
+
+
+class DigitsInput(Input):
+    """A whole-number field. Input refuses a letter with the bell alone, which a terminal
+    over SSH often does not sound: the refusal is said under the field too (the next
+    accepted key clears it, as any typing re-checks the value)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(type="integer", **kwargs)
+
+    def restricted(self) -> None:
+        super().restricted()
+        field = next((node for node in self.ancestors if isinstance(node, Field)), None)
+        if field is not None:
+            field.set_error(lambda: t("tui.field.digits_only"))
 
 
 class TitleBar(Horizontal):
