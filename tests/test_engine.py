@@ -93,7 +93,8 @@ async def test_starttls_run_sends_the_test_message(starttls_server: ScriptedServ
     transcript = result.transcript
     assert transcript[0] == "<- 220 mx.test.invalid ESMTP test"
     assert "-> STARTTLS" in transcript and "-> QUIT" in transcript
-    assert any(line.startswith("-> [message: ") for line in transcript)
+    # The message's size as SIZE= declared it, not the dot-stuffed bytes on the wire.
+    assert f"-> [message: {size} bytes]" in transcript
     assert not any("Comelin test message" in line for line in transcript)
     assert result.step("data").transcript[0] == "-> DATA"
 

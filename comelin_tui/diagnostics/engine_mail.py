@@ -298,7 +298,7 @@ async def step_data(run: CheckRun, step: Step) -> StepStatus:
     reply = await conn.command("DATA")
     if reply.code != 354:
         raise ReplyError("DATA", reply)
-    await conn.send_data(dot_stuff(run.payload))
+    await conn.send_data(dot_stuff(run.payload), message_size=len(run.payload))
     reply = await conn.read_reply()
     if reply.code != 250:
         raise ReplyError("DATA", reply)

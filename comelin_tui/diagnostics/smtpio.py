@@ -147,9 +147,13 @@ class SmtpConnection:
         self.writer.write(line.encode("utf-8") + b"\r\n")
         await self.writer.drain()
 
-    async def send_data(self, payload: bytes) -> None:
-        """Send a message body already dot-stuffed and ending with ``CRLF.CRLF``."""
-        self.record(f"-> [message: {len(payload)} bytes]")
+    async def send_data(self, payload: bytes, *, message_size: int | None = None) -> None:
+        """Send a message body already dot-stuffed and ending with ``CRLF.CRLF``.
+
+        The transcript gives *message_size*, the message's own size as MAIL FROM's SIZE=
+        declared it (without the doubled dots and the final dot), when it is known."""
+        size = len(payload) if message_size is None else message_size
+        self.record(f"-> [message: {size} bytes]")
         self.writer.write(payload)
         await self.writer.drain()
 

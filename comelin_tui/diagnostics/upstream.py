@@ -261,7 +261,7 @@ class Upstream:
 
     @staticmethod
     async def _send_payload(conn: Any, payload: bytes) -> Reply:
-        await conn.send_data(dot_stuff(payload))
+        await conn.send_data(dot_stuff(payload), message_size=len(payload))
         return await conn.read_reply()
 
     async def _command(self, step_id: str, line: str, facts: dict[str, Any]) -> Verdict:
