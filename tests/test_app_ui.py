@@ -362,8 +362,13 @@ async def test_the_big_two_and_the_detected_provider_are_at_the_top_in_view(
         await settle(pilot)
         listed = wizard.query_one("#provider", OptionList)
         ids = [o.id for o in listed.options]
-        assert ids[:3] == ["google-workspace", "microsoft365", "ovh"]
+        assert ids[:4] == ["google-workspace", "microsoft365", "ovh", "custom"]
         assert listed.scroll_offset.y == 0  # the top rows are the ones shown
+        # Choosing one of the big two does not send "Other" down the list.
+        wizard.choose_provider("google-workspace", by_user=True)
+        await settle(pilot)
+        ids = [o.id for o in listed.options]
+        assert ids[:3] == ["google-workspace", "microsoft365", "custom"]
         assert_no_errors(app)
 
 

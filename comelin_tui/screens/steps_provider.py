@@ -101,10 +101,14 @@ class ProviderStep(StepPane):
         chosen = self.draft.provider
         listed = search_providers(self._filter, providers())
         if not self._filter.strip():
-            # The two most stores use, then the one detected or chosen: all three at the
-            # top, in view, whatever the list's height.
+            # The two most stores use, then the one detected or chosen, then "Other": at
+            # the top, in view, whatever the list's height, and in the same places
+            # whatever is chosen (the list does not reorder under the person's eyes).
+            from ..providers import CUSTOM_ID
+
             first = [p for p in listed if p.id in TOP_PROVIDERS]
             first += [p for p in listed if p.id == chosen and p.id not in TOP_PROVIDERS]
+            first += [p for p in listed if p.id == CUSTOM_ID and p not in first]
             listed = tuple(first) + tuple(p for p in listed if p not in first)
         option_list = self.query_one("#provider", OptionList)
         highlighted = option_list.highlighted_option
