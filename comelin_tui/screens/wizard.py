@@ -498,8 +498,9 @@ class WizardScreen(WorkerErrors, Screen[None]):
         # Missing values may be saved (the test send says what is still needed); values
         # the settings refuse may not.
         for step in STEPS[:-1]:
-            if self.pane(step).invalid_fields():
-                self.goto(step)
+            if invalid := self.pane(step).invalid_fields():
+                # The values typed stay as typed, marked with why they are refused.
+                self.goto(step, field=invalid[0])
                 self.pane(step).check(show=True)
                 self.notify(t("tui.wizard.fix_first"), severity="warning", timeout=5)
                 return
