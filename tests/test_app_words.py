@@ -210,3 +210,29 @@ async def test_the_server_step_in_english_has_no_french_spacing(tmp_path: Path) 
                 assert "Réglages courants à essayer" in shown
                 assert "de Autre" not in shown and "connus pour Autre" not in shown
             assert_no_errors(app)
+
+
+async def test_a_save_that_changes_nothing_keeps_the_last_test_ticked(tmp_path: Path) -> None:
+    config_path = tmp_path / "config.toml"
+    with Sandbox() as sandbox:
+        saved_for(sandbox, config_path)
+        app = build(config_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("enter")  # Send a test email: a real send to the sandbox
+            await settle(pilot)
+            await pilot.press("ctrl+r")
+            await settle(pilot)
+            assert app.last_test_status == "ok" and len(sandbox.mailbox) == 1
+            await pilot.press("escape")
+            await settle(pilot)
+            app.open_wizard("edit")
+            await settle(pilot)
+            wizard = app.screen
+            assert isinstance(wizard, WizardScreen)
+            steps = wizard.query_one("#steps")
+            assert str(steps.get_option("test").prompt) == "[x] Test send"
+            await press_save(pilot)
+            assert "Nothing changed" in texts(pilot)
+            assert str(steps.get_option("test").prompt) == "[x] Test send"  # still holds
+            assert_no_errors(app)

@@ -515,7 +515,7 @@ class WizardScreen(WorkerErrors, Screen[None]):
                         severity="error", markup=False, timeout=10)
             return
         self.state.saved_as(plan, written, changed=changed)
-        app.settings_saved(written)
+        app.settings_saved(written, changed=changed)
         self.reload()
         self.pane("review").entered()
         self.refresh_chrome()
