@@ -179,3 +179,34 @@ async def test_save_from_the_leave_dialog_keeps_refused_values_as_typed_and_says
     assert_no_errors(app)
     written = config_path.read_text()
     assert 'host = "mail.boutique.invalid"' in written and "port = 25" in written
+
+
+async def test_a_refused_value_typed_alone_still_asks_before_leaving(tmp_path: Path) -> None:
+    """The settings refused it, so the draft did not change: still typing to keep."""
+    app = build(saved(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_wizard("edit", field="smtp.host")
+        await settle(pilot)
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen) and app.focused.id == "smtp-host"
+        await pilot.press("end", "/")  # no server name
+        await settle(pilot)
+        assert wizard.draft.smtp.host == "127.0.0.1"
+        await pilot.press("ctrl+c")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmLeaveScreen)  # not the plain quit question
+        await pilot.press("enter")  # Stay
+        await settle(pilot)
+        assert app.screen is wizard and value(pilot, "#smtp-host") == "127.0.0.1/"
+        await pilot.press("escape")  # back a step, then Home from the first
+        await settle(pilot)
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmLeaveScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        wizard.goto("server")
+        await settle(pilot)
+        assert value(pilot, "#smtp-host") == "127.0.0.1/"  # still there on coming back
+    assert_no_errors(app)

@@ -178,6 +178,17 @@ class StepPane(VerticalScroll, can_focus=False):
             value = getattr(value, part, _MISSING)
         return value
 
+    @property
+    def holds_refused(self) -> bool:
+        """A field shows a typed value the settings refused (not in the draft)."""
+        for dotted, (text, _draft) in self._refused.items():
+            try:
+                if self.control(dotted).value == text:
+                    return True
+            except NoMatches:
+                continue
+        return False
+
     def set_value(self, dotted: str, value: str) -> None:
         """Put *value* in an input without treating it as typing; a typed value the
         settings refused stays, unless the draft got a new value for it since."""

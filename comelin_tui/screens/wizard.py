@@ -143,8 +143,9 @@ class WizardScreen(WorkerErrors, Screen[None]):
 
     @property
     def dirty(self) -> bool:
-        """True when something typed here is not saved yet."""
-        return self.state.dirty
+        """True when something typed here is not saved yet (a value the settings refused
+        too: leaving asks first rather than drop it)."""
+        return self.state.dirty or any(pane.holds_refused for pane in self.panes())
 
     @property
     def password(self) -> Secret | None:
