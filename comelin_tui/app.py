@@ -276,11 +276,13 @@ class ComelinApp(WorkerErrors, CrashReportWithoutLocals, NoticesWaitForDialogs,
             return
         self.open_wizard("edit" if self.settings_view is not None else "new", field=field)
 
-    def settings_saved(self, config: Config) -> None:
-        """Record settings just written to disk; every open screen sees them."""
+    def settings_saved(self, config: Config, *, changed: bool = True) -> None:
+        """Record settings just written to disk; every open screen sees them. *changed*:
+        False when the save found them saved already (the last test still holds)."""
         self.settings = config
         self.settings_error = None
-        self.last_test_status = None
+        if changed:
+            self.last_test_status = None
         for screen in self.screen_stack:
             hook = getattr(screen, "on_settings_saved", None)
             if hook is not None:

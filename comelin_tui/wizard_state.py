@@ -216,7 +216,9 @@ class WizardState:
                 states[step] = TODO
             else:
                 states[step] = ERROR if has_problems(step) else DONE
-        states["test"] = (TODO if tested is None or self.dirty
+        # A test of other settings (before a start over) or of settings since changed
+        # says nothing about these.
+        states["test"] = (TODO if tested is None or self.dirty or not self.saved
                           else ERROR if tested == "fail" else DONE)
         return states
 

@@ -130,3 +130,83 @@ async def test_ctrl_c_on_the_test_screen_and_over_the_help_asks_to_quit(
         await settle(pilot)
         assert app.return_code == 0
     assert_no_errors(app)
+
+
+async def test_save_from_the_leave_dialog_keeps_refused_values_as_typed_and_says_why(
+        tmp_path: Path) -> None:
+    """Save cannot write a value the settings refuse: back on the step, every value as
+    typed, each marked with its own reason (not "Required"), nothing written."""
+    config_path = tmp_path / "config.toml"
+    app = build(config_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # Start the setup
+        await settle(pilot)
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen)
+        await paste(pilot, "ventes@boutique.invalid")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert wizard.current == "server" and app.focused.id == "smtp-host"
+        await pilot.press("ctrl+u", *"smtp://mail.boutique.invalid:25", "tab", "0", "tab")
+        await settle(pilot)
+        assert value(pilot, "#smtp-port") == "0"
+        await pilot.press("ctrl+c")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmLeaveScreen)
+        await pilot.press("shift+tab", "shift+tab")
+        assert app.focused.id == "save"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is wizard and wizard.current == "server"
+        assert value(pilot, "#smtp-host") == "smtp://mail.boutique.invalid:25"
+        assert value(pilot, "#smtp-port") == "0"
+        assert app.focused.id == "smtp-host"  # the first field to fix
+        shown = texts(pilot)
+        assert "Remove “smtp://”" in shown
+        assert "between 1 and 65535 (got 0)" in shown
+        assert "Required" not in shown
+        assert not config_path.exists()
+        await pilot.press("ctrl+u", *"mail.boutique.invalid", "tab", "ctrl+u", *"25")
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        await settle(pilot)
+        await pilot.press("shift+tab", "shift+tab", "enter")  # Save, then quit
+        await settle(pilot)
+        assert app.return_code == 0
+    assert_no_errors(app)
+    written = config_path.read_text()
+    assert 'host = "mail.boutique.invalid"' in written and "port = 25" in written
+
+
+async def test_a_refused_value_typed_alone_still_asks_before_leaving(tmp_path: Path) -> None:
+    """The settings refused it, so the draft did not change: still typing to keep."""
+    app = build(saved(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_wizard("edit", field="smtp.host")
+        await settle(pilot)
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen) and app.focused.id == "smtp-host"
+        await pilot.press("end", "/")  # no server name
+        await settle(pilot)
+        assert wizard.draft.smtp.host == "127.0.0.1"
+        await pilot.press("ctrl+c")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmLeaveScreen)  # not the plain quit question
+        await pilot.press("enter")  # Stay
+        await settle(pilot)
+        assert app.screen is wizard and value(pilot, "#smtp-host") == "127.0.0.1/"
+        await pilot.press("escape")  # back a step, then Home from the first
+        await settle(pilot)
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmLeaveScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        wizard.goto("server")
+        await settle(pilot)
+        assert value(pilot, "#smtp-host") == "127.0.0.1/"  # still there on coming back
+    assert_no_errors(app)

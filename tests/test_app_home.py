@@ -169,3 +169,32 @@ async def test_no_password_yet_and_no_secret_file_is_not_said_to_be_kept(
         await settle(pilot)
         shown = " ".join(texts(pilot).split())
         assert "Aucun fichier de secrets" in shown and "Conservé" not in shown, shown
+
+
+async def test_start_over_leaves_no_step_ticked_not_even_the_old_settings_test() -> None:
+    config_path = save_settings(paths.config_path())
+    app = build(config_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.last_test_status = "ok"  # as the test screen sets it after a passed send
+        app.open_wizard("edit")
+        await settle(pilot)
+        steps = app.screen.query_one("#steps")
+        assert str(steps.get_option("test").prompt) == "[x] Test send"  # the saved ones
+        await pilot.press("escape")  # first step: back home, nothing typed
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        menu = app.screen.query_one("#home-menu")
+        menu.highlighted = next(i for i in range(menu.option_count)
+                                if menu.get_option_at_index(i).id == "start")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("left", "enter")  # Start over
+        await settle(pilot)
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen)
+        steps = wizard.query_one("#steps")
+        rows = [str(steps.get_option_at_index(i).prompt) for i in range(steps.option_count)]
+        assert rows[0].startswith("[>]") and rows[-1] == "[ ] Test send", rows
+        assert not any(row.startswith(("[x]", "[!]")) for row in rows), rows
+        assert_no_errors(app)

@@ -268,3 +268,29 @@ async def test_a_letter_in_the_port_is_refused_with_words_not_silently(
         await settle(pilot)
         assert words not in texts(pilot)
         assert_no_errors(app)
+
+
+async def test_a_save_that_changes_nothing_keeps_the_last_test_ticked(tmp_path: Path) -> None:
+    config_path = tmp_path / "config.toml"
+    with Sandbox() as sandbox:
+        saved_for(sandbox, config_path)
+        app = build(config_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("enter")  # Send a test email: a real send to the sandbox
+            await settle(pilot)
+            await pilot.press("ctrl+r")
+            await settle(pilot)
+            assert app.last_test_status == "ok" and len(sandbox.mailbox) == 1
+            await pilot.press("escape")
+            await settle(pilot)
+            app.open_wizard("edit")
+            await settle(pilot)
+            wizard = app.screen
+            assert isinstance(wizard, WizardScreen)
+            steps = wizard.query_one("#steps")
+            assert str(steps.get_option("test").prompt) == "[x] Test send"
+            await press_save(pilot)
+            assert "Nothing changed" in texts(pilot)
+            assert str(steps.get_option("test").prompt) == "[x] Test send"  # still holds
+            assert_no_errors(app)

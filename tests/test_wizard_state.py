@@ -79,6 +79,8 @@ def test_step_states_for_the_sidebar() -> None:
     assert saved.step_states(lambda step: False, "fail")["test"] == "error"
     saved.assign("company.name", "changed")
     assert saved.step_states(lambda step: False, "ok")["test"] == "todo"  # not saved yet
+    # A new setup (a start over): the last test was of other settings.
+    assert new_state().step_states(lambda step: False, "ok")["test"] == "todo"
 
 
 def test_the_sender_and_username_follow_the_company_email_until_typed_over() -> None:

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 __all__ = ["StepPane", "field_for", "fields_of_step", "placeholder", "shown", "widget_id"]
 
 
+_MISSING = object()
+
+
 def _spec(dotted: str) -> FieldSpec:
     spec = field_spec(dotted)
     if spec is None:  # a programming error: every field a pane shows is registered
@@ -113,6 +116,10 @@ class StepPane(VerticalScroll, can_focus=False):
         super().__init__(id=f"step-{self.step_id}", classes="step-pane")
         self._keep: Widget | None = None  # the field focus_in_view keeps in view
         self._keep_tries = 0
+        # Typed values the settings refused, by field: (the text, the draft's value then).
+        # Filling the pane from the draft keeps them until the draft has a new value for
+        # the field: what was typed is never replaced by an older value.
+        self._refused: dict[str, tuple[str, object]] = {}
 
     @property
     def wizard(self) -> WizardScreen:
@@ -165,9 +172,32 @@ class StepPane(VerticalScroll, can_focus=False):
     def field_of(self, dotted: str) -> Field:
         return self.query_one(f"#field-{control_id(dotted)}", Field)
 
+    def _draft_value(self, dotted: str) -> object:
+        value: object = self.draft
+        for part in dotted.split("."):
+            value = getattr(value, part, _MISSING)
+        return value
+
+    @property
+    def holds_refused(self) -> bool:
+        """A field shows a typed value the settings refused (not in the draft)."""
+        for dotted, (text, _draft) in self._refused.items():
+            try:
+                if self.control(dotted).value == text:
+                    return True
+            except NoMatches:
+                continue
+        return False
+
     def set_value(self, dotted: str, value: str) -> None:
-        """Put *value* in an input without treating it as typing."""
+        """Put *value* in an input without treating it as typing; a typed value the
+        settings refused stays, unless the draft got a new value for it since."""
         control = self.control(dotted)
+        refused = self._refused.pop(dotted, None)
+        if refused is not None and control.value == refused[0] \
+                and self._draft_value(dotted) == refused[1]:
+            self._refused[dotted] = refused
+            return
         if control.value != value:
             with control.prevent(Input.Changed):
                 control.value = value
@@ -183,6 +213,10 @@ class StepPane(VerticalScroll, can_focus=False):
             problem = self.state.assign(dotted, value)
             if problem is not None:
                 error = problem.message
+                if isinstance(value, str):
+                    self._refused[dotted] = (value, self._draft_value(dotted))
+        if error is None or not isinstance(value, str) or not value.strip():
+            self._refused.pop(dotted, None)
         if error is None:
             field.set_error(None)
         elif show or field.has_class("-invalid"):

@@ -170,6 +170,7 @@ class ServerStep(StepPane):
         mx_hosts = self.state.mx_hosts
         host = expand_host(preset, self.draft.company.email, mx_hosts) or preset.host
         self.state.apply_preset(host, preset.port, preset.security, force=True)
+        self._refused.clear()  # a server chosen replaces what was typed, refused or not
         self.load()
         self.check(show=False)
 

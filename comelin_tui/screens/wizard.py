@@ -11,6 +11,7 @@ calls are the state module's plain functions, run in threads.
 from __future__ import annotations
 
 import asyncio
+import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -58,15 +59,34 @@ PANES: dict[str, type[StepPane]] = {
 class StepList(OptionList):
     """The sidebar: every step with its state; Enter jumps there."""
 
+    # The "why" under a [!] is indented under the step's name, on as many rows as it takes.
+    WHY_INDENT = "    "
+
     def __init__(self) -> None:
         super().__init__(id="steps", compact=True)
         self._shown: tuple[object, ...] = ()
+        self._last: tuple[dict[str, str], str, dict[str, str]] | None = None
+
+    def _text_width(self) -> int:
+        """Columns a row may use (before the first layout: the list's width in the CSS)."""
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            css_width = self.styles.width
+            width = int(css_width.value) - 1 if css_width is not None else 19
+        return max(width, len(self.WHY_INDENT) + 8)
+
+    def _why_rows(self, why: str) -> str:
+        rows = textwrap.wrap(why, self._text_width() - len(self.WHY_INDENT),
+                             break_on_hyphens=False) or [why]
+        return "".join(f"\n{self.WHY_INDENT}{row}" for row in rows)
 
     def show_states(self, states: dict[str, str], current: str,
                     why: dict[str, str] | None = None) -> None:
         """*why*: for a step marked [!], what is wrong, shown on the row under it."""
         why = why or {}
-        shown = (tuple(states.items()), current, tuple(why.items()), i18n.get_language())
+        self._last = (states, current, why)
+        shown = (tuple(states.items()), current, tuple(why.items()), i18n.get_language(),
+                 self._text_width())
         if shown == self._shown:
             return  # called on every keystroke: redraw only what changed
         self._shown = shown
@@ -76,12 +96,16 @@ class StepList(OptionList):
             marker = t(f"tui.sidebar.{state}")
             text = f"{marker} {t(f'tui.step.{step}')}"
             if state == "error" and why.get(step):
-                text += "\n    " + why[step]  # a [!] always says why
+                text += self._why_rows(why[step])  # a [!] always says why
             entries.append(Option(plain(text), id=step))
         highlighted = self.highlighted
         self.set_options(entries)
         self.highlighted = (highlighted if highlighted is not None and self.has_focus
                             else (*STEPS, "test").index(current))
+
+    def on_resize(self) -> None:
+        if self._last is not None:  # the why rows wrap at the new width
+            self.show_states(*self._last)
 
 
 class WizardScreen(WorkerErrors, Screen[None]):
@@ -119,8 +143,9 @@ class WizardScreen(WorkerErrors, Screen[None]):
 
     @property
     def dirty(self) -> bool:
-        """True when something typed here is not saved yet."""
-        return self.state.dirty
+        """True when something typed here is not saved yet (a value the settings refused
+        too: leaving asks first rather than drop it)."""
+        return self.state.dirty or any(pane.holds_refused for pane in self.panes())
 
     @property
     def password(self) -> Secret | None:
@@ -498,8 +523,9 @@ class WizardScreen(WorkerErrors, Screen[None]):
         # Missing values may be saved (the test send says what is still needed); values
         # the settings refuse may not.
         for step in STEPS[:-1]:
-            if self.pane(step).invalid_fields():
-                self.goto(step)
+            if invalid := self.pane(step).invalid_fields():
+                # The values typed stay as typed, marked with why they are refused.
+                self.goto(step, field=invalid[0])
                 self.pane(step).check(show=True)
                 self.notify(t("tui.wizard.fix_first"), severity="warning", timeout=5)
                 return
@@ -514,7 +540,7 @@ class WizardScreen(WorkerErrors, Screen[None]):
                         severity="error", markup=False, timeout=10)
             return
         self.state.saved_as(plan, written, changed=changed)
-        app.settings_saved(written)
+        app.settings_saved(written, changed=changed)
         self.reload()
         self.pane("review").entered()
         self.refresh_chrome()
