@@ -63,6 +63,8 @@ register({
     "render.step.spf": {"fr": "SPF", "en": "SPF"},
     "render.step.dkim": {"fr": "DKIM", "en": "DKIM"},
     "render.step.dmarc": {"fr": "DMARC", "en": "DMARC"},
+    # A label before its value, as French typography writes it: "Libellé : valeur".
+    "label.colon": {"fr": "{label} :", "en": "{label}:"},
 })
 
 
@@ -71,6 +73,11 @@ def step_label(step_id: str, lang: str | None = None) -> Msg:
     if f"render.step.{step_id}" not in catalogue():
         return Msg.inline({"fr": step_id, "en": step_id}, lang)
     return m(f"render.step.{step_id}", lang)
+
+
+def with_colon(label: str, lang: str | None = None) -> str:
+    """*label* followed by its colon ("Fichier de réglages\u00a0:" / "Settings file:")."""
+    return t("label.colon", lang, label=label)
 
 
 def security_label(mode: str, lang: str | None = None) -> Msg:

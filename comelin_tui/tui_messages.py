@@ -228,8 +228,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{provider}: the password is an API key created in its dashboard.",
     },
     "tui.cred.password_keep": {
-        "fr": "(laisser vide pour garder le mot de passe enregistré)",
-        "en": "(leave empty to keep the saved password)",
+        "fr": "(vide : garder le mot de passe enregistré)",
+        "en": "(empty: keep the saved password)",
     },
     "tui.cred.spaces_removed": {
         "fr": "Espaces retirés : les mots de passe d'application s'affichent par groupes de "

@@ -71,7 +71,7 @@ async def test_change_password_from_the_dashboard(tmp_path: Path) -> None:
         wizard = app.screen
         assert isinstance(wizard, WizardScreen) and wizard.current == "credentials"
         assert app.focused.id == "password"
-        assert "leave empty to keep" in app.screen.query_one("#password").placeholder
+        assert "empty: keep the saved password" in app.screen.query_one("#password").placeholder
         await paste(pilot, "new-password")
         await pilot.press("ctrl+n")
         await settle(pilot)

@@ -393,5 +393,6 @@ async def test_what_a_bounce_looks_like_is_said_in_the_help_the_reminders_and_sh
         subprocess.run, [sys.executable, "-m", "comelin_tui", "--lang", "fr", "show",
                          "--config", str(tmp_path / "config.toml")], capture_output=True,
         text=True, timeout=30, check=False)
-    assert "Delivery Status Notification (Failure)" in done.stdout, done.stdout + done.stderr
-    assert "corrigez l'adresse du client" in done.stdout
+    said = " ".join(done.stdout.split())  # wrapped to the terminal's width
+    assert "Delivery Status Notification (Failure)" in said, done.stdout + done.stderr
+    assert "corrigez l'adresse du client" in said

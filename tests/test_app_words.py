@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from focus_support import cells
 from language_check import drawn_text, widget_texts
 from test_app_support import SIZE, assert_no_errors, build, paste, settle, texts
 from textual.widgets import Input
@@ -294,3 +295,49 @@ async def test_a_save_that_changes_nothing_keeps_the_last_test_ticked(tmp_path: 
             assert "Nothing changed" in texts(pilot)
             assert str(steps.get_option("test").prompt) == "[x] Test send"  # still holds
             assert_no_errors(app)
+
+
+async def test_the_login_step_says_where_the_password_is_once_it_is_saved(
+        tmp_path: Path) -> None:
+    """Before the first save the secret file is not there and the Login step says so;
+    after the save, back on that step, it says the file keeps it (not "will be
+    created")."""
+    app = build(tmp_path / "real" / "config.toml", demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = await open_demo_wizard(pilot)
+        wizard.goto("credentials")
+        await settle(pilot)
+        assert "No secret file yet" in texts(pilot)
+        await press_save(pilot)
+        assert secret_file_path(app.config_path).exists()
+        wizard.goto("credentials")
+        await settle(pilot)
+        shown = texts(pilot)
+        assert "No secret file yet" not in shown, shown
+        assert "Kept in the file" in shown
+        assert_no_errors(app)
+
+
+async def test_the_kept_password_placeholder_fits_the_field_at_80_columns(
+        tmp_path: Path) -> None:
+    """With a password saved, the empty password field says it keeps it, whole (its
+    closing bracket shown), in French and in English."""
+    config_path = tmp_path / "config.toml"
+    with Sandbox() as sandbox:
+        saved_for(sandbox, config_path)
+        for language in ("fr", "en"):
+            app = build(config_path, language=language)
+            async with app.run_test(size=SIZE) as pilot:
+                await settle(pilot)
+                app.open_wizard("edit")
+                await settle(pilot)
+                wizard = app.screen
+                assert isinstance(wizard, WizardScreen)
+                wizard.goto("credentials")
+                await settle(pilot)
+                field = wizard.query_one("#password", Input)
+                assert field.value == "" and field.placeholder
+                shown = "".join(char for row in cells(pilot, field, "none")
+                                for char, _style in row)
+                assert field.placeholder in shown, (language, shown)
+                assert_no_errors(app)

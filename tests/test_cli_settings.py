@@ -20,10 +20,10 @@ PASSWORD = "Tr0ub4dor&3-horse-battery"
 
 
 def cli(*args: str, stdin: str = "", env: dict[str, str] | None = None,
-        config: Path) -> subprocess.CompletedProcess[str]:
+        config: Path, lang: str = "en") -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "comelin_tui", "--lang", "en", *args, "--config", str(config)],
+        [sys.executable, "-m", "comelin_tui", "--lang", lang, *args, "--config", str(config)],
         input=stdin, capture_output=True, text=True, env=full_env, timeout=60, check=False,
     )
 
@@ -214,10 +214,16 @@ def _show(config_file: Path, lang: str, capsys: pytest.CaptureFixture[str]) -> d
         words = re.findall(r"[^\W\d_]+", line.lower())
         assert not [a for a, b in itertools.pairwise(words) if a == b], line
     rows = {}
+    label = None
     for line in out.splitlines():
-        label, sep, value = line.partition(": ")
-        if sep and not line.startswith(" ") and len(label) < 30:
-            rows[label.strip().rstrip(":")] = value.strip()
+        if label is not None and line.startswith(" "):  # a row continued (wrapped)
+            rows[label] += " " + line.strip()
+            continue
+        label = None
+        name, sep, value = line.partition(": ")
+        if sep and not line.startswith(" ") and len(name) < 30:
+            label = name.strip().rstrip(":")
+            rows[label] = value.strip()
     return rows
 
 
@@ -282,3 +288,70 @@ def test_show_in_french_agrees_in_gender(config_file: Path,
         update={"from_address": ""})}), config_file)
     rows = _show(config_file, "fr", capsys)
     assert rows["Adresse d'expéditeur"] == "(aucune)"  # une adresse
+
+
+# -- `show` and `check` at 80 columns, in French and English ----------------------------
+
+def _rows_of(out: str) -> list[list[str]]:
+    """The settings block of `show` (up to its first blank line): each row with the rows
+    it continues on."""
+    rows: list[list[str]] = []
+    for line in out.split("\n\n")[0].splitlines():
+        if line.startswith(" ") and rows:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return rows
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_show_fits_80_columns_its_rows_continued_under_the_value(
+        config_file: Path, lang: str) -> None:
+    assert cli("password", "--stdin", stdin=PASSWORD + "\n", config=config_file).returncode == 0
+    shown = cli("show", lang=lang, config=config_file, env={"COLUMNS": "80"})
+    assert shown.returncode == 0, shown.stderr
+    out = shown.stdout
+    for line in out.splitlines():  # only a word longer than a row (a path) may overflow
+        head, _, word = line.rstrip().rpartition(" ")
+        assert len(line) <= 80 or (len(head) < 80 and "/" in word), line
+    rows = _rows_of(out)
+    where_label = "Emplacement" if lang == "fr" else "Location"
+    [where] = [row for row in rows if row[0].startswith(where_label)]
+    assert len(where) > 1  # the store's description is longer than a row
+    column = len(where[0]) - len(where[0].split(":", 1)[1].lstrip())
+    for more in where[1:]:  # continued under the value, not under the label
+        assert len(more) - len(more.lstrip()) == column, (where, column)
+    said = " ".join(part.strip() for part in where)
+    assert str(secret_file_path(config_file)) in said
+    reminder = "Rappel" if lang == "fr" else "Reminder"
+    assert any(line.startswith(reminder) for line in out.splitlines())
+    assert "(comelin-tui password)" in " ".join(out.split())
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_show_labels_follow_the_typography_of_the_language(
+        config_file: Path, lang: str) -> None:
+    shown = cli("show", lang=lang, config=config_file, env={"COLUMNS": "80"})
+    assert shown.returncode == 0, shown.stderr
+    for row in _rows_of(shown.stdout):
+        label = row[0].split(":", 1)[0]
+        if lang == "fr":  # "Libellé : valeur", the space before the colon a no-break one
+            assert label.endswith("\u00a0") and not label.endswith(" \u00a0"), row[0]
+        else:
+            assert label == label.rstrip(), row[0]
+    first = shown.stdout.splitlines()[0]
+    assert first.startswith("Fichier de réglages\u00a0:" if lang == "fr" else "Settings file:")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_check_names_a_step_as_the_list_of_steps_does(config_file: Path, lang: str,
+                                                      sandbox: Sandbox) -> None:
+    assert cli("password", "--stdin", stdin=sandbox.password + "\n",
+               config=config_file).returncode == 0
+    done = cli("check", "--no-send", "--no-dns-checks", lang=lang, config=config_file,
+               env={"COLUMNS": "80"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    said = " ".join(done.stdout.split())
+    assert ("voir l'étape « STARTTLS »" if lang == "fr"
+            else 'see the "STARTTLS" step') in said, done.stdout
+    assert "l'étape starttls" not in said and "the starttls step" not in said

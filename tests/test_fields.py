@@ -18,6 +18,7 @@ from comelin_tui.cli import run as cli_run
 from comelin_tui.config import Config, missing_fields, save_config, with_changes
 from comelin_tui.fields import FIELDS, field_label, field_spec, required_message
 from comelin_tui.i18n import LANGUAGES
+from comelin_tui.labels import with_colon
 from comelin_tui.screens.help import help_topic
 from comelin_tui.screens.search import ranked
 from comelin_tui.screens.wizard import PANES
@@ -183,7 +184,7 @@ def test_show_names_the_rows_as_the_registry_does(tmp_path: Path, lang: str) -> 
     shown = out.getvalue()
     for name in ("company", "provider", "smtp.host", "smtp.auth", "smtp.username",
                  "smtp.from_address", "smtp.reply_to", "smtp.timeout", "password"):
-        assert f"{field_label(name, lang)}:" in shown, (name, shown)
+        assert with_colon(field_label(name, lang), lang) in shown, (name, shown)
 
 
 def test_missing_settings_are_named_and_asked_for_with_the_registry_words() -> None:

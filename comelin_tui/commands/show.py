@@ -12,7 +12,7 @@ from typing import Any
 from .. import i18n
 from ..fields import field_label
 from ..i18n import t
-from ..labels import security_label
+from ..labels import security_label, with_colon
 
 i18n.register({
     "show.help": {"fr": "afficher les réglages enregistrés (mot de passe masqué)",
@@ -142,28 +142,42 @@ def run(args: argparse.Namespace) -> int:
         rows.append((secret_label, secret_text))
         if where:
             rows.append((t("show.secret_where"), where))
-    width = max(len(label) for label, _ in rows) + 2
-    for label, value in rows:
-        print(f"{label + ':':<{width}}{value}")
+    from ..diagnostics.evidence_text import wrap_line
+    from .check import output_width
+
+    width = output_width()
+    labels = [with_colon(label) for label, _ in rows]
+    column = max(len(label) for label in labels) + 1
+    # Continued under the value; a label column too wide for that leaves a short indent.
+    more = " " * (column if width - column >= 24 else 4)
+    for label, (_, value) in zip(labels, rows, strict=True):
+        print("\n".join(wrap_line(value, width, label.ljust(column), more,
+                                   break_long_words=False)))
     if len(profiles) > 1:
         from ..profiles import purpose_label
         from .profile import profile_lines
 
-        print(f"\n{t('show.profiles')}:")
+        print(f"\n{with_colon(t('show.profiles'))}")
         for profile in profiles:
             block = profile_lines([profile], purpose_label)
             if profile.name in profile_secrets:
                 state = profile_secrets[profile.name]
                 block.append("    " + t("show.profile_secret", state=t(
                     "show.set") if state["saved"] else state["error"] or t("show.not_set")))
-            print("\n".join("  " + line for line in block))
+            for line in block:
+                lead = "  " + " " * (len(line) - len(line.lstrip()))
+                print("\n".join(wrap_line(line.lstrip(), width, lead, lead + "  ",
+                                           break_long_words=False)))
     if warnings:
-        print(f"\n{t('show.warnings')}:")
+        print(f"\n{with_colon(t('show.warnings'))}")
         for warning in warnings:
-            print(f"  - {warning}")
+            print("\n".join(wrap_line(warning, width, "  - ", "    ",
+                                       break_long_words=False)))
     if smtp.auth == "password":
-        print(f"\n{t('show.reminder')}")
-    print(f"\n{t('label.bounce')}")
+        print()
+        print("\n".join(wrap_line(t("show.reminder"), width, break_long_words=False)))
+    print()
+    print("\n".join(wrap_line(t("label.bounce"), width, break_long_words=False)))
     return 1 if secret_error else 0
 
 

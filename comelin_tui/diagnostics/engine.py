@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..i18n import m, register
+from ..labels import step_label
 from .addresses import domain_to_ascii, wire_address
 from .engine_common import (
     StepFailed,
@@ -63,8 +64,8 @@ register({
         "en": "Not done: an earlier step failed",
     },
     "engine.skip.tls_starttls": {
-        "fr": "Sans objet : la sécurité est STARTTLS (voir l'étape starttls)",
-        "en": "Not used: security is STARTTLS (see the starttls step)",
+        "fr": "Sans objet : la sécurité est STARTTLS (voir l'étape « {step} »)",
+        "en": "Not used: security is STARTTLS (see the \"{step}\" step)",
     },
     "engine.skip.tls_none": {
         "fr": "Non fait : la sécurité choisie est « sans chiffrement »",
@@ -247,8 +248,10 @@ class CheckRun:
     def not_applicable(self, step_id: StepId) -> str | None:
         target = self.target
         if step_id == "tls" and target.security != "implicit_tls":
-            key = "engine.skip.tls_starttls" if target.security == "starttls" else "engine.skip.tls_none"
-            return m(key, self.lang)
+            if target.security == "starttls":  # the step named as the list of steps does
+                return m("engine.skip.tls_starttls", self.lang,
+                         step=step_label("starttls", self.lang))
+            return m("engine.skip.tls_none", self.lang)
         if step_id == "starttls" and target.security != "starttls":
             key = ("engine.skip.starttls_implicit" if target.security == "implicit_tls"
                    else "engine.skip.starttls_none")

@@ -241,12 +241,15 @@ def wrap_section(section: EvidenceSection, width: int | None) -> list[str]:
 _GLUED = re.compile(r"(?<=«) | (?=[»:;!?])")
 
 
-def wrap_line(text: str, width: int | None, indent: str = "", more: str = "") -> Iterable[str]:
-    """*text* wrapped between words to *width* (a word longer than a line is broken);
-    never a row that starts with ":" or "»", or ends with "«"."""
+def wrap_line(text: str, width: int | None, indent: str = "", more: str = "", *,
+              break_long_words: bool = True) -> Iterable[str]:
+    """*text* wrapped between words to *width* (a word longer than a line is broken,
+    unless *break_long_words* is False: then it overflows its row, whole, as a path to
+    copy must); never a row that starts with ":" or "»", or ends with "«"."""
     if width is None or width <= len(more) + 10:
         return [indent + text]
     glued = _GLUED.sub("\x00", text)
     rows = textwrap.wrap(glued, width=width, initial_indent=indent, subsequent_indent=more,
-                         break_long_words=True, break_on_hyphens=False) or [indent]
+                         break_long_words=break_long_words,
+                         break_on_hyphens=False) or [indent]
     return [row.replace("\x00", " ") for row in rows]

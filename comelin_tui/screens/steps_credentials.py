@@ -3,7 +3,11 @@ with the provider's advice and where the secret goes."""
 
 from __future__ import annotations
 
-from textual import on
+import asyncio
+import dataclasses
+from typing import Any
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Button, Checkbox, Input, RadioSet
 
@@ -23,6 +27,7 @@ class CredentialsStep(StepPane):
         super().__init__()
         self._stripped = False
         self._judged: str | None = None  # the password the warning below it judged
+        self._described: object = None  # the store preview whose description is current
 
     def compose(self) -> ComposeResult:
         yield Tr(self._advice, id="cred-advice", classes="note", hide_empty=True)
@@ -147,6 +152,8 @@ class CredentialsStep(StepPane):
         for widget_id in ("#field-smtp-username", "#field-password", "#reveal"):
             self.query_one(widget_id).display = self._uses_password
         self.query_one("#demo-password").display = self._demo_password() is not None
+        if self.state.store is not None and self.state.store is not self._described:
+            self.describe_store()  # a new preview (after a save): its file may exist now
         self.refresh_texts()
 
     def refresh_texts(self) -> None:
@@ -182,6 +189,29 @@ class CredentialsStep(StepPane):
 
     def entered(self) -> None:
         self.load()
+        self.describe_store()
+
+    @work(exclusive=True, group="store-description", exit_on_error=False)
+    async def describe_store(self) -> None:
+        """Say again where the secret goes: the description is written when the store is
+        first probed, and a save creates the secret file it said would be created."""
+        from ..i18n import LANGUAGES
+        from ..secrets import open_secret_store
+
+        preview = self.state.store
+        if preview is None or preview.kind not in ("file", "keyring"):
+            return
+        app: Any = self.app
+
+        def describe() -> dict[str, str]:
+            store = open_secret_store(app.config_path, preview.kind)  # type: ignore[arg-type]
+            return {lang: store.describe(lang) for lang in LANGUAGES}
+
+        texts = await asyncio.to_thread(describe)
+        if self.state.store is not preview:
+            return  # probed or saved again meanwhile: that one is described in turn
+        self.state.store = self._described = dataclasses.replace(preview, texts=texts)
+        self.query_one("#secret-where", Tr).refresh_language()
 
     def focus_first(self) -> None:
         """The sign-in choice when there is one, else the password when the username is

@@ -9,9 +9,10 @@ changes, so nothing keeps a stale translation.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widget import Widget
@@ -81,7 +82,13 @@ class Tr(Static):
 
 
 class TrButton(Button):
-    """A button whose label is an i18n key."""
+    """A button whose label is an i18n key. Left/Right move to the button beside it in
+    its row (round the row, as in a dialog box)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "beside(-1)", show=False),
+        Binding("right", "beside(1)", show=False),
+    ]
 
     def __init__(self, key: str, /, *, id: str | None = None, variant: Any = "default",
                  classes: str | None = None, compact: bool = True) -> None:
@@ -92,6 +99,17 @@ class TrButton(Button):
     def set_key(self, key: str) -> None:
         self._key = key
         self.refresh_language()
+
+    def action_beside(self, step: int) -> None:
+        """Focus the next button of the row (*step* 1) or the previous one (-1)."""
+        parent = self.parent
+        if parent is None:
+            return
+        row = [button for button in parent.children
+               if isinstance(button, Button) and button.display and button.focusable]
+        if len(row) < 2 or self not in row:
+            return
+        row[(row.index(self) + step) % len(row)].focus()
 
     def refresh_language(self) -> None:
         self.label = plain(t(self._key))
