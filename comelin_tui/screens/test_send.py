@@ -296,6 +296,12 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         self.call_after_refresh(self.refresh_bindings)
 
     def action_back(self) -> None:
+        """Escape: first closes the transcript (back to its button), then leaves."""
+        log = self.query_one("#transcript", Transcript)
+        if log.display:
+            self.action_toggle_transcript()
+            self.query_one("#toggle-transcript", TrButton).focus()
+            return
         self.dismiss()
 
     def action_toggle_transcript(self) -> None:
