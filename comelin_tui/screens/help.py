@@ -63,10 +63,10 @@ HELP_MESSAGES: dict[str, dict[str, str]] = {
     "tui.help.keys.TestSendScreen": {
         "fr": "Ctrl+R : envoyer le test     Ctrl+T : échange avec le serveur\n"
               "Ctrl+F : corriger (le correctif proposé)     Ctrl+P : chercher un réglage\n"
-              "Échap : retour (ou annuler le test en cours)",
+              "Échap : retour (fermer d'abord l'échange affiché ; annuler le test en cours)",
         "en": "Ctrl+R: send the test     Ctrl+T: transcript of the conversation\n"
               "Ctrl+F: fix (apply the fix offered)     Ctrl+P: search settings\n"
-              "Escape: back (or cancel the running test)",
+              "Escape: back (close the transcript shown first; cancel the running test)",
     },
     "tui.help.keys.ConnectComelinScreen": {
         "fr": "Ctrl+R : essai, comme Comelin envoie     Échap : retour\n"

@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Button, Input
 from textual.worker import Worker
 
@@ -44,8 +45,17 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
 
     __test__ = False  # not a pytest test class, despite the name
 
+    # The actions right under the verdict, no blank line: together in view at 80x24.
+    CSS = """
+    #test-actions {
+        margin-top: 0;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "tui.key.cancel", id="cancel"),
+        # The transcript shown: Escape closes it first, then leaves the screen.
+        Binding("escape", "hide_transcript", "tui.key.close", id="hide-transcript"),
         Binding("escape", "back", "tui.key.back", id="test-back"),
         Binding("ctrl+r", "run", "tui.key.run", id="run"),
         Binding("ctrl+t", "toggle_transcript", "tui.key.transcript", id="transcript"),
@@ -83,12 +93,13 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
             yield Tr(self._intro, classes="intro")
             yield Field("tui.test.recipient_label", Input(id="recipient"),
                         hint="tui.test.recipient_hint", id="field-recipient")
-            with Horizontal(classes="actions"):
+            yield Vertical(id="step-rows")
+            yield Tr(self._outcome, id="outcome", hide_empty=True)
+            # Right under the verdict: in view with it after a run, whatever comes below.
+            with Horizontal(classes="actions", id="test-actions"):
                 yield TrButton("tui.test.send", id="run", variant="primary")
                 yield TrButton("tui.test.transcript_show", id="toggle-transcript")
                 yield TrButton("tui.test.back", id="back")
-            yield Vertical(id="step-rows")
-            yield Tr(self._outcome, id="outcome", hide_empty=True)
             yield Tr(self._diagnosis, id="diagnosis", classes="diagnosis", hide_empty=True)
             yield EvidencePanel(self._evidence_result, id="evidence")
             yield Tr(self._suggestion, id="suggestion", classes="note", hide_empty=True)
@@ -152,8 +163,9 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel":
             return self.running
-        if action == "back":
-            return not self.running
+        if action in ("back", "hide_transcript"):
+            shown = bool(self.query_one("#transcript").display)
+            return not self.running and shown == (action == "hide_transcript")
         if action == "run":
             return (not self.running and not self.applying) or None
         if action == "apply_fix":
@@ -220,9 +232,8 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
             transcript.clear()
             transcript.write_lines(self.result.transcript or [t("tui.test.no_transcript")])
         self.refresh_texts()
-        if self.check_action("apply_fix", ()) is True:
-            self.query_one("#apply-fix").focus(scroll_visible=False)
-        # After the layout settles: show the verdict (the end of the pane).
+        # After the layout settles: show the verdict (the end of the pane), and focus
+        # the next thing to do there.
         self.call_after_refresh(self._show_verdict)
 
     def _show_verdict(self) -> None:
@@ -236,8 +247,31 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
             if outcome.display:
                 top = min(top, outcome.virtual_region.y)
             body.scroll_to(y=top, animate=False, immediate=True)
+            body.call_after_refresh(self._focus_after_run)
 
         body.call_after_refresh(scroll)
+
+    def _focus_after_run(self) -> None:
+        """The fix to apply, or Comelin's settings after a pass, when in view once the
+        verdict is shown; else "Send the test", right under the verdict."""
+        from textual.errors import NoWidget
+
+        def in_view(widget: Widget) -> bool:
+            if not widget.display:
+                return False
+            try:
+                geometry = self.find_widget(widget)
+            except NoWidget:
+                return False
+            region = geometry.region
+            return bool(region.area) and geometry.clip.contains_region(region)
+
+        for selector in ("#apply-fix", "#connect-comelin"):
+            button = self.query_one(selector)
+            if in_view(button):
+                button.focus(scroll_visible=False)
+                return
+        self.query_one("#run").focus(scroll_visible=False)  # in view with the verdict
 
     def _on_step(self, step: Step) -> None:
         """Engine callback (same event loop): add or update the step's row."""
@@ -266,7 +300,7 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
                 self.query_one(f"#advice-{step.id}", Tr).refresh_language()
         if step.status != "running" and step.transcript:
             self.query_one("#transcript", Transcript).write_lines(step.transcript)
-        row.scroll_visible()
+        row.scroll_visible(animate=False)
 
     def _start_spinner(self) -> None:
         self._stop_spinner()
@@ -298,6 +332,12 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
     def action_back(self) -> None:
         self.dismiss()
 
+    def action_hide_transcript(self) -> None:
+        """Escape with the transcript shown: hide it, the focus back on its button."""
+        if self.query_one("#transcript").display:
+            self.action_toggle_transcript()
+        self.query_one("#toggle-transcript", TrButton).focus()
+
     def action_toggle_transcript(self) -> None:
         log = self.query_one("#transcript", Transcript)
         log.display = not log.display
@@ -311,6 +351,7 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
             log.reveal()
         elif log.has_focus:
             button.focus()
+        self.refresh_bindings()  # Escape: closes the transcript, or leaves
 
     def _size_transcript(self) -> None:
         """As tall as the screen's content shows (less the line above it), so it grows
