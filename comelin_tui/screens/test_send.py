@@ -126,6 +126,32 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         recipient.value = self.config.company.email or self.config.smtp.from_address
         # The recipient first, as its hint says: typing replaces it, Enter sends.
         recipient.focus()
+        # The verdict stays where it was put while rows still change height around it
+        # (a step row re-wraps once its width is known): until the person takes over.
+        self._verdict_pinned = False
+        self.watch(self.query_one("#test-body", VerticalScroll), "virtual_size",
+                   self._keep_verdict_in_place, init=False)
+
+    def _keep_verdict_in_place(self, _size: object) -> None:
+        if not self._verdict_pinned:
+            return
+
+        def again() -> None:  # the scroll, then the focus chosen for what is now in view
+            if self._verdict_pinned:
+                self._scroll_to_verdict()
+                body.call_after_refresh(self._focus_after_run)
+
+        body = self.query_one("#test-body", VerticalScroll)
+        body.call_after_refresh(again)
+
+    def on_key(self, _event: object) -> None:
+        self._verdict_pinned = False  # a key the screen sees: the person is moving on
+
+    def on_mouse_scroll_down(self, _event: object) -> None:
+        self._verdict_pinned = False
+
+    def on_mouse_scroll_up(self, _event: object) -> None:
+        self._verdict_pinned = False
 
     def refresh_texts(self) -> None:
         self._show_dns_fold()
@@ -175,6 +201,7 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         return True
 
     def action_run(self) -> None:
+        self._verdict_pinned = False  # the rows of the new run come into view as they run
         if self.running or self.applying:
             return
         self.problem = None
@@ -242,14 +269,19 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         body = self.query_one("#test-body", VerticalScroll)
 
         def scroll() -> None:  # once the new texts are laid out, as scroll_end waits too
-            top = body.max_scroll_y
-            outcome = self.query_one("#outcome")
-            if outcome.display:
-                top = min(top, outcome.virtual_region.y)
-            body.scroll_to(y=top, animate=False, immediate=True)
+            self._verdict_pinned = True
+            self._scroll_to_verdict()
             body.call_after_refresh(self._focus_after_run)
 
         body.call_after_refresh(scroll)
+
+    def _scroll_to_verdict(self) -> None:
+        body = self.query_one("#test-body", VerticalScroll)
+        top = body.max_scroll_y
+        outcome = self.query_one("#outcome")
+        if outcome.display:
+            top = min(top, outcome.virtual_region.y)
+        body.scroll_to(y=top, animate=False, immediate=True)
 
     def _focus_after_run(self) -> None:
         """The fix to apply, or Comelin's settings after a pass, when in view once the
