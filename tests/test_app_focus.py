@@ -21,6 +21,10 @@ from comelin_tui.screens.wizard import WizardScreen
 from comelin_tui.wizard_state import STEPS
 
 COLOURS = ("16", "nocolor")
+# The settings Ctrl+P reaches in another place, or not at all, when the provider is not
+# Microsoft 365 (the sign-in fields are hidden then; the login is a password's).
+PROVIDER_DEPENDENT = frozenset({"smtp.username", "password", "smtp.auth", "oauth.tenant",
+                                "oauth.client_id", "oauth.sign_in"})
 
 
 @pytest.fixture(params=COLOURS)
@@ -101,6 +105,8 @@ async def test_the_focus_is_in_view_and_drawn_after_every_step_change_and_jump(
             wizard.goto("email")
             await settle(pilot)
             for spec in searchable_fields():
+                if provider == "other" and spec.name not in PROVIDER_DEPENDENT:
+                    continue  # the same field in the same place as with Microsoft 365
                 await jump(pilot, lang, spec.name)
                 assert isinstance(app.screen, WizardScreen)
                 await assert_focus_seen(pilot, colours, f"{provider}: Ctrl+P {spec.name}", seen)
