@@ -7,6 +7,7 @@ import _thread
 import base64
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -189,12 +190,16 @@ def test_ctrl_c_cancels_with_130_and_saves_nothing(
         authority.wait_for_polls(1)  # the command is waiting: no Ctrl+C outside of it
         _thread.interrupt_main()
 
+    # Ctrl+C as a terminal delivers it, even where the suite runs with SIGINT ignored
+    # (a background job of a non-interactive shell): interrupt_main honours the handler.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     presser = threading.Thread(target=press_ctrl_c)
     presser.start()
     try:
         assert signin(config_file) == 130
     finally:
         presser.join(5)
+        signal.signal(signal.SIGINT, previous)
     err = capsys.readouterr().err
     assert "Sign-in cancelled: nothing was saved." in err
     assert config_file.read_bytes() == before
