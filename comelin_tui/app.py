@@ -252,10 +252,17 @@ class ComelinApp(WorkerErrors, CrashReportWithoutLocals, NoticesWaitForDialogs,
             field = "oauth.sign_in" if draft.smtp.auth == "oauth2" else "password"
         self.push_screen(WizardScreen(draft, saved=saved, field=field))
 
-    def open_test_send(self) -> None:
+    def open_test_send(self, *, profile: str | None = None) -> None:
+        """The test send of the company settings, or of the sender profile *profile*."""
         from .screens.test_send import TestSendScreen
 
-        self.push_screen(TestSendScreen())
+        self.push_screen(TestSendScreen(profile))
+
+    def open_profiles(self) -> None:
+        """The sender profiles: list, add, edit, remove, test one or all."""
+        from .screens.profiles import ProfilesScreen
+
+        self.push_screen(ProfilesScreen())
 
     def open_connect_comelin(self) -> None:
         """Comelin's panel values, the relay, and a test the way Comelin sends."""

@@ -277,6 +277,89 @@ FIELDS: tuple[FieldSpec, ...] = (
         "test", _("Envoyer un courriel test", "Send a test email"), step="test",
         setting=False, keywords=_("essai vérifier envoi", "try check send"),
     ),
+    # --- a sender profile (the profile wizard's first step; not in the search) ---------
+    FieldSpec(
+        "profile.name", _("Nom du profil", "Profile name"), step="profile", setting=False,
+        searchable=False, needed=True,
+        hint=_("Son nom en ligne de commande (comelin-tui check --profile NOM) : minuscules, "
+               "chiffres et tirets.",
+               "Its name on the command line (comelin-tui check --profile NAME): lowercase, "
+               "digits and hyphens."),
+        placeholder=_("magasin-12-commandes", "store-12-orders"),
+        help=_("Le nom qui désigne ce profil dans les commandes et les scripts. Il ne change "
+               "plus une fois enregistré : pour un autre nom, ajoutez un profil et retirez "
+               "celui-ci.",
+               "The name that designates this profile in commands and scripts. It no longer "
+               "changes once saved: for another name, add a profile and remove this one."),
+    ),
+    FieldSpec(
+        "profile.store", _("Magasin", "Store"), step="profile", setting=False,
+        searchable=False,
+        hint=_("Le magasin ou la succursale qui envoie (facultatif).",
+               "The store or branch that sends (optional)."),
+        placeholder=_("Magasin 12 - Laval", "Store 12 - Laval"),
+        help=_("Le magasin ou la succursale pour qui ce profil envoie, tel que Comelin le "
+               "nomme.",
+               "The store or branch this profile sends for, as Comelin names it."),
+    ),
+    FieldSpec(
+        "profile.purpose", _("Usage", "Purpose"), step="profile", setting=False,
+        searchable=False, control="profile-purpose",
+        help=_("Ce que ce profil envoie : les factures et reçus, les alertes d'administration, "
+               "les commandes aux fournisseurs, ou autre chose que vous décrivez.",
+               "What this profile sends: invoices and receipts, admin alerts, supplier "
+               "orders, or something else you describe."),
+    ),
+    FieldSpec(
+        "profile.purpose_text", _("Autre usage", "Other purpose"), step="profile",
+        setting=False, searchable=False,
+        placeholder=_("infolettre", "newsletter"),
+        help=_("L'usage en quelques mots, quand ce n'est aucun des trois proposés.",
+               "The purpose in a few words, when it is none of the three offered."),
+    ),
+    FieldSpec(
+        "profile.from_address", _("Adresse d'expéditeur", "Sender address"), step="profile",
+        setting=False, searchable=False, needed=True,
+        required=_("À remplir : l'adresse d'expéditeur du profil.",
+                   "Required: the profile's sender address."),
+        hint=_("L'adresse « De : » de ces messages, la même que dans Comelin.",
+               "The \"From:\" address of these messages, the same as in Comelin."),
+        placeholder=_("commandes@votremagasin.ca", "orders@yourstore.com"),
+        help=_("L'adresse d'où partent les messages de ce profil. Par le compte de "
+               "l'entreprise, ce compte doit avoir le droit d'envoyer sous cette adresse "
+               "(« envoyer en tant que »); le test le vérifie.",
+               "The address this profile's messages come from. Through the company account, "
+               "that account needs the right to send as this address (\"send as\"); the "
+               "test checks it."),
+    ),
+    FieldSpec(
+        "profile.display_name", _("Nom affiché", "Display name"), step="profile",
+        setting=False, searchable=False,
+        hint=_("Le nom que voient les destinataires (facultatif).",
+               "The name recipients see (optional)."),
+        placeholder=_("Commandes - Magasin 12", "Orders - Store 12"),
+        help=_("Le nom affiché à côté de l'adresse d'expéditeur.",
+               "The name shown beside the sender address."),
+    ),
+    FieldSpec(
+        "profile.reply_to", _("Adresse de réponse", "Reply-to address"), step="profile",
+        setting=False, searchable=False,
+        hint=_("Où vont les réponses, si ce n'est pas l'expéditeur (facultatif).",
+               "Where replies go, when not to the sender (optional)."),
+        help=_("Les réponses des destinataires vont à cette adresse plutôt qu'à "
+               "l'expéditeur.",
+               "Recipients' replies go to this address rather than to the sender."),
+    ),
+    FieldSpec(
+        "profile.own_account", _("Compte d'envoi", "Sending account"), step="profile",
+        setting=False, searchable=False,
+        help=_("Par défaut, le profil envoie par le compte de l'entreprise. Cochez « compte "
+               "propre » quand ces messages partent d'une autre boîte, avec son serveur et "
+               "son mot de passe : les étapes Serveur et Identifiants s'ajoutent alors.",
+               "By default the profile sends through the company account. Check \"own "
+               "account\" when these messages go out from another mailbox, with its server "
+               "and password: the Server and Login steps are added then."),
+    ),
     # --- only in the settings file (or set by the wizard itself) ---------------------
     FieldSpec(
         "smtp.from_address", _("Adresse d'expéditeur", "Sender address"),

@@ -356,3 +356,63 @@ def remove_profile(config: Config, name: str) -> tuple[Config, Profile]:
         raise _no_such(name, (p.name for p in config.profiles))
     removed = next(_profile(p) for p in config.profiles if p.name == wanted)
     return config.model_copy(update={"profiles": kept}), removed
+
+
+def apply_to_profile(config: Config, name: str, changes: Mapping[str, object]) -> Config:
+    """*config* with a fix the test of profile *name* found (dotted ``smtp.*`` changes, as
+    :func:`comelin_tui.config.with_changes` takes them) made where that profile's run took
+    the value from: its sender and reply-to are the profile's, the server and login its
+    own account's when it has one, the rest (the company account, the timeout) the
+    company's. Pure: the caller saves (under ``update_config``). Raises ProfileError,
+    ConfigError."""
+    from .config import with_changes
+
+    try:
+        profile = find_profile(config, name)
+    except NoSuchProfile:  # removed meanwhile
+        raise _no_such(name, (p.name for p in config.profiles)) from None
+    if profile.is_company:
+        return with_changes(config, changes)
+    fields: dict[str, object] = {}
+    account: dict[str, object] = {}
+    company: dict[str, object] = {}
+    for dotted, value in changes.items():
+        key = dotted.removeprefix("smtp.")
+        if key in ("from_address", "reply_to"):
+            fields[key] = value
+        elif profile.account is not None and key in ACCOUNT_FIELDS:
+            account[key] = value
+        else:
+            company[dotted] = value
+    if company:
+        config = with_changes(config, company)
+    if fields or account:
+        config = set_profile(config, profile.name, fields, account or None, adding=False)
+    return config
+
+
+def remove_saved(config_path: Any, name: str, *,
+                 default: Config | None = None) -> tuple[Config, Profile, ComelinError | None]:
+    """Remove the profile *name* from the settings as they are on disk now, then the
+    secret of its own account: the settings saved, the profile removed, and why its
+    secret could not be erased (the profile is removed all the same), or None.
+    Raises ProfileError (no such profile, the company's), ConfigError."""
+    from .config import update_config
+    from .secrets import SecretError, open_secret_store
+
+    removed: list[Profile] = []
+
+    def change(current: Config) -> Config:
+        config, profile = remove_profile(current, name)
+        removed[:] = [profile]
+        return config
+
+    config = update_config(config_path, change, default=default)
+    profile = removed[0]
+    error: ComelinError | None = None
+    if profile.secret is not None:
+        try:
+            open_secret_store(config_path, config.secret_backend).delete(profile.secret)
+        except SecretError as failure:
+            error = failure
+    return config, profile, error

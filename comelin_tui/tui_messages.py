@@ -12,6 +12,7 @@ from . import i18n
 
 _STEPS = {
     "email": ("Courriel", "Email"),
+    "profile": ("Expéditeur", "Sender"),
     "provider": ("Fournisseur", "Provider"),
     "server": ("Serveur", "Server"),
     "credentials": ("Identifiants", "Login"),
@@ -103,6 +104,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tui.home.action.test": {"fr": "Envoyer un courriel test", "en": "Send a test email"},
     "tui.home.action.password": {"fr": "Changer le mot de passe", "en": "Change the password"},
     "tui.home.action.edit": {"fr": "Modifier les réglages", "en": "Edit the settings"},
+    "tui.home.action.profiles": {"fr": "Profils d'expéditeur (magasins, usages)",
+                                 "en": "Sender profiles (stores, purposes)"},
     "tui.home.action.start_over": {"fr": "Tout recommencer", "en": "Start over"},
     "tui.home.dashboard_title": {"fr": "Réglages enregistrés", "en": "Saved settings"},
     "tui.home.company": {"fr": "Entreprise", "en": "Company"},
@@ -299,6 +302,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tui.leave.stay": {"fr": "Rester", "en": "Stay"},
     # --- test send ----------------------------------------------------------------
     "tui.test.title": {"fr": "Comelin · Envoi test", "en": "Comelin · Test send"},
+    "tui.test.title_profile": {"fr": "Comelin · Envoi test · profil {name}",
+                               "en": "Comelin · Test send · profile {name}"},
+    "tui.test.intro_profile": {
+        "fr": "Expéditeur : {sender} (le serveur dit s'il accepte d'envoyer sous cette "
+              "adresse).",
+        "en": "Sender: {sender} (the server says whether it lets this account send as it).",
+    },
     "tui.test.intro": {
         "fr": "Un vrai message d'essai passe par {host}:{port} ({security}).",
         "en": "A real test message goes through {host}:{port} ({security}).",

@@ -95,8 +95,8 @@ class WizardState:
         self.saved = saved  # editing settings that exist on disk
         # The settings on disk now (the app's), for "is this sign-in the saved one".
         self._saved_config = saved_config
-        self.current = start if start in STEPS else "email"
-        self.visited: set[str] = set(STEPS) if saved else {self.current}
+        self.current = start if start in self.all_steps else self.all_steps[0]
+        self.visited: set[str] = set(self.all_steps) if saved else {self.current}
         # None = keep the stored password; else the one typed here, as a Secret (never
         # shown by a repr, a crash report's locals included).
         self._password: Secret | None = None
@@ -182,6 +182,16 @@ class WizardState:
 
     # -- steps -------------------------------------------------------------------
 
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """The steps shown now, in order (the test send comes after them)."""
+        return STEPS
+
+    @property
+    def all_steps(self) -> tuple[str, ...]:
+        """Every step this wizard may show (a pane each)."""
+        return STEPS
+
     def go(self, step: str) -> None:
         """Make *step* the current one (the one left counts as visited)."""
         self.visited.add(self.current)
@@ -190,26 +200,28 @@ class WizardState:
 
     @property
     def first(self) -> bool:
-        return self.current == STEPS[0]
+        return self.current == self.steps[0]
 
     @property
     def last(self) -> bool:
-        return self.current == STEPS[-1]
+        return self.current == self.steps[-1]
 
     def next_step(self) -> str | None:
-        index = STEPS.index(self.current)
-        return STEPS[index + 1] if index + 1 < len(STEPS) else None
+        steps = self.steps
+        index = steps.index(self.current) if self.current in steps else 0
+        return steps[index + 1] if index + 1 < len(steps) else None
 
     def previous_step(self) -> str | None:
-        index = STEPS.index(self.current)
-        return STEPS[index - 1] if index > 0 else None
+        steps = self.steps
+        index = steps.index(self.current) if self.current in steps else 0
+        return steps[index - 1] if index > 0 else None
 
     def step_states(self, has_problems: Callable[[str], bool],
                     tested: str | None) -> dict[str, str]:
         """Each step's status for the sidebar; *has_problems* says whether a step's fields
         are wrong or missing, *tested* is the last test send's status (None: none)."""
         states = {}
-        for step in STEPS:
+        for step in self.steps:
             if step == self.current:
                 states[step] = CURRENT
             elif step not in self.visited:
@@ -433,7 +445,11 @@ class WizardState:
         self.saved = True
         self.just_saved = True
         self.save_error = None
-        self.visited.update(STEPS)
+        self.visited.update(self.all_steps)
+
+    def write(self, plan: Any, config_path: Path) -> tuple[Config, bool]:
+        """Write what :meth:`save_plan` gave (blocking: run in a thread)."""
+        return write_plan(plan, config_path)
 
     def follow(self, config: Config) -> bool:
         """Settings saved elsewhere (a fix from the test screen): take them, unless

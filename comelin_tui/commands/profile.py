@@ -259,26 +259,14 @@ def _in_cli_words(error: ComelinError) -> ProfileError:
 
 
 def _remove(args: argparse.Namespace, path: Path) -> int:
-    from ..config import Config, update_config
     from ..profiles import ProfileError as CoreError
-    from ..profiles import remove_profile
-    from ..secrets import SecretError, open_secret_store
+    from ..profiles import remove_saved
 
-    removed: list[Any] = []
-
-    def change(current: Config) -> Config:
-        try:
-            config, profile = remove_profile(current, args.name)
-        except CoreError as error:
-            raise _in_cli_words(error) from None
-        removed.append(profile)
-        return config
-
-    config = update_config(path, change)
-    print(t("profile.removed", name=removed[0].name))
-    if removed[0].secret is not None:
-        try:
-            open_secret_store(path, config.secret_backend).delete(removed[0].secret)
-        except SecretError as error:
-            print(t("profile.secret_not_removed", reason=error.message()), file=sys.stderr)
+    try:
+        _config, profile, secret_error = remove_saved(path, args.name)
+    except CoreError as error:
+        raise _in_cli_words(error) from None
+    print(t("profile.removed", name=profile.name))
+    if secret_error is not None:
+        print(t("profile.secret_not_removed", reason=secret_error.message()), file=sys.stderr)
     return 0

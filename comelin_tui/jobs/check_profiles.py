@@ -31,6 +31,7 @@ from ..diagnostics.model import worst_status
 from ..errors import ComelinError
 
 if TYPE_CHECKING:
+    from ..config_models import Config
     from ..config_read import ConfigView
     from ..diagnostics.model import RunResult, Step
     from ..profiles import Profile
@@ -94,7 +95,7 @@ class GroupStart:
     dns_cached: bool  # the domain's DNS checks were done for an earlier profile
 
 
-async def check_profiles(config: ConfigView, config_path: Path, profiles: Sequence[Profile],
+async def check_profiles(config: Config | ConfigView, config_path: Path, profiles: Sequence[Profile],
                          options: SendTestOptions, *,
                          on_group: Callable[[GroupStart], None] | None = None,
                          on_step: OnStep | None = None,

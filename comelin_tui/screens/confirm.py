@@ -15,6 +15,7 @@ from textual.widgets import Button
 
 from ..i18n import register
 from ..widgets import KeyBar, Tr, TrButton
+from ..widgets.text import TextSource
 from .base import MODAL_BINDINGS
 
 register({
@@ -86,10 +87,16 @@ class _ConfirmScreen(ModalScreen[bool]):
     CONFIRM: ClassVar[tuple[str, str]]  # (button id, message key)
     SAFE: ClassVar[tuple[str, str]]
 
+    def dialog_title(self) -> TextSource:
+        return self.TITLE_KEY
+
+    def dialog_body(self) -> TextSource:
+        return self.BODY_KEY
+
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Tr(self.TITLE_KEY, classes="heading")
-            yield Tr(self.BODY_KEY)
+            yield Tr(self.dialog_title(), classes="heading")
+            yield Tr(self.dialog_body())
             with Horizontal(classes="actions"):
                 yield TrButton(self.CONFIRM[1], id=self.CONFIRM[0], variant="error")
                 yield TrButton(self.SAFE[1], id=self.SAFE[0], variant="primary")

@@ -128,10 +128,17 @@ class HomeScreen(WorkerErrors, Screen[None]):
             ("password", lambda: t("tui.home.action.sign_in" if config.smtp.auth == "oauth2"
                                    else "tui.home.action.password")),
             ("edit", "tui.home.action.edit"),
+            ("profiles", lambda: self._profiles_action(config)),
             ("connect", "tui.home.action.connect"),
             ("start", "tui.home.action.start_over"),
             ("quit", "tui.home.action.quit"),
         ], id="home-menu")
+
+    @staticmethod
+    def _profiles_action(config: ConfigView) -> str:
+        count = len(config.profiles)
+        action = t("tui.home.action.profiles")
+        return f"{action} · {count}" if count else action
 
     def _rows(self, config: ConfigView) -> list[tuple[str, Any]]:
         company = config.company
@@ -302,6 +309,8 @@ class HomeScreen(WorkerErrors, Screen[None]):
             app.open_test_send()
         elif choice == "connect":
             app.open_connect_comelin()
+        elif choice == "profiles":
+            app.open_profiles()
 
     def action_leave(self) -> None:
         self.app.exit(0)

@@ -24,9 +24,10 @@ register({
 class ReviewStep(StepPane):
     step_id = "review"
     FIELDS = ("save",)
+    INTRO = "tui.review.intro"
 
     def compose(self) -> ComposeResult:
-        yield Tr("tui.review.intro", classes="intro")
+        yield Tr(self.INTRO, classes="intro")
         with Grid(id="review-summary", classes="summary"):
             for label, value in self._rows():
                 yield Tr(label, classes="summary-label")

@@ -11,6 +11,7 @@ fix" saves it and runs the test again.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -28,6 +29,7 @@ from ..diagnostics.model import DELIVERABILITY_STEPS
 from ..errors import ComelinError
 from ..i18n import t
 from ..labels import security_label
+from ..profiles import all_profiles, apply_to_profile, profile_config
 from ..widgets import Field, KeyBar, TitleBar, Tr, TrButton
 from ..widgets.evidence import EvidencePanel
 from ..widgets.step_row import StepRow
@@ -38,6 +40,7 @@ from .test_send_text import TestSendTexts
 if TYPE_CHECKING:
     from ..config import Config
     from ..diagnostics.model import RunResult, Step
+    from ..profiles import Profile
 
 
 class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
@@ -62,8 +65,11 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         Binding("ctrl+f", "apply_fix", "tui.key.apply_fix", id="apply-fix"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, profile: str | None = None) -> None:
+        """*profile*: test that sender profile (its sender, its own account and secret);
+        None: the company settings."""
         super().__init__()
+        self.profile_name = profile
         self.result: RunResult | None = None
         self.problem: ComelinError | None = None
         self.cancelled = False
@@ -78,7 +84,21 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
 
     @property
     def config(self) -> Config:
-        return self.app.settings  # type: ignore[attr-defined,no-any-return]
+        """The settings this test runs with (a profile's: see profiles.profile_config)."""
+        settings: Config = self.app.settings  # type: ignore[attr-defined]
+        profile = self.profile
+        return settings if profile is None else profile_config(settings, profile)
+
+    @property
+    def profile(self) -> Profile | None:
+        from ..profiles import NoSuchProfile, find_profile
+
+        if self.profile_name is None:
+            return None
+        try:
+            return find_profile(self.app.settings, self.profile_name)  # type: ignore[attr-defined]
+        except NoSuchProfile:
+            return None  # removed meanwhile: run_test says so
 
     @property
     def running(self) -> bool:
@@ -88,7 +108,7 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
     # -- layout ------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield TitleBar("tui.test.title")
+        yield TitleBar(self._title)
         with VerticalScroll(id="test-body"):
             yield Tr(self._intro, classes="intro")
             yield Field("tui.test.recipient_label", Input(id="recipient"),
@@ -241,6 +261,18 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
             to_address=to_address, dns_checks=app.demo is None and app.dns_checks,
             dns_server=app.dns_server, dns_lifetime=app.dns_lifetime,
             log_path=app.attempt_log_path)
+        if self.profile_name is not None:
+            profile = self.profile
+            if profile is None:
+                self.problem = ComelinError("profile.no_such", name=self.profile_name,
+                                            names=", ".join(p.name for p in all_profiles(
+                                                app.settings)))
+                self._busy = False
+                self._stop_spinner()
+                self.refresh_texts()
+                return
+            options = dataclasses.replace(options, secret_name=profile.secret,
+                                          profile=profile.name)
         try:
             self.result = await send_test(self.config, app.config_path, self._on_step, options)
         except SendTestSetupError as error:
@@ -414,10 +446,18 @@ class TestSendScreen(TestSendTexts, WorkerErrors, Screen[None]):
         self.applying = True
         try:
             with_changes(self.config, changes)  # refused before anything is written
+            name = self.profile_name
+
+            def change(current: Config) -> Config:
+                # A profile's fix goes where its run took the value from (its sender, its
+                # own account, else the company's).
+                if name is None:
+                    return with_changes(current, changes)
+                return apply_to_profile(current, name, changes)
+
             # Only what the fix changes: merged into the settings as they are on disk.
-            config = await asyncio.to_thread(
-                update_config, app.config_path, lambda current: with_changes(current, changes),
-                default=self.config)
+            config = await asyncio.to_thread(update_config, app.config_path, change,
+                                             default=app.settings)
         except ComelinError as error:
             self.problem = error
             self.refresh_texts()

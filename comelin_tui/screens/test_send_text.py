@@ -34,10 +34,17 @@ class TestSendTexts:
         @property
         def running(self) -> bool: ...
 
+    def _title(self) -> str:
+        name = getattr(self, "profile_name", None)
+        return t("tui.test.title") if name is None else t("tui.test.title_profile", name=name)
+
     def _intro(self) -> str:
         smtp = self.config.smtp
-        return t("tui.test.intro", host=smtp.host, port=smtp.port,
-                 security=security_label(smtp.security))
+        intro = t("tui.test.intro", host=smtp.host, port=smtp.port,
+                  security=security_label(smtp.security))
+        if getattr(self, "profile_name", None) is None:
+            return intro
+        return intro + "\n" + t("tui.test.intro_profile", sender=smtp.from_address or "-")
 
     def _outcome(self) -> str:
         if self.problem is not None:

@@ -30,7 +30,7 @@ from ..errors import ComelinError
 from ..fields import field_step
 from ..i18n import sentence, t
 from ..widgets import KeyBar, TitleBar, Tr, TrButton, plain
-from ..wizard_state import STEPS, WizardState, probe_store, write_plan
+from ..wizard_state import STEPS, WizardState, probe_store
 from .base import WorkerErrors
 from .oauth_sign_in import MicrosoftSignIn
 from .step_base import StepPane
@@ -82,7 +82,8 @@ class StepList(OptionList):
 
     def show_states(self, states: dict[str, str], current: str,
                     why: dict[str, str] | None = None) -> None:
-        """*why*: for a step marked [!], what is wrong, shown on the row under it."""
+        """*states*: each step shown, in order, the test send last; *why*: for a step
+        marked [!], what is wrong, shown on the row under it."""
         why = why or {}
         self._last = (states, current, why)
         shown = (tuple(states.items()), current, tuple(why.items()), i18n.get_language(),
@@ -91,8 +92,7 @@ class StepList(OptionList):
             return  # called on every keystroke: redraw only what changed
         self._shown = shown
         entries = []
-        for step in (*STEPS, "test"):
-            state = states.get(step, "todo")
+        for step, state in states.items():
             marker = t(f"tui.sidebar.{state}")
             text = f"{marker} {t(f'tui.step.{step}')}"
             if state == "error" and why.get(step):
@@ -101,7 +101,7 @@ class StepList(OptionList):
         highlighted = self.highlighted
         self.set_options(entries)
         self.highlighted = (highlighted if highlighted is not None and self.has_focus
-                            else (*STEPS, "test").index(current))
+                            and highlighted < len(entries) else list(states).index(current))
 
     def on_resize(self) -> None:
         if self._last is not None:  # the why rows wrap at the new width
@@ -110,6 +110,8 @@ class StepList(OptionList):
 
 class WizardScreen(WorkerErrors, Screen[None]):
     """The guided setup: company email, provider, server, credentials, review and save."""
+
+    TITLE_KEY: ClassVar[str] = "tui.wizard.title"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # While a Microsoft sign-in waits, Escape cancels it (and nothing else).
@@ -120,14 +122,19 @@ class WizardScreen(WorkerErrors, Screen[None]):
         Binding("ctrl+t", "focus_steps", "tui.key.steps", id="steps"),
     ]
 
+    # The pane of each step this wizard may show (the steps and their order: its state's).
+    PANES: ClassVar[dict[str, type[StepPane]]] = PANES
+
     def __init__(self, draft: Config, *, saved: bool, start: str = "email",
-                 field: str | None = None) -> None:
+                 field: str | None = None, state: WizardState | None = None) -> None:
+        """*state*: the model, when not the company settings' (a sender profile's)."""
         super().__init__()
         if field is not None:
             step = field_step(field)
             start = step if step in STEPS else "review"
-        self.state = WizardState(draft, saved=saved, start=start,
-                                 saved_config=lambda: getattr(self.app, "settings", None))
+        self.state = state or WizardState(
+            draft, saved=saved, start=start,
+            saved_config=lambda: getattr(self.app, "settings", None))
         self._start_field = field
         self._mx_timer: Timer | None = None
 
@@ -179,8 +186,8 @@ class WizardScreen(WorkerErrors, Screen[None]):
             yield StepList()
             with Vertical(id="wizard-main"):
                 with ContentSwitcher(initial=f"step-{self.current}", id="panes"):
-                    for step in STEPS:
-                        yield PANES[step]()
+                    for step in self.state.all_steps:
+                        yield self.PANES[step]()
                 with Horizontal(id="nav"):
                     yield Tr("tui.wizard.more_below", id="more-below")
                     yield TrButton("tui.wizard.back", id="nav-back")
@@ -188,9 +195,10 @@ class WizardScreen(WorkerErrors, Screen[None]):
         yield KeyBar(show_command_palette=False)
 
     def _title(self) -> str:
-        number = STEPS.index(self.current) + 1
+        steps = self.state.steps
+        number = steps.index(self.current) + 1 if self.current in steps else 1
         # The list beside it has the test send as its last step: count it too.
-        return t("tui.wizard.title", number=number, total=len(STEPS) + 1,
+        return t(self.TITLE_KEY, number=number, total=len(steps) + 1,
                  step=t(f"tui.step.{self.current}"))
 
     def on_mount(self) -> None:
@@ -290,7 +298,7 @@ class WizardScreen(WorkerErrors, Screen[None]):
             self.open_test()
             return
         step = field_step(field)
-        self.goto(step if step in STEPS else "review", field=field)
+        self.goto(step if step in self.state.steps else "review", field=field)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         signing_in = self.signing_in
@@ -511,7 +519,7 @@ class WizardScreen(WorkerErrors, Screen[None]):
 
     def field_problems(self) -> dict[str, list[str]]:
         """Problems of every step except the review, by step."""
-        return {step: problems for step in STEPS[:-1]
+        return {step: problems for step in self.state.steps[:-1]
                 if (problems := self.pane(step).check(show=False))}
 
     @work(exclusive=True, group="save", exit_on_error=False)
@@ -522,7 +530,7 @@ class WizardScreen(WorkerErrors, Screen[None]):
         app: Any = self.app
         # Missing values may be saved (the test send says what is still needed); values
         # the settings refuse may not.
-        for step in STEPS[:-1]:
+        for step in self.state.steps[:-1]:
             if invalid := self.pane(step).invalid_fields():
                 # The values typed stay as typed, marked with why they are refused.
                 self.goto(step, field=invalid[0])
@@ -532,7 +540,7 @@ class WizardScreen(WorkerErrors, Screen[None]):
         plan = self.state.save_plan(app.language, only_seen=only_seen)
         self.state.save_error = None
         try:
-            written, changed = await asyncio.to_thread(write_plan, plan, app.config_path)
+            written, changed = await asyncio.to_thread(self.state.write, plan, app.config_path)
         except ComelinError as error:
             self.state.save_error = error
             self.pane("review").entered()
