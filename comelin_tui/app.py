@@ -277,6 +277,10 @@ class ComelinApp(WorkerErrors, CrashReportWithoutLocals, NoticesWaitForDialogs,
         while len(self.screen_stack) > 2 and not isinstance(self.screen, WizardScreen):
             await self.pop_screen()
         if isinstance(self.screen, WizardScreen):
+            if not self.screen.SETTINGS_SEARCH:
+                # A sender profile's wizard: the company's settings are not its steps.
+                self.notify(t("tui.search.not_here"), severity="warning", timeout=6)
+                return
             self.screen.goto_field(field)
             return
         if not self.ready or self.settings_error is not None:
@@ -329,6 +333,10 @@ class ComelinApp(WorkerErrors, CrashReportWithoutLocals, NoticesWaitForDialogs,
         screen.refresh_bindings()
 
     def action_command_palette(self) -> None:
+        if not getattr(self.screen, "SETTINGS_SEARCH", True):
+            # The search finds the company's settings: they are not a profile wizard's steps.
+            self.notify(t("tui.search.not_here"), severity="warning", timeout=6)
+            return
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             from .screens.search import SettingsPalette
 

@@ -104,6 +104,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tui.home.action.test": {"fr": "Envoyer un courriel test", "en": "Send a test email"},
     "tui.home.action.password": {"fr": "Changer le mot de passe", "en": "Change the password"},
     "tui.home.action.edit": {"fr": "Modifier les réglages", "en": "Edit the settings"},
+    "tui.search.not_here": {
+        "fr": "La recherche trouve les réglages de l'entreprise : quittez d'abord ce profil "
+              "(Échap).",
+        "en": "The search finds the company settings: leave this profile first (Escape).",
+    },
     "tui.home.action.profiles": {"fr": "Profils d'expéditeur (magasins, usages)",
                                  "en": "Sender profiles (stores, purposes)"},
     "tui.home.action.start_over": {"fr": "Tout recommencer", "en": "Start over"},

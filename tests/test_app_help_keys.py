@@ -16,9 +16,9 @@ from comelin_tui.screens.help import HelpScreen, help_keys
 
 KEY_NAMES = {"échap": "escape", "escape": "escape", "entrée": "enter", "enter": "enter",
              "tab": "tab", "maj+tab": "shift+tab", "shift+tab": "shift+tab",
-             "flèches": "arrows", "arrows": "arrows"}
+             "flèches": "arrows", "arrows": "arrows", "suppr": "delete", "delete": "delete"}
 KEY = re.compile(r"Ctrl\+[A-Z]|F\d+|Maj\+Tab|Shift\+Tab|Tab|Échap|Escape|Entrée|Enter"
-                 r"|Flèches|Arrows")
+                 r"|Flèches|Arrows|Suppr|Delete")
 
 
 def listed(screen, lang: str) -> dict[str, str]:
@@ -89,6 +89,8 @@ def save_settings() -> Path:
 async def test_each_screens_help_lists_its_own_keys(lang: str) -> None:
     from comelin_tui.screens.connect_comelin import ConnectComelinScreen
     from comelin_tui.screens.home import HomeScreen
+    from comelin_tui.screens.profile_wizard import ProfileWizardScreen
+    from comelin_tui.screens.profiles import ProfilesScreen
     from comelin_tui.screens.test_send import TestSendScreen
     from comelin_tui.screens.wizard import WizardScreen
 
@@ -113,4 +115,14 @@ async def test_each_screens_help_lists_its_own_keys(lang: str) -> None:
         app.open_connect_comelin()
         await settle(pilot)
         assert isinstance(app.screen, ConnectComelinScreen)
+        await check_screen(pilot, lang)
+        app.pop_screen()
+        await settle(pilot)
+        app.open_profiles()
+        await settle(pilot)
+        assert isinstance(app.screen, ProfilesScreen)
+        await check_screen(pilot, lang)
+        await pilot.press("ctrl+a")
+        await settle(pilot)
+        assert isinstance(app.screen, ProfileWizardScreen)
         await check_screen(pilot, lang)

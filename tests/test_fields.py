@@ -21,6 +21,8 @@ from comelin_tui.i18n import LANGUAGES
 from comelin_tui.labels import with_colon
 from comelin_tui.screens.help import help_topic
 from comelin_tui.screens.search import ranked
+from comelin_tui.profile_wizard_state import PROFILE_STEPS
+from comelin_tui.screens.profile_wizard import ProfileWizardScreen
 from comelin_tui.screens.wizard import PANES
 from comelin_tui.wizard_state import STEPS
 
@@ -65,11 +67,12 @@ def test_wizard_fields_have_their_words_and_a_known_step() -> None:
     for spec in FIELDS:
         if spec.step is None:
             continue
-        assert spec.step in (*STEPS, "test"), spec.name
+        assert spec.step in (*STEPS, *PROFILE_STEPS, "test"), spec.name
         if spec.name not in ("save", "test"):
             assert spec.help is not None, f"{spec.name}: no F1 help"
     assert tuple(PANES) == STEPS  # one pane a step, in the state's order
-    for step, pane in PANES.items():
+    assert tuple(ProfileWizardScreen.PANES) == PROFILE_STEPS
+    for step, pane in (*PANES.items(), *ProfileWizardScreen.PANES.items()):
         assert pane.FIELDS == fields.fields_of_step(step)
 
 
@@ -207,7 +210,9 @@ def test_the_registry_imports_neither_textual_nor_pydantic() -> None:
 def test_what_the_wizard_asks_for_is_in_the_registry() -> None:
     needed = {spec.name for spec in FIELDS if spec.needed}
     assert needed == {"company.email", "smtp.host", "smtp.port", "smtp.timeout",
-                      "smtp.username", "password", "oauth.client_id"}
+                      "smtp.username", "password", "oauth.client_id",
+                      # A sender profile's (the profile wizard's first step).
+                      "profile.name", "profile.from_address"}
     # What a test send still lacks is asked for by the wizard (the sender follows the email).
     assert set(missing_fields(Config())) - {"smtp.from_address"} <= needed
     assert all(field_spec(name) is not None and field_spec(name).step  # type: ignore[union-attr]

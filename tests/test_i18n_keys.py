@@ -32,6 +32,7 @@ from test_i18n import _import_all_modules
 
 import comelin_tui
 from comelin_tui import i18n
+from comelin_tui.fields import FIELDS
 
 PACKAGE = Path(comelin_tui.__file__).resolve().parent
 KEY = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
@@ -155,7 +156,9 @@ def _call_uses_in(name: str, tree: ast.Module, errors: set[str]) -> Iterator[Use
 
 # Wizard fields that are not settings (the sign-in button, the choice of how to sign in):
 # focus targets and help topics, named like the settings' field paths.
-WIZARD_FIELDS = {"oauth.method", "oauth.sign_in"}
+# A sender profile's fields in the profile wizard (profile.name...) are named so too.
+WIZARD_FIELDS = {"oauth.method", "oauth.sign_in",
+                 *(spec.name for spec in FIELDS if spec.name.startswith("profile."))}
 
 
 def _other_vocabularies() -> set[str]:

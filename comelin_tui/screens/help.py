@@ -60,6 +60,22 @@ HELP_MESSAGES: dict[str, dict[str, str]] = {
               "Escape: back, home (step 1), cancel the Microsoft sign-in\n"
               "Ctrl+P: search settings",
     },
+    "tui.help.keys.ProfileWizardScreen": {
+        "fr": "Ctrl+N : étape suivante     Ctrl+T : liste des étapes\n"
+              "Échap : retour, profils (étape 1)\n"
+              "Ctrl+P : chercher un réglage de l'entreprise (après avoir quitté ce profil)",
+        "en": "Ctrl+N: next step     Ctrl+T: the list of steps\n"
+              "Escape: back, profiles (step 1)\n"
+              "Ctrl+P: search the company settings (once out of this profile)",
+    },
+    "tui.help.keys.ProfilesScreen": {
+        "fr": "Flèches puis Entrée : choisir un profil, puis une action\n"
+              "Ctrl+A : ajouter     Suppr : retirer     Ctrl+R : tout tester\n"
+              "Échap : retour     Ctrl+P : chercher un réglage",
+        "en": "Arrows then Enter: choose a profile, then an action\n"
+              "Ctrl+A: add     Delete: remove     Ctrl+R: test all\n"
+              "Escape: back     Ctrl+P: search settings",
+    },
     "tui.help.keys.TestSendScreen": {
         "fr": "Ctrl+R : envoyer le test     Ctrl+T : échange avec le serveur\n"
               "Ctrl+F : corriger (le correctif proposé)     Ctrl+P : chercher un réglage\n"

@@ -43,9 +43,11 @@ class ProfileWizardScreen(WizardScreen):
         for pane in (ProfileStep, ServerStep, CredentialsStep, ProfileReviewStep)
     }
 
-    # Escape on the first step goes back to the list of profiles, not home.
+    SETTINGS_SEARCH = False  # the company's settings are not this wizard's steps
+
+    # Escape on the first step goes back to the list of profiles, not home (a profile's
+    # own account signs in with a password: no Microsoft sign-in to cancel).
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel_sign_in", "tui.key.cancel", id="cancel-sign-in"),
         Binding("escape", "back", "tui.key.back", id="back"),
         Binding("escape", "leave", "tui.key.profiles", id="leave"),
     ]

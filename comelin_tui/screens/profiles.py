@@ -43,8 +43,6 @@ register({
               "own: change it with \"Edit the settings\".",
     },
     "tui.profiles.row": {"fr": "{marker}{name} : {sender}", "en": "{marker}{name}: {sender}"},
-    "tui.profiles.row_detail": {"fr": "{store} · {purpose} · {account}",
-                                "en": "{store} · {purpose} · {account}"},
     "tui.profiles.company_purpose": {"fr": "par défaut", "en": "default"},
     "tui.profiles.action.test": {"fr": "Tester ce profil", "en": "Test this profile"},
     "tui.profiles.action.edit": {"fr": "Modifier ce profil", "en": "Edit this profile"},
@@ -186,8 +184,7 @@ class ProfilesScreen(WorkerErrors, Screen[None]):
         store = profile.store or ("-" if not profile.is_company else t("profile.company_store"))
         line = t("tui.profiles.row", marker=marker, name=profile.name,
                  sender=profile.from_address or "-")
-        detail = t("tui.profiles.row_detail", store=store, purpose=purpose,
-                   account=profile.account_text())
+        detail = " · ".join((store, purpose, profile.account_text()))
         return f"{line}\n  {detail}"
 
     def show_list(self) -> None:

@@ -112,6 +112,7 @@ class WizardScreen(WorkerErrors, Screen[None]):
     """The guided setup: company email, provider, server, credentials, review and save."""
 
     TITLE_KEY: ClassVar[str] = "tui.wizard.title"
+    SETTINGS_SEARCH: ClassVar[bool] = True  # Ctrl+P jumps to the company's settings here
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # While a Microsoft sign-in waits, Escape cancels it (and nothing else).
