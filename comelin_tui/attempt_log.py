@@ -56,6 +56,8 @@ class Attempt:
     # settings, so the run says nothing about them.
     config: str | None = None
     adhoc: bool = False
+    # The sender profile tested (its sender, maybe its own account); None: the company's.
+    profile: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -75,6 +77,7 @@ class Attempt:
             "provider": self.provider,
             "config": self.config,
             "adhoc": self.adhoc,
+            "profile": self.profile,
         }
 
     @classmethod
@@ -108,6 +111,7 @@ class Attempt:
             provider=data.get("provider"),
             config=str(data["config"]) if data.get("config") else None,
             adhoc=bool(data.get("adhoc", False)),
+            profile=str(data["profile"]) if data.get("profile") else None,
         )
 
 
@@ -119,7 +123,7 @@ def config_key(config_path: Path | str) -> str:
 
 def attempt_from_result(result: RunResult, *, now: datetime | None = None,
                         config_path: Path | str | None = None,
-                        adhoc: bool = False) -> Attempt:
+                        adhoc: bool = False, profile: str | None = None) -> Attempt:
     """The log record for a finished run (no secret, no transcript, no detail text)."""
     target = result.target
     return Attempt(
@@ -137,15 +141,19 @@ def attempt_from_result(result: RunResult, *, now: datetime | None = None,
         provider=target.provider_id,
         config=config_key(config_path) if config_path is not None else None,
         adhoc=adhoc,
+        profile=profile,
     )
 
 
 def append_attempt(attempt: Attempt | RunResult, path: Path | None = None, *,
-                   config_path: Path | str | None = None, adhoc: bool = False) -> Path:
+                   config_path: Path | str | None = None, adhoc: bool = False,
+                   profile: str | None = None) -> Path:
     """Append one record (a RunResult is converted first, with the settings file it
-    tested and whether options overrode them); returns the log's path."""
+    tested, whether options overrode them and the sender profile tested); returns the
+    log's path."""
     if isinstance(attempt, RunResult):
-        attempt = attempt_from_result(attempt, config_path=config_path, adhoc=adhoc)
+        attempt = attempt_from_result(attempt, config_path=config_path, adhoc=adhoc,
+                                      profile=profile)
     return _append(attempt.to_json(), path)
 
 
@@ -210,8 +218,9 @@ def last_attempt(path: Path | None = None, *,
     """The newest readable record, or None when there is none yet.
 
     With *config_path*: the newest test of those settings as saved, the one the home
-    screen shows; an ad-hoc run (options overriding them) or another settings file's
-    test is skipped, and so is a record that does not say which file it tested.
+    screen shows; an ad-hoc run (options overriding them), a sender profile's test (its
+    own sender, maybe its own account) or another settings file's test is skipped, and
+    so is a record that does not say which file it tested.
     """
     log_path = path or paths.attempt_log_path()
     wanted = config_key(config_path) if config_path is not None else None
@@ -221,7 +230,8 @@ def last_attempt(path: Path | None = None, *,
             record = _parse_line(line)
             if record is None:
                 continue
-            if wanted is None or (record.config == wanted and not record.adhoc):
+            if wanted is None or (record.config == wanted and not record.adhoc
+                                  and record.profile is None):
                 return record
     return None
 

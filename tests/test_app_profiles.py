@@ -18,6 +18,7 @@ from smtp_servers import PASSWORD, USERNAME, Certificates, certs_fixture  # noqa
 from test_app_support import SIZE, assert_no_errors, build, fill, settle, texts
 
 from comelin_tui import i18n, paths
+from comelin_tui.attempt_log import last_attempt, read_attempts
 from comelin_tui.config import config_from_dict, load_config, save_config
 from comelin_tui.profiles import secret_name
 from comelin_tui.screens.profile_wizard import ProfileWizardScreen
@@ -295,6 +296,12 @@ async def test_test_all_runs_once_per_account_and_sender_and_names_the_refused_s
         assert server_a.scripted.logins == [USERNAME, USERNAME]  # type: ignore[attr-defined]
         assert server_b.scripted.logins == [B_USER]  # type: ignore[attr-defined]
         assert in_view(pilot, screen.query_one("#profiles-results"))
+        # Each test is in the attempt log with the profile it tested; the home screen's
+        # "last test" is the company settings' own.
+        assert sorted(str(a.profile) for a in read_attempts()) == [
+            "None", "store-12-alerts", "store-12-orders"]
+        last = last_attempt(config_path=saved)
+        assert last is not None and last.profile is None and last.status == "ok"
         assert_no_errors(app)
 
 

@@ -179,6 +179,13 @@ def test_send_profile_goes_through_its_own_account_with_its_sender(
     assert code == 0, err
     assert b"From: Boulangerie <caisse@boulangerie.test>" in server_a.scripted.messages[1]
     assert server_b.scripted.logins == [B_USER, B_USER]  # type: ignore[attr-defined]
+    # -t: the From: header that is a profile's address takes that profile's account.
+    code, err = send(capsys, monkeypatch, "-t", message=(
+        b"From: Achats <achats@fournil.test>\r\nTo: meunier@example.net\r\n"
+        b"Subject: Commande\r\n\r\nDeux sacs.\r\n"))
+    assert code == 0, err
+    assert len(server_b.scripted.messages) == 3 and len(server_a.scripted.messages) == 2
+    assert b"Subject: Commande" in server_b.scripted.messages[-1]
 
 
 def test_send_profile_errors(saved: Path, capsys: pytest.CaptureFixture[str],

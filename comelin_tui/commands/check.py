@@ -333,7 +333,7 @@ def prepare(args: argparse.Namespace, config_path: Path, log_path: Path | None =
         # Another profile's sender or account is not a test of the saved company settings.
         adhoc=is_adhoc(args) or (profile is not None and not profile.is_company),
         secret_name=profile.secret if profile else None,
-        profile=profile.name if profile else None)
+        profile=None if profile is None or profile.is_company else profile.name)
     # Incomplete settings are said before a password is asked for.
     missing = missing_settings(config, options)
     if missing:

@@ -153,16 +153,24 @@ def run(args: argparse.Namespace) -> int:
             args.sender = validate_email(args.sender, field="-f")
     except FieldError as error:
         raise SendUsageError("send.bad_address", address=error.message()) from None
-    profile = _profile_for(config, args.profile, args.sender)
+    data = _read_message()
+    headers = _headers(data)
+    # With -t, a From: that is a profile's address takes that profile (and its address is
+    # the envelope sender), as -f would.
+    header_sender = None
+    if args.from_headers and not args.profile and not args.sender:
+        from_addresses = _header_addresses(headers, ("from",))
+        header_sender = from_addresses[0] if len(from_addresses) == 1 else None
+    profile = _profile_for(config, args.profile, args.sender or header_sender)
     if profile is not None:
         from ..profiles import profile_config
 
         config = profile_config(config, profile)
+        if header_sender is not None:
+            args.sender = profile.from_address
     missing = missing_settings(config, SendTestOptions())
     if missing:
         raise SendConfigError("check.missing_fields", fields=", ".join(map(field_name, missing)))
-    data = _read_message()
-    headers = _headers(data)
     recipients = list(args.recipients)
     if args.from_headers:
         recipients += _header_addresses(headers, ("to", "cc", "bcc"))

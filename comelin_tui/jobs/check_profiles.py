@@ -121,7 +121,7 @@ async def check_profiles(config: Config | ConfigView, config_path: Path, profile
         run_config = profile_config(config, first)
         run_options = dataclasses.replace(
             options, dns_checks=False, secret_name=first.secret,
-            profile=first.name if first.secret else None,
+            profile=None if first.is_company else first.name,
             password=options.password if len(profiles) == 1 else None)
         if on_group is not None:
             on_group(GroupStart(first, tuple(group[1:]), domain, domain in dns_done))
@@ -144,7 +144,7 @@ async def check_profiles(config: Config | ConfigView, config_path: Path, profile
             result.steps.extend(dns_done[domain])
         if options.log:
             try:
-                await asyncio.to_thread(write_log, result, run_options)
+                await asyncio.to_thread(write_log, result, run_options, config_path)
             except OSError as error:
                 if on_log_error is not None:
                     on_log_error(error)

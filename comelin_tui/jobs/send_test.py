@@ -75,7 +75,9 @@ class SendTestOptions:
     # The secret's name in the store for a profile's own account (profiles.secret_name);
     # None: the company password (COMELIN_SMTP_PASSWORD first).
     secret_name: str | None = None
-    profile: str | None = None  # the profile's name, for the words of a missing secret
+    # The sender profile tested (the words of a missing secret, the attempt log's record);
+    # None: the company settings.
+    profile: str | None = None
 
 
 def missing_settings(config: Config, options: SendTestOptions) -> list[str]:
@@ -228,7 +230,8 @@ def write_log(result: RunResult, options: SendTestOptions,
     (the caller decides how loud)."""
     from ..attempt_log import append_attempt
 
-    append_attempt(result, options.log_path, config_path=config_path, adhoc=options.adhoc)
+    append_attempt(result, options.log_path, config_path=config_path, adhoc=options.adhoc,
+                   profile=options.profile)
 
 
 async def send_test(config: Config, config_path: Path, on_step: OnStep | None = None,

@@ -128,8 +128,8 @@ class HomeScreen(WorkerErrors, Screen[None]):
             ("password", lambda: t("tui.home.action.sign_in" if config.smtp.auth == "oauth2"
                                    else "tui.home.action.password")),
             ("edit", "tui.home.action.edit"),
-            ("profiles", lambda: self._profiles_action(config)),
             ("connect", "tui.home.action.connect"),
+            ("profiles", lambda: self._profiles_action(config)),
             ("start", "tui.home.action.start_over"),
             ("quit", "tui.home.action.quit"),
         ], id="home-menu")

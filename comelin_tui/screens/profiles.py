@@ -11,6 +11,7 @@ each profile's outcome in the list.
 from __future__ import annotations
 
 import asyncio
+import textwrap
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -185,7 +186,12 @@ class ProfilesScreen(WorkerErrors, Screen[None]):
         line = t("tui.profiles.row", marker=marker, name=profile.name,
                  sender=profile.from_address or "-")
         detail = " · ".join((store, purpose, profile.account_text()))
-        return f"{line}\n  {detail}"
+        # The details indented under the name, on as many rows as they take.
+        width = max(self.query_one("#profile-list", OptionList).scrollable_content_region.width
+                    or 78, 30)
+        rows = textwrap.wrap(detail, width, initial_indent="  ", subsequent_indent="    ",
+                             break_on_hyphens=False)
+        return "\n".join([line, *rows])
 
     def show_list(self) -> None:
         listing = self.query_one("#profile-list", OptionList)
@@ -230,6 +236,9 @@ class ProfilesScreen(WorkerErrors, Screen[None]):
     def refresh_language(self) -> None:
         if self.is_mounted:
             self.show_list()
+
+    def on_resize(self) -> None:
+        self.show_list()  # the details wrap at the new width
 
     def on_screen_resume(self) -> None:
         self.show_list()  # back from the profile wizard or a test: the list as saved
