@@ -19,10 +19,10 @@ from comelin_tui.config import Config, missing_fields, save_config, with_changes
 from comelin_tui.fields import FIELDS, field_label, field_spec, required_message
 from comelin_tui.i18n import LANGUAGES
 from comelin_tui.labels import with_colon
-from comelin_tui.screens.help import help_topic
-from comelin_tui.screens.search import ranked
 from comelin_tui.profile_wizard_state import PROFILE_STEPS
+from comelin_tui.screens.help import help_topic
 from comelin_tui.screens.profile_wizard import ProfileWizardScreen
+from comelin_tui.screens.search import ranked
 from comelin_tui.screens.wizard import PANES
 from comelin_tui.wizard_state import STEPS
 

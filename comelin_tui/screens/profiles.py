@@ -185,7 +185,7 @@ class ProfilesScreen(WorkerErrors, Screen[None]):
         store = profile.store or ("-" if not profile.is_company else t("profile.company_store"))
         line = t("tui.profiles.row", marker=marker, name=profile.name,
                  sender=profile.from_address or "-")
-        detail = " · ".join((store, purpose, profile.account_text()))
+        detail = f"{store} · {purpose} · {profile.account_text()}"
         # The details indented under the name, on as many rows as they take.
         width = max(self.query_one("#profile-list", OptionList).scrollable_content_region.width
                     or 78, 30)
