@@ -138,6 +138,14 @@ async def test_add_a_profile_with_its_own_account_then_test_it(
         await settle(pilot)
         wizard = app.screen
         assert isinstance(wizard, ProfileWizardScreen)
+        # Saved with nothing typed: refused, back on the step, the name asked for.
+        wizard.save()
+        await settle(pilot)
+        assert wizard.current == "profile" and load_config(saved).profiles[-1].name == \
+            "store-12-orders"
+        assert app.focused is not None and app.focused.id == "profile-name"
+        assert i18n.t("field.required", lang, field=i18n.t("config.label.profile.name", lang)) \
+            in texts(pilot)
         shown = texts(pilot)
         assert i18n.t("tui.profile.intro_new", lang) in shown
         assert i18n.t("config.label.profile.from_address", lang) in shown

@@ -178,13 +178,15 @@ class ProfileStep(StepPane):
         return problems
 
     def invalid_fields(self) -> list[str]:
+        """Values refused, and what a profile cannot be saved without (unlike the company
+        settings, which may be saved incomplete): its name and its sender."""
         invalid = []
         for control, dotted in self.INPUTS.items():
             widget = self.query_one(f"#{control}", Input)
             if widget.display and widget.value.strip() \
                     and self.state.assign(dotted, widget.value) is not None:
                 invalid.append(dotted)
-        return invalid
+        return invalid + [name for name in self.state.missing() if name not in invalid]
 
     def _take(self, control: Input, *, show: bool) -> None:
         self.apply(self.INPUTS[control.id or ""], control.value, show=show)
