@@ -282,9 +282,9 @@ async def test_remove_asks_first_keeps_by_default_and_erases_its_secret(
         assert_no_errors(app)
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
 async def test_test_all_runs_once_per_account_and_sender_and_names_the_refused_sender(
-        saved: Path, server_a: AccountServer, server_b: AccountServer, lang: str) -> None:
+        saved: Path, server_a: AccountServer, server_b: AccountServer) -> None:
+    lang = "fr"
     app = build(saved, language=lang)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_profiles(pilot)

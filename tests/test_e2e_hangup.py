@@ -53,8 +53,8 @@ SEED = int(os.environ.get("COMELIN_HANGUP_SEED", "20261202"))
 # Random moments per run of the suite (the seed changes them); more for a soak:
 # COMELIN_HANGUP_RUNS=5 runs five times as many.
 _SOAK = int(os.environ.get("COMELIN_HANGUP_RUNS", "1"))
-STARTUP_RUNS = 20 * _SOAK
-SEND_RUNS = 12 * _SOAK
+STARTUP_RUNS = 12 * _SOAK
+SEND_RUNS = 8 * _SOAK
 # Start-up: kill between the program's first instruction and a little after its first
 # screen (about 0.5 s here).
 STARTUP_SPAN = 0.9
