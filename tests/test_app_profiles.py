@@ -202,8 +202,9 @@ async def test_add_a_profile_with_its_own_account_then_test_it(
         # The company settings are as they were.
         assert config.smtp.username == USERNAME
         assert secrets(saved).get(SMTP_PASSWORD) == PASSWORD
-        # After Save, the test is the focused button; it tests this profile.
+        # After Save, the test is the focused button, in view; it tests this profile.
         assert app.focused is not None and app.focused.id == "test"
+        assert in_view(pilot, app.focused)
         await pilot.press("enter")
         await settle(pilot)
         test = app.screen
@@ -238,6 +239,9 @@ async def test_edit_a_profile_keeps_its_name_and_the_others(saved: Path, lang: s
         assert wizard.current == "review"
         await pilot.press("enter")
         await settle(pilot)
+        # The send-as warning above it is long: the test button is still in view.
+        assert app.focused is not None and app.focused.id == "test"
+        assert in_view(pilot, app.focused)
         config = load_config(saved)
         edited = config.profiles[0]
         assert (edited.name, edited.from_address, edited.display_name, edited.purpose) == (

@@ -116,6 +116,7 @@ class StepPane(VerticalScroll, can_focus=False):
         super().__init__(id=f"step-{self.step_id}", classes="step-pane")
         self._keep: Widget | None = None  # the field focus_in_view keeps in view
         self._keep_tries = 0
+        self._focus_pending = False
         # Typed values the settings refused, by field: (the text, the draft's value then).
         # Filling the pane from the draft keeps them until the draft has a new value for
         # the field: what was typed is never replaced by an older value.
@@ -242,12 +243,19 @@ class StepPane(VerticalScroll, can_focus=False):
         target.focus(scroll_visible=False)
         self._keep = target
         self._keep_tries = 20
+        self._focus_pending = True  # the focus moves on a later turn of the loop
         self.call_after_refresh(self._keep_in_view)
 
     def _keep_in_view(self) -> None:
         target = self._keep
+        if target is not None and not target.has_focus and self._focus_pending \
+                and self._keep_tries > 0:
+            self._keep_tries -= 1  # not focused yet (a section just shown): once it is
+            self.call_after_refresh(self._keep_in_view)
+            return
+        self._focus_pending = False
         if target is None or not target.has_focus:
-            self._keep = None
+            self._keep = None  # the focus went elsewhere: it is no longer kept
             return
         if self._keep_tries < 1:
             return  # until the layout changes again (watch_virtual_size)

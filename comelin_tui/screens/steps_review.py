@@ -172,10 +172,11 @@ class ReviewStep(StepPane):
 
     def focus_first(self) -> None:
         button = self.query_one("#test" if self._after_save else "#save", TrButton)
-        button.focus()
-        # After Save the reminders appear above it: scroll once they are laid out (the
-        # first refresh shows them, the second knows how tall the pane became).
-        self.call_after_refresh(self.call_after_refresh, button.scroll_visible, animate=False)
+        # After Save the note and the reminders appear around it, and the warnings above
+        # it re-wrap once laid out: it is kept in view until the layout settles (from
+        # the next refresh, once the focus has moved to it).
+        button.focus(scroll_visible=False)
+        self.call_after_refresh(self.focus_in_view, button)
 
     def focus_field(self, dotted: str) -> None:
         self.focus_first()
