@@ -37,6 +37,15 @@ class InMemoryKeyring(keyring.backend.KeyringBackend):
             raise PasswordDeleteError(username) from None
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: a worker per core, at most four. Most of the suite waits on servers and
+    terminals rather than computing, yet more workers than cores starve the timed waits."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(4, cores or 1))
+
+
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Private XDG folders, no password in the environment, no OS keyring, English."""
