@@ -69,6 +69,9 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
     # a real name. localhost is answered from /etc/hosts. The DNS sanity tests choose
     # their own names, asked of their loopback DNS server.
     monkeypatch.setenv("COMELIN_DNS_SANITY_NAMES", "localhost")
+    # Discovery asks Thunderbird's provider database for domains the catalogue lacks: here
+    # a loopback port where nothing listens, so the ask is refused at once.
+    monkeypatch.setenv("COMELIN_ISPDB_URL", "https://127.0.0.1:1/v1.1/")
     # Subprocesses (the CLI run for real) get the headless-box keyring too.
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     previous_keyring = keyring.get_keyring()

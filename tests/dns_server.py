@@ -249,7 +249,8 @@ ZONE_RECORDS: dict[str, list[tuple[str, str]]] = {
     **{f"s{i}.spfmany.test": [("TXT", f"v=spf1 a:h{i}.spfmany.test mx:spfmany.test ~all")]
        for i in range(1, 5)},
     "broken-include.test": [("TXT", "v=spf1 include:nospf.test ~all")],
-    "nospf.test": [("A", "192.0.2.1")],
+    # Loopback addresses: discovery fetches https://<domain>/.well-known/... from them.
+    "nospf.test": [("A", "127.0.0.21")],
     # Google domain without DMARC, with a relay IP SPF.
     "nodmarc.test": [("MX", "1 smtp.google.com."), ("TXT", "v=spf1 include:_spf.google.com ~all"),
                      ("TXT", "v=spf1-like but not spf")],
@@ -261,7 +262,7 @@ ZONE_RECORDS: dict[str, list[tuple[str, str]]] = {
     "other.relayshop.test": [("A", "127.0.0.9")],
     "_dmarc.relayshop.test": [("TXT", "v=DMARC1; rua=mailto:x@relayshop.test")],
     # No MX at all (bounces cannot come back); a null MX.
-    "nomx.test": [("A", "192.0.2.5")],
+    "nomx.test": [("A", "127.0.0.5")],
     "nullmx.test": [("MX", "0 .")],
     # Records carrying terminal escape sequences (set the window title, clear the screen).
     "escapes.test": [("MX", "1 aspmx.l.google.com."),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from .. import i18n
@@ -44,6 +45,29 @@ i18n.register({
               "défaut)",
         "en": "time limit in seconds for DNS lookups and probing (default DNS 3, probing 5)",
     },
+    "discover.ispdb_url_help": {
+        "fr": "base de fournisseurs autoconfig à interroger (un miroir HTTPS de celle de "
+              "Thunderbird ; par défaut COMELIN_ISPDB_URL, sinon "
+              "https://autoconfig.thunderbird.net/v1.1/)",
+        "en": "autoconfig provider database to ask (an HTTPS mirror of Thunderbird's; "
+              "default COMELIN_ISPDB_URL, else https://autoconfig.thunderbird.net/v1.1/)",
+    },
+    "discover.ca_file_help": {
+        "fr": "autorité de certification de plus à croire (fichier PEM), pour les fichiers "
+              "autoconfig et le sondage des serveurs",
+        "en": "an extra certificate authority to trust (PEM file), for the autoconfig files "
+              "and the server probe",
+    },
+    "discover.no_autoconfig_help": {
+        "fr": "ne pas demander de fichier autoconfig (ni au domaine, ni à la base de "
+              "fournisseurs)",
+        "en": "do not ask for autoconfig files (neither the domain nor the provider database)",
+    },
+    "discover.username": {"fr": "Nom d'utilisateur : {username}",
+                          "en": "Username: {username}"},
+    "discover.autoconfig": {"fr": "Autoconfig :", "en": "Autoconfig:"},
+    "discover.autoconfig_line": {"fr": "  {source} : {status}", "en": "  {source}: {status}"},
+    "discover.source.autoconfig": {"fr": "autoconfig", "en": "autoconfig"},
     "discover.domain": {"fr": "Domaine : {domain}", "en": "Domain: {domain}"},
     "discover.mx": {"fr": "MX : {hosts}", "en": "MX: {hosts}"},
     "discover.mx_none": {"fr": "MX : aucun ({status})", "en": "MX: none ({status})"},
@@ -94,6 +118,12 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
     parser.add_argument("--no-probe", action="store_true", help=t("discover.no_probe_help"))
     # Checked in run(), so a bad value is exit 3 with a translated message.
     parser.add_argument("--timeout", metavar="S", default=None, help=t("discover.timeout_help"))
+    parser.add_argument("--ispdb-url", metavar="URL", default=None,
+                        help=t("discover.ispdb_url_help"))
+    parser.add_argument("--ca-file", metavar="PATH", default=None, type=Path,
+                        help=t("discover.ca_file_help"))
+    parser.add_argument("--no-autoconfig", action="store_true",
+                        help=t("discover.no_autoconfig_help"))
 
 
 def _configured_dns_server(args: argparse.Namespace) -> str | None:
@@ -127,9 +157,13 @@ def run(args: argparse.Namespace) -> int:
     nameserver = args.dns_server or _configured_dns_server(args)
     if nameserver:
         parse_nameserver(nameserver)
+    from ..discovery.autoconfig import ispdb_url
 
+    base_url = ispdb_url(args.ispdb_url)  # a bad URL is exit 3 before any lookup
     result, steps = asyncio.run(_gather(args.email, nameserver, lifetime, probe_timeout,
-                                        probe=not args.no_probe))
+                                        probe=not args.no_probe, ca_file=args.ca_file,
+                                        autoconfig=not args.no_autoconfig,
+                                        ispdb_url=base_url))
     status = _status(result, steps)
     if args.json:
         data = {"status": status, **result.to_json(lang),
@@ -141,11 +175,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _gather(email: str, nameserver: str | None, lifetime: float, probe_timeout: float,
-                  *, probe: bool) -> tuple[Any, list[Any]]:
+                  *, probe: bool, ca_file: Path | None = None, autoconfig: bool = True,
+                  ispdb_url: str | None = None) -> tuple[Any, list[Any]]:
     from ..discovery import deliverability_steps, discover
 
     result = await discover(email, nameserver=nameserver, lifetime=lifetime, probe=probe,
-                            probe_timeout=probe_timeout)
+                            probe_timeout=probe_timeout, ca_file=ca_file,
+                            autoconfig=autoconfig, ispdb_url=ispdb_url)
     if result.mx.status in ("timeout", "no_resolver") or result.mx.resolver_broken:
         # The DNS is not answering, or denies names that certainly exist: the four checks
         # would only wait out the lifetime again, or advise records for a domain it denies.
@@ -182,6 +218,8 @@ def _print_text(result: Any, steps: list[Any], lang: str) -> None:
         if result.host:
             lines.append(t("discover.server", lang, host=result.host, port=result.port,
                            security=security_label(result.security, lang)))
+        if result.username:
+            lines.append(t("discover.username", lang, username=result.username))
         lines.append(t("discover.how", lang, source=t(f"discover.source.{result.source}", lang),
                        confidence=t(f"discover.confidence.{result.confidence}", lang)))
         lines.append(t("discover.reason", lang, reason=result.reason(lang)))
@@ -190,6 +228,12 @@ def _print_text(result: Any, steps: list[Any], lang: str) -> None:
     lines += [render.paint(t("discover.warning", lang, message=w.message(lang)), "warn", color)
               for w in result.warnings]
     lines += [t("discover.note", lang, message=n.message(lang)) for n in result.notes]
+    if result.autoconfig is not None and result.autoconfig.attempts:
+        from ..discovery.autoconfig import source_label
+
+        lines.append(t("discover.autoconfig", lang))
+        lines += [t("discover.autoconfig_line", lang, source=source_label(a.source, lang),
+                    status=a.message(lang)) for a in result.autoconfig.attempts]
     lines.append("")
     if not steps and result.mx.resolver_broken:
         lines.append(t("discover.deliverability_resolver_broken", lang))

@@ -258,6 +258,9 @@ class DnsClient:
         finally:
             if not checks.done():
                 checks.cancel()
+                # A cancelled gather ends with a CancelledError as its exception; take it,
+                # or asyncio logs "exception was never retrieved" with a traceback.
+                checks.add_done_callback(_retrieve)
         verdict = judge(name, {a.name: a.status for a in answers})
         return replace(lookup, resolver_broken=verdict.missing)
 
@@ -343,3 +346,8 @@ def _parse(rdata: Any) -> Any:
         return rdata.address
     return rdata.to_text()
 
+
+
+def _retrieve(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()

@@ -11,7 +11,7 @@ from .dns import Lookup, LookupStatus, SrvRecord
 from .messages import Note, lookup_message
 
 # "domain": a public mailbox domain the catalogue knows (gmail.com, yahoo.ca...).
-Source = Literal["domain", "mx", "srv", "probe"]
+Source = Literal["domain", "mx", "autoconfig", "srv", "probe"]
 Confidence = Literal["high", "medium", "low"]
 
 i18n.register({
@@ -195,6 +195,9 @@ class DiscoveryResult:
     srv: list[SrvFinding] = field(default_factory=list)
     probes: list[ProbeFinding] = field(default_factory=list)
     lookups: dict[str, LookupStatus] = field(default_factory=dict)
+    # The username the autoconfig file gives (placeholders filled in), if any.
+    username: str | None = None
+    autoconfig: Any = None  # autoconfig.AutoconfigResult | None
 
     @property
     def found(self) -> bool:
@@ -221,6 +224,8 @@ class DiscoveryResult:
         server = None
         if self.host is not None:
             server = {"host": self.host, "port": self.port, "security": self.security}
+            if self.username:
+                server["username"] = self.username
         return {
             "domain": self.domain,
             "domain_ascii": self.domain_ascii,
@@ -237,6 +242,7 @@ class DiscoveryResult:
             "srv": [s.to_json() for s in self.srv],
             "probes": [p.to_json() for p in self.probes],
             "lookups": [{"query": key, "status": status} for key, status in self.lookups.items()],
+            "autoconfig": self.autoconfig.to_json(lang) if self.autoconfig is not None else None,
         }
 
 

@@ -1,10 +1,12 @@
 """Settings discovery: from a company address to a likely SMTP server.
 
-All DNS lookups run in parallel within one short lifetime; the result is
-advisory. Order of trust: a public mailbox domain the catalogue knows
-(gmail.com...), then an MX pointing to a provider of the catalogue (its first
-preset), then RFC 8314/6186 SRV records, then probing ``smtp.<d>`` and
-``mail.<d>`` with EHLO + QUIT on the ranked port/security list.
+All DNS lookups and the autoconfig fetches run in parallel within one short
+lifetime; the result is advisory. Order of trust: a public mailbox domain the
+catalogue knows (gmail.com...), then an MX pointing to a provider of the
+catalogue (its first preset), then autoconfig (the domain's own file, the
+well-known path, Thunderbird's ISPDB, the ISPDB entry of the MX's domain), then
+RFC 8314/6186 SRV records, then probing ``smtp.<d>`` and ``mail.<d>`` with
+EHLO + QUIT on the ranked port/security list.
 """
 
 from __future__ import annotations
@@ -74,17 +76,32 @@ async def discover(
     probe_timeout: float = 5.0,
     candidates: Sequence[Any] | None = None,
     ca_file: Path | None = None,
+    autoconfig: bool = True,
+    ispdb_url: str | None = None,
 ) -> DiscoveryResult:
     """Find the likely SMTP settings for an address's domain (advisory, never blocks).
 
-    DNS lookups (MX, both SRV names, and the addresses of the probe hosts) run
-    in parallel within ``lifetime`` seconds; probing, only when MX and SRV
-    said nothing, takes at most ``probe_timeout`` more. ``candidates``
-    (default: the probe module's ranked list) and ``ca_file`` exist for tests
-    and private CAs. Raises ``DiscoveryError`` only for bad input.
+    DNS lookups (MX, both SRV names, and the addresses of the probe hosts) and
+    the autoconfig fetches run in parallel within ``lifetime`` seconds; probing,
+    only when nothing else said anything, takes at most ``probe_timeout`` more.
+    ``candidates`` (default: the probe module's ranked list) exists for tests;
+    ``ca_file`` adds a private CA to the system's for the probe and the
+    autoconfig fetches; ``ispdb_url`` names an ISPDB mirror (default:
+    ``COMELIN_ISPDB_URL``, else Thunderbird's). Raises ``DiscoveryError`` only
+    for bad input.
     """
+    from ..providers import detect_by_domain
+    from .autoconfig import AutoconfigLookup
+
     unicode_domain, domain = normalise_domain(email_or_domain)
     client = DnsClient(nameserver, check_lifetime(lifetime))
+    auto: AutoconfigLookup | None = None
+    if autoconfig and detect_by_domain(domain) is None:
+        # gmail.com, yahoo.ca...: the catalogue knows; nobody else is asked.
+        auto = AutoconfigLookup(email_or_domain if "@" in email_or_domain else domain, domain,
+                                timeout=lifetime, base_url=ispdb_url, ca_file=ca_file,
+                                resolve=_resolver(client) if nameserver is not None else None)
+        auto.start()
     queries: list[tuple[str, str]] = [(domain, "MX")]
     queries += [(f"{prefix}.{domain}", "SRV") for prefix, _sec in SRV_SERVICES]
     probe_hosts = [f"{prefix}.{domain}" for prefix in PROBE_HOST_PREFIXES]
@@ -109,7 +126,14 @@ async def discover(
         result.srv.append(_srv_finding(name, security, by_query[(name, "SRV")], domain))
 
     if _use_public_domain(result) or _use_mx(result):
+        if auto is not None:
+            result.autoconfig = auto.cancel()
         return result
+    if auto is not None:
+        auto.start_mx(result.mx.hosts)
+        result.autoconfig = await auto.result()
+        if _use_autoconfig(result):
+            return result
     if _use_srv(result):
         return result
     if probe:
@@ -120,6 +144,45 @@ async def discover(
     if not result.found and result.mx.resolver_broken:
         result.reason_text = local("discovery.reason_resolver_broken", domain=result.domain)
     return result
+
+
+def _resolver(client: DnsClient) -> Any:
+    """A name's addresses from the DNS server of our own (IPv4 first)."""
+
+    async def resolve(host: str) -> list[str]:
+        answers = await asyncio.gather(client.query(host, "A"), client.query(host, "AAAA"))
+        return [str(r) for answer in answers if answer.ok for r in answer.records]
+
+    return resolve
+
+
+def _use_autoconfig(result: DiscoveryResult) -> bool:
+    from ..providers import detect_by_host
+    from .autoconfig import source_label
+
+    chosen = result.autoconfig.chosen if result.autoconfig is not None else None
+    if chosen is None:
+        return False
+    # The file's order, but an encrypted server before a plaintext one.
+    server = next((s for s in chosen.servers if s.security != "none"), chosen.servers[0])
+    result.host, result.port, result.security = server.host, server.port, server.security
+    result.username = server.username
+    provider = detect_by_host(server.host)
+    result.provider_id = provider.id if provider is not None else None
+    result.source = "autoconfig"
+    result.confidence = "medium" if chosen.source == "ispdb_mx" else "high"
+    result.reason_text = LocalText(**{
+        lang: t("discovery.reason_autoconfig", lang, source=source_label(chosen.source, lang),
+                url=chosen.url.split("?", 1)[0], host=server.host, port=server.port,
+                security=security_label(server.security, lang))
+        for lang in i18n.LANGUAGES})
+    if server.security == "none":
+        result.warnings.append(Note("discovery.autoconfig_plain",
+                                    local("discovery.autoconfig_plain", host=server.host)))
+    if any(a.lower() == "oauth2" for a in server.authentication):
+        result.notes.append(Note("discovery.autoconfig_oauth",
+                                 local("discovery.autoconfig_oauth", host=server.host)))
+    return True
 
 
 def _mx_code(status: str, resolver_broken: bool = False) -> str:

@@ -54,6 +54,7 @@ __all__ = [
     "ServerPreset",
     "UsernameTemplate",
     "detect_by_domain",
+    "detect_by_host",
     "detect_by_mx",
     "email_domain",
     "expand_host",
@@ -134,6 +135,21 @@ def detect_by_domain(email_or_domain: str) -> Provider | None:
     for provider in _CATALOGUE:
         if domain in provider.domains:
             return provider
+    return None
+
+
+def detect_by_host(host: str) -> Provider | None:
+    """The provider one of whose presets is this very server (smtp.gmail.com...), or None.
+
+    Presets with a placeholder (``{domain}``) name no server of their own.
+    """
+    name = normalise_host(host)
+    for provider in _CATALOGUE:
+        if provider.id == CUSTOM_ID:
+            continue
+        for preset in provider.presets:
+            if "{" not in preset.host and normalise_host(preset.host) == name:
+                return provider
     return None
 
 
