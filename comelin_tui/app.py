@@ -113,6 +113,8 @@ class ComelinApp(WorkerErrors, CrashReportWithoutLocals, NoticesWaitForDialogs,
         # DNS server for MX lookups when the settings name none (None: the system's).
         self.dns_server = dns_server
         self.dns_lifetime = dns_lifetime
+        # An extra CA for the autoconfig fetches of the discovery (a private mirror).
+        self.discovery_ca_file: Path | None = None
         # The advisory DNS checks (mx, spf, dkim, dmarc) after a test send.
         self.dns_checks = dns_checks
         # Status of the last test send of the saved settings in this session.

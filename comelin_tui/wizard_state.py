@@ -26,7 +26,7 @@ from .secrets import Secret
 
 if TYPE_CHECKING:
     from .config import Config
-    from .discovery import MxResult
+    from .discovery import DiscoveryResult, MxResult
     from .oauth import SignInResult
     from .providers import Provider
 
@@ -110,6 +110,8 @@ class WizardState:
         self.store: StorePreview | None = None
         # The MX lookup.
         self.mx_result: MxResult | None = None
+        # The whole discovery (MX, autoconfig, SRV) of the domain looked up.
+        self.discovery: DiscoveryResult | None = None
         self.mx_error: ComelinError | None = None
         self.mx_domain = ""
         self.mx_running = False
@@ -266,23 +268,42 @@ class WizardState:
             return None
         self.mx_domain = domain
         self.mx_result = None
+        self.discovery = None
         self.mx_error = None
         self.mx_running = True
         return domain
 
-    def lookup_done(self, domain: str, result: MxResult | None,
+    def lookup_done(self, domain: str, result: DiscoveryResult | None,
                     error: ComelinError | None) -> None:
-        """The MX lookup ended: keep what it found and preselect the likely provider."""
-        from .providers import detect_by_domain
+        """The discovery ended: keep what it found and preselect the likely provider, or
+        the server the domain's autoconfig file, the ISPDB or its SRV records give."""
+        from .providers import CUSTOM_ID, detect_by_domain, get_provider
 
         self.mx_running = False
-        self.mx_result = result
+        self.discovery = result
+        self.mx_result = result.mx if result is not None else None
         self.mx_error = error
-        guess = result.detection.provider if result is not None and result.detection else None
-        guess = guess or detect_by_domain(domain) or self.provider
-        if not self.provider_chosen:
-            # Also for no guess at all: the custom presets fill smtp.<domain>.
-            self.choose_provider(guess.id, by_user=False)
+        mx = self.mx_result
+        guess = mx.detection.provider if mx is not None and mx.detection else None
+        guess = guess or detect_by_domain(domain)
+        published = (result is not None and result.source in ("autoconfig", "srv")
+                     and result.host is not None and result.port is not None)
+        if guess is None and published and result is not None and result.provider_id:
+            guess = get_provider(result.provider_id)
+        if self.provider_chosen:
+            return
+        # Also for no guess at all: the custom presets fill smtp.<domain>.
+        self.choose_provider((guess or self.provider).id, by_user=False)
+        if guess is None and published and result is not None and self.demo_server is None:
+            if self.draft.provider != CUSTOM_ID:
+                self.choose_provider(CUSTOM_ID, by_user=False)
+            assert result.host is not None and result.port is not None
+            self.apply_preset(result.host, result.port, result.security or "starttls",
+                              force=False)
+            smtp = self.draft.smtp
+            if result.username and smtp.username in ("", self.auto.get("username")) \
+                    and self.assign("smtp.username", result.username) is None:
+                self.auto["username"] = result.username
 
     def mx_text(self, lang: str | None = None) -> str:
         if self.mx_running:
@@ -290,7 +311,11 @@ class WizardState:
         if self.mx_error is not None:
             return self.mx_error.message(lang)
         if self.mx_result is not None:
-            return self.mx_result.message(lang)
+            text = self.mx_result.message(lang)
+            found = self.discovery
+            if found is not None and found.source in ("autoconfig", "srv"):
+                text = f"{text}\n{found.reason(lang)}"
+            return text
         return ""
 
     @property

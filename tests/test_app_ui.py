@@ -285,7 +285,7 @@ async def test_a_failing_worker_becomes_a_notice(tmp_path: Path,
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("resolver exploded")
 
-    monkeypatch.setattr(discovery, "lookup_mx", broken)
+    monkeypatch.setattr(discovery, "discover", broken)
     app = build(tmp_path / "config.toml")
     async with app.run_test(size=SIZE) as pilot:
         wizard = await open_wizard(pilot)

@@ -364,3 +364,44 @@ def test_mx_domains() -> None:
     assert mx_domains(["mx.boutique.qc.ca"], "boutique.qc.ca") == []
     assert mx_domains(["mail.shop.test"], "shop.test") == []
     assert mx_domains([], "shop.test") == []
+
+
+# --- the wizard ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_the_wizard_fills_the_server_the_autoconfig_file_gives(
+        dns: DnsServer, web: HttpsServer, ca_file: Path, tmp_path: Path, lang: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_app_support import SIZE, build, paste, settle, texts, value
+
+    from comelin_tui.screens.wizard import WizardScreen
+
+    monkeypatch.setenv("COMELIN_ISPDB_URL", web.url("ispdb.test", "/v1.1/"))
+    app = build(tmp_path / "config.toml", dns_server=dns.address, dns_lifetime=LIFETIME,
+                language=lang)
+    app.discovery_ca_file = ca_file
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen)
+        await paste(pilot, "caisse@ispshop.test")
+        wizard.lookup_now()
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert wizard.state.discovery is not None
+        assert wizard.state.discovery.source == "autoconfig"
+        shown = texts(pilot)
+        source = {"fr": "base de fournisseurs de Thunderbird",
+                  "en": "Thunderbird's provider database"}[lang]
+        assert source in shown and "smtp.isp.test" in shown
+        assert wizard.draft.provider == "custom"
+        assert (wizard.draft.smtp.host, wizard.draft.smtp.port,
+                wizard.draft.smtp.security) == ("smtp.isp.test", 465, "implicit_tls")
+        assert wizard.draft.smtp.username == "caisse"  # the file's %EMAILLOCALPART%
+        await pilot.press("ctrl+n", "ctrl+n")  # provider, then the server step
+        await settle(pilot)
+        assert value(pilot, "#smtp-host") == "smtp.isp.test"
+        assert value(pilot, "#smtp-port") == "465"

@@ -42,7 +42,7 @@ from .steps_server import ServerStep
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..discovery import MxResult
+    from ..discovery import DiscoveryResult, MxResult
     from ..providers import Provider
     from ..secrets import Secret
 
@@ -455,15 +455,19 @@ class WizardScreen(WorkerErrors, Screen[None]):
 
     @work(exclusive=True, group="mx", exit_on_error=False)
     async def lookup_mx(self, domain: str) -> None:
-        """The MX lookup (bounded by the app's DNS lifetime); it never blocks typing."""
-        from ..discovery import lookup_mx
+        """The discovery of the domain's settings: MX, autoconfig and SRV in parallel,
+        bounded by the app's DNS lifetime (no probing); it never blocks typing."""
+        from ..discovery import discover
 
         app: Any = self.app
-        result: MxResult | None = None
+        result: DiscoveryResult | None = None
         error: ComelinError | None = None
+        email = self.draft.company.email
         try:
-            result = await lookup_mx(domain, nameserver=self.draft.dns_server or app.dns_server,
-                                     lifetime=app.dns_lifetime)
+            result = await discover(email if email.endswith("@" + domain) else domain,
+                                    nameserver=self.draft.dns_server or app.dns_server,
+                                    lifetime=app.dns_lifetime, probe=False,
+                                    ca_file=getattr(app, "discovery_ca_file", None))
         except ComelinError as failure:
             error = failure
         finally:
