@@ -33,8 +33,11 @@ def _is_address(host: str) -> bool:
 
 
 def use_dns_server(monkeypatch: pytest.MonkeyPatch, server: DnsServer,
-                   lifetime: float = 3.0) -> list[str]:
-    """Make ``socket.getaddrinfo`` ask *server*; returns the names it was asked, in order."""
+                   lifetime: float = 3.0, *, ipv6_first: bool = False) -> list[str]:
+    """Make ``socket.getaddrinfo`` ask *server*; returns the names it was asked, in order.
+
+    Addresses come IPv4 first, or IPv6 first with *ipv6_first* (as glibc orders them
+    on a machine with IPv6 connectivity, RFC 6724)."""
     resolver = dns.resolver.Resolver(configure=False)
     resolver.nameservers = ["127.0.0.1"]
     resolver.port = server.port
@@ -50,7 +53,8 @@ def use_dns_server(monkeypatch: pytest.MonkeyPatch, server: DnsServer,
         asked.append(name)
         addresses: list[str] = []
         empty = True
-        for rdtype, wanted in (("A", socket.AF_INET), ("AAAA", socket.AF_INET6)):
+        families = [("A", socket.AF_INET), ("AAAA", socket.AF_INET6)]
+        for rdtype, wanted in (families[::-1] if ipv6_first else families):
             if family not in (0, socket.AF_UNSPEC, wanted):
                 continue
             try:

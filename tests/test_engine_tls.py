@@ -197,7 +197,12 @@ async def test_each_address_is_tried_in_order(monkeypatch: pytest.MonkeyPatch,
                                 ("127.0.0.1", starttls_server.port)])
     result = await run_check(make_target(starttls_server, certs, host="localhost", send=False))
 
-    assert result.status == "ok", result.to_json()
+    # Connected over IPv4 after IPv6 failed: a warning that says so, and the run goes on.
+    assert result.status == "warn", result.to_json()
+    connect = result.step("connect")
+    assert connect.status == "warn" and connect.diagnosis.code == "connect.family_failed"
+    assert (connect.facts["failed_family"], connect.facts["working_family"]) == ("IPv6", "IPv4")
+    assert result.step("rcpt_to").status == "ok"
     assert result.step("resolve").facts == {
         "addresses": ["::1", "127.0.0.1"], "a": ["127.0.0.1"], "aaaa": ["::1"]}
     assert result.step("resolve").detail == "::1, 127.0.0.1"

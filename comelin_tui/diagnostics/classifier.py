@@ -21,12 +21,14 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from ..i18n import LANGUAGES, Msg, catalogue, get_language
 from ..labels import SECURITY_MODES, security_label, step_label
 from .diagnosis_messages import DIAGNOSIS_CODES
 from .exception_rules import ReplyError, exception_verdict
+from .interception import intercepting_product
 from .model import Diagnosis, StepId
 from .reply_rules import (
     MAX_REPLY_CHARS,
@@ -128,6 +130,18 @@ def weigh_run(verdict: Verdict, facts: Mapping[str, Any]) -> Verdict:
                        {**verdict.params, "tried_ports": tried})
     elif code in ("tls.wrong_mode", "smtp.banner_timeout") and _implicit_ruled_out(facts):
         situation = "implicit_ruled_out"
+    elif code == "connect.timeout" and facts.get("port") == 25 and (works := _works_elsewhere(facts)):
+        # 25 silent while the submission ports of the same server answer: blocked on the
+        # way out (the ISP or the store's firewall), not a server that is down.
+        return Verdict(code, "port25_blocked", verdict.family,
+                       {**verdict.params, "suggested_port": works.get("port"),
+                        "suggested_security": works.get("security")})
+    elif code == "tls.untrusted" and verdict.variant is None and (
+            product := intercepting_product(facts.get("issuer"))) is not None:
+        return Verdict(code, f"intercepted_{product.kind}", verdict.family,
+                       {**verdict.params, "product": product.name})
+    elif code == "tls.expired":
+        return _clock_verdict(verdict, facts)
     elif code == "dns.not_found" and facts.get("dns_sanity_missing"):
         # The same resolver denies names that certainly exist (gmail.com...): the name
         # may well be right, the resolver is filtered or broken.
@@ -135,6 +149,50 @@ def weigh_run(verdict: Verdict, facts: Mapping[str, Any]) -> Verdict:
     if situation is None:
         return verdict
     return Verdict(code, situation, verdict.family, verdict.params)
+
+
+# Beyond this gap between this computer's clock and the server's, the computer's is wrong.
+CLOCK_SKEW_LIMIT = 5 * 60
+
+
+def _works_elsewhere(facts: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The first other port of the same server that the probe found working."""
+    return next((r for r in _probe(facts) if r.get("ok") and r.get("port") != facts.get("port")),
+                None)
+
+
+def _clock_verdict(verdict: Verdict, facts: Mapping[str, Any]) -> Verdict:
+    """A certificate outside its dates: this computer's time beside them, and, when the
+    server said its own time (in its greeting), which of the two clocks is wrong."""
+    now = _when(facts.get("clock_now")) or datetime.now(UTC)
+    params = {**verdict.params, "now": _show_time(now)}
+    for name in ("not_before", "not_after"):
+        if (when := _when(facts.get(name))) is not None:
+            params[name] = _show_time(when)
+    server = _when(facts.get("server_time"))
+    variant = verdict.variant
+    if server is not None:
+        params["server_time"] = _show_time(server)
+        wrong = abs((now - server).total_seconds()) > CLOCK_SKEW_LIMIT
+        base = "not_yet_valid" if verdict.variant == "not_yet_valid" else "expired"
+        variant = f"{base}_clock_{'wrong' if wrong else 'right'}"
+    return Verdict(verdict.code, variant, verdict.family, params)
+
+
+def _when(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        found = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+def _show_time(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _small(size: object) -> bool:
@@ -217,6 +275,12 @@ _PARAM_SOURCES: dict[str, tuple[str, ...]] = {
     "names": ("names", "dns_sanity_missing"),
     "address": ("address",),
     "tried_ports": ("tried_ports",),
+    "product": ("product", "intercepted_by"),
+    "now": ("now",),
+    "server_time": ("server_time",),
+    "failed_family": ("failed_family",),
+    "working_family": ("working_family",),
+    "failed_error": ("failed_error",),
 }
 _SPACE_RUN = re.compile(r"[^\S\u00a0\u202f]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]+")

@@ -61,6 +61,8 @@ DIAGNOSIS_CODES: tuple[str, ...] = (
     "auth.cleartext_allowed",
     "dns.resolver_broken",
     "address.needs_smtputf8",
+    "tls.intercepted",
+    "connect.family_failed",
     "unknown",
 )
 
@@ -221,11 +223,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "The server's certificate is not valid yet[ (valid from {not_before})].",
     ),
     "tls.expired.hint": _m(
-        "Vérifiez d'abord la date et l'heure de cet ordinateur (une horloge déréglée "
-        "cause ce problème); si elles sont justes, l'administrateur du serveur doit "
-        "renouveler le certificat.",
-        "Check this computer's date and time first (a wrong clock causes this); if "
-        "they are right, the server's administrator must renew the certificate.",
+        "Vérifiez d'abord la date et l'heure de cet ordinateur[ (il indique {now})] : une "
+        "horloge déréglée cause ce problème; si elles sont justes, l'administrateur du "
+        "serveur doit renouveler le certificat.",
+        "Check this computer's date and time first[ (it says {now})]: a wrong clock "
+        "causes this; if they are right, the server's administrator must renew the "
+        "certificate.",
     ),
     "tls.protocol.summary": _m(
         "Le serveur et cet ordinateur n'ont aucune version de TLS ou aucun "
@@ -942,6 +945,161 @@ _TEXTS: dict[str, dict[str, str]] = {
         "at the provider).",
     ),
 }
+
+# --- the store's network: port 25, interception, IPv6 against IPv4, the clock -----------------
+_CLOCK_WRONG = _m(
+    "L'horloge de cet ordinateur indique {now}, celle du serveur {server_time} : c'est "
+    "l'heure de cet ordinateur qui est fausse. Réglez sa date et son heure (heure "
+    "automatique, synchronisation NTP ; sous Windows : Paramètres > Heure et langue > "
+    "Synchroniser maintenant ; une pile de carte mère morte remet l'horloge à zéro à chaque "
+    "démarrage), puis refaites le test. Ne touchez pas aux réglages du courriel.",
+    "This computer's clock says {now}, the server's says {server_time}: this computer's "
+    "time is wrong. Set its date and time (automatic time, NTP sync; on Windows: Settings "
+    "> Time & language > Sync now; a dead motherboard battery resets the clock at every "
+    "start), then test again. Change no email setting.",
+)
+_CLOCK_RIGHT = _m(
+    "L'horloge de cet ordinateur ({now}) s'accorde avec celle du serveur ({server_time}) : "
+    "c'est bien le certificat du serveur qui est hors de ses dates. Son administrateur "
+    "(ou le fournisseur) doit le renouveler ; aucun réglage d'ici n'y changera rien.",
+    "This computer's clock ({now}) agrees with the server's ({server_time}): the server's "
+    "certificate really is outside its dates. Its administrator (or the provider) must "
+    "renew it; no setting here will change that.",
+)
+_INTERCEPTED_ANTIVIRUS = _m(
+    "Dans {product}, désactivez l'analyse du courriel sortant (bouclier Courriel / "
+    "« Mail Shield », protection du courriel, analyse SSL/TLS des courriels), ou ajoutez "
+    "une exception pour {host}[ port {port}] ; puis refaites le test. Ne changez pas le "
+    "serveur ni le mot de passe : ils ne sont pas en cause.",
+    "In {product}, turn off the scanning of outgoing email (Mail Shield, email "
+    "protection, SSL/TLS scanning of email), or add an exception for {host}[ port "
+    "{port}]; then test again. Do not change the server or the password: they are not "
+    "at fault.",
+)
+_INTERCEPTED_FIREWALL = _m(
+    "Demandez à qui gère le pare-feu {product} d'exclure {host}[ port {port}] de "
+    "l'inspection SSL/TLS (déchiffrement) ; puis refaites le test. Ne changez pas le "
+    "serveur ni le mot de passe : ils ne sont pas en cause.",
+    "Ask whoever runs the {product} firewall to exempt {host}[ port {port}] from SSL/TLS "
+    "inspection (decryption); then test again. Do not change the server or the password: "
+    "they are not at fault.",
+)
+_NETWORK: dict[str, dict[str, str]] = {
+    "connect.timeout.summary.port25_blocked": _m(
+        "Le port 25 ne répond pas[ sur {host}], alors que le port {suggested_port} du même "
+        "serveur répond : le port 25 est bloqué à la sortie, par le fournisseur Internet ou "
+        "par le pare-feu du magasin.",
+        "Port 25 does not answer[ on {host}], while port {suggested_port} of the same "
+        "server does: port 25 is blocked on the way out, by the Internet provider or the "
+        "store's firewall.",
+    ),
+    "connect.timeout.hint.port25_blocked": _m(
+        "Utilisez le port {suggested_port} ({suggested_security}) avec l'identifiant de la "
+        "boîte : c'est le port d'envoi prévu pour les logiciels. Le port 25 sert entre "
+        "serveurs ; les fournisseurs Internet le bloquent contre le pourriel. S'il faut "
+        "vraiment le 25 (un relais qui reconnaît l'adresse IP du magasin), demandez au "
+        "fournisseur Internet de le débloquer, ou ouvrez-le dans le pare-feu.",
+        "Use port {suggested_port} ({suggested_security}) with the mailbox's login: it is "
+        "the sending port meant for programs. Port 25 is for server-to-server mail; "
+        "Internet providers block it against spam. If it really must be 25 (a relay that "
+        "knows the store's IP address), ask the Internet provider to unblock it, or open "
+        "it in the firewall.",
+    ),
+    "tls.untrusted.summary.intercepted_antivirus": _m(
+        "Le certificat présenté a été émis par l'antivirus {product}, pas pour le serveur"
+        "[ {host}] : {product} s'interpose dans les connexions chiffrées de cet ordinateur "
+        "pour analyser le courriel.",
+        "The certificate presented was issued by the {product} antivirus, not for the "
+        "server[ {host}]: {product} steps into this computer's encrypted connections to "
+        "scan email.",
+    ),
+    "tls.untrusted.hint.intercepted_antivirus": _INTERCEPTED_ANTIVIRUS,
+    "tls.untrusted.summary.intercepted_firewall": _m(
+        "Le certificat présenté a été émis par le pare-feu {product}, pas pour le serveur"
+        "[ {host}] : le réseau déchiffre les connexions chiffrées (inspection SSL/TLS).",
+        "The certificate presented was issued by the {product} firewall, not for the "
+        "server[ {host}]: the network decrypts encrypted connections (SSL/TLS inspection).",
+    ),
+    "tls.untrusted.hint.intercepted_firewall": _INTERCEPTED_FIREWALL,
+    "tls.intercepted.summary": _m(
+        "La connexion chiffrée[ vers {host}] passe par {product} : son certificat remplace "
+        "celui du serveur, et cet ordinateur lui fait confiance.",
+        "The encrypted connection[ to {host}] goes through {product}: its certificate "
+        "stands in for the server's, and this computer trusts it.",
+    ),
+    "tls.intercepted.hint": _m(
+        "Le courriel part, mais {product} lit chaque message et le mot de passe avant le "
+        "serveur, et ce n'est pas le vrai certificat du serveur qui a été vérifié.",
+        "Mail goes out, but {product} reads every message and the password before the "
+        "server does, and it is not the server's real certificate that was checked.",
+    ),
+    "tls.intercepted.hint.antivirus": _m(
+        "Le courriel part, mais {product} lit chaque message et le mot de passe avant le "
+        "serveur, et des envois peuvent échouer quand il se met à jour. "
+        + _INTERCEPTED_ANTIVIRUS["fr"],
+        "Mail goes out, but {product} reads every message and the password before the "
+        "server does, and sends may fail when it updates. " + _INTERCEPTED_ANTIVIRUS["en"],
+    ),
+    "tls.intercepted.hint.firewall": _m(
+        "Le courriel part, mais le pare-feu lit chaque message et le mot de passe avant le "
+        "serveur. " + _INTERCEPTED_FIREWALL["fr"],
+        "Mail goes out, but the firewall reads every message and the password before the "
+        "server does. " + _INTERCEPTED_FIREWALL["en"],
+    ),
+    "tls.expired.summary.not_yet_valid_clock_wrong": _m(
+        "Le certificat du serveur n'est pas encore valide selon l'horloge de cet ordinateur"
+        "[ (valide à partir du {not_before})].",
+        "The server's certificate is not valid yet by this computer's clock[ (valid from "
+        "{not_before})].",
+    ),
+    "tls.expired.summary.not_yet_valid_clock_right": _m(
+        "Le certificat du serveur n'est pas encore valide[ (valide à partir du "
+        "{not_before})].",
+        "The server's certificate is not valid yet[ (valid from {not_before})].",
+    ),
+    "tls.expired.summary.expired_clock_wrong": _m(
+        "Le certificat du serveur est expiré selon l'horloge de cet ordinateur[ (valide "
+        "jusqu'au {not_after})].",
+        "The server's certificate has expired by this computer's clock[ (valid until "
+        "{not_after})].",
+    ),
+    "tls.expired.hint.not_yet_valid_clock_wrong": _CLOCK_WRONG,
+    "tls.expired.hint.expired_clock_wrong": _CLOCK_WRONG,
+    "tls.expired.hint.not_yet_valid_clock_right": _CLOCK_RIGHT,
+    "tls.expired.hint.expired_clock_right": _CLOCK_RIGHT,
+    "tls.expired.hint.not_yet_valid": _m(
+        "L'horloge de cet ordinateur indique {now} : un certificat « pas encore valide » "
+        "veut presque toujours dire que cette heure est en retard. Réglez la date et "
+        "l'heure (heure automatique, NTP), puis refaites le test ; si elles sont justes, "
+        "l'administrateur du serveur a installé un certificat trop tôt.",
+        "This computer's clock says {now}: a certificate “not valid yet” almost always "
+        "means that this time is behind. Set the date and time (automatic time, NTP), then "
+        "test again; if they are right, the server's administrator installed a "
+        "certificate too early.",
+    ),
+    "connect.family_failed.summary": _m(
+        "{failed_family} ne mène pas au serveur[ {host}] ({failed_error}) ; "
+        "{working_family} fonctionne.",
+        "{failed_family} does not reach the server[ {host}] ({failed_error}); "
+        "{working_family} works.",
+    ),
+    "connect.family_failed.hint": _m(
+        "Le nom du serveur a des adresses IPv4 et IPv6. Ce programme passe à l'autre ; un "
+        "logiciel qui ne le fait pas échouera, et chaque envoi attend d'abord. Si l'IPv6 "
+        "échoue : le routeur ou le fournisseur Internet donne une adresse IPv6 à cet "
+        "ordinateur sans vraie connectivité IPv6 ; faites-la réparer, ou désactivez l'IPv6 "
+        "sur la carte réseau de cet ordinateur. Si c'est l'IPv4 : un pare-feu ou le routeur "
+        "bloque l'IPv4 vers ce serveur.",
+        "The server's name has both IPv4 and IPv6 addresses. This program moves on to the "
+        "other; a program that does not will fail, and every send waits first. If IPv6 "
+        "fails: the router or the Internet provider gives this computer an IPv6 address "
+        "without real IPv6 connectivity; have it fixed, or turn IPv6 off on this "
+        "computer's network adapter. If it is IPv4: a firewall or the router blocks IPv4 "
+        "to this server.",
+    ),
+}
+
+_TEXTS.update(_NETWORK)
 
 # Values shown for parameters the evidence did not provide, and security names.
 _EXTRA: dict[str, dict[str, str]] = {

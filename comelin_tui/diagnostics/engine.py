@@ -206,6 +206,9 @@ class CheckRun:
             evidence["auth_offered"] = bool(self.extensions.get("AUTH", "").split())
         if self.payload:
             evidence["message_size"] = len(self.payload)
+        banner = self.result.step("banner")
+        if banner is not None and banner.facts.get("server_time"):
+            evidence["server_time"] = banner.facts["server_time"]  # its greeting said it
         return evidence
 
     def diagnosis(self, code: str, **params: Any) -> Diagnosis:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import socket
 import ssl
 import threading
 import time
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from ..discovery.sanity import OS_SANITY_BUDGET, OsSanity, is_address, sanity_names
@@ -209,20 +211,72 @@ async def step_connect(run: CheckRun, step: Step) -> StepStatus:
                 sock = await connect_socket(family, sockaddr)
         except OSError as exc:
             errors.append(exc)
-            attempts.append({"address": sockaddr[0], "ok": False,
+            attempts.append({"address": sockaddr[0], "ok": False, "family": _family(family),
                              "error": describe_error(exc, share, run.lang)})
             continue
         run.conn = await open_connection(sock, run.redactor, run.record)
         run.sockaddr = (family, sockaddr)
         run.prober.address = sockaddr[0]
-        attempts.append({"address": sockaddr[0], "ok": True})
+        attempts.append({"address": sockaddr[0], "ok": True, "family": _family(family)})
         step.detail = m("engine.connect.ok", run.lang, address=sockaddr[0], port=run.target.port)
         step.facts = {"address": sockaddr[0], "attempts": attempts}
-        return "ok"
+        return _family_failed(run, step, attempts)
     detail = "; ".join(f"{a['address']}: {a['error']}" for a in attempts)
     raise StepFailed(detail=m("engine.connect.failed", run.lang, port=run.target.port,
                               attempts=detail),
                      facts={"attempts": attempts}, exception=_pick_connect_error(errors))
+
+
+# A date in a greeting ("220 ... ready at Wed, 2 Dec 2026 13:00:00 +0000": Exchange,
+# Sendmail and others say their time), as RFC 5322 writes it.
+_BANNER_DATE = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), *)?\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|"
+    r"Oct|Nov|Dec) \d{4} \d{1,2}:\d{2}(?::\d{2})? *(?:[+-]\d{4}|UT|UTC|GMT|[ECMP][SD]T)\b")
+
+
+def banner_time(text: str) -> str | None:
+    """The server's own time, when its greeting says it (ISO 8601, UTC), else None."""
+    match = _BANNER_DATE.search(text)
+    if match is None:
+        return None
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(match.group(0))
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None  # "-0000": the server does not know its own zone
+    return when.astimezone(UTC).isoformat()
+
+
+async def _greeting_time(run: CheckRun, conn: SmtpConnection) -> str | None:
+    """The time an implicit-TLS server's greeting says, read on the second connection."""
+    try:
+        async with asyncio.timeout(min(2.0, run.target.timeout / 2)):
+            reply = await conn.expect(None, 220)
+    except Exception:  # noqa: BLE001 - only a clue; the verification error is what matters
+        return None
+    return banner_time(str(reply))
+
+
+def _family(family: int) -> str:
+    return "IPv6" if family == socket.AF_INET6 else "IPv4"
+
+
+def _family_failed(run: CheckRun, step: Step, attempts: list[dict[str, Any]]) -> StepStatus:
+    """Connected, but only after every address of the other family failed (IPv6 with no
+    route, say): a warning that names which family fails, how, and that the other works."""
+    working = attempts[-1]["family"]
+    failed = [a for a in attempts[:-1] if a["family"] != working]
+    if not failed:
+        return "ok"
+    facts = {"failed_family": failed[0]["family"], "working_family": working,
+             "failed_error": failed[0]["error"],
+             "failed_addresses": [a["address"] for a in failed]}
+    step.facts.update(facts)
+    step.diagnosis = run.diagnosis("connect.family_failed", **facts)
+    return "warn"
 
 
 async def _reconnect_for_certificate(run: CheckRun, implicit: bool) -> SmtpConnection:
@@ -271,6 +325,22 @@ async def handshake(run: CheckRun, implicit: bool) -> tuple[dict[str, Any], Step
     if pinned:
         facts["pinned"] = True
     return facts, "ok", summary(facts, run.lang)
+
+
+def intercepted(run: CheckRun, step: Step, facts: dict[str, Any],
+                status: StepStatus) -> StepStatus:
+    """A certificate this computer trusts, issued by an antivirus or firewall product's
+    own CA: mail goes out, through that product. Said as a warning on the TLS step."""
+    from .classifier import diagnosis
+    from .interception import intercepting_product
+
+    product = intercepting_product(facts.get("issuer"))
+    if product is None or status != "ok" or facts.get("pinned"):
+        return status
+    facts["intercepted_by"] = product.name
+    step.diagnosis = diagnosis("tls.intercepted", run.lang, provider_id=run.target.provider_id,
+                               variant=product.kind, **run.evidence_facts(facts))
+    return "warn"
 
 
 def name_matches(host: str, names: list[str]) -> bool:
@@ -332,6 +402,8 @@ async def _untrusted(run: CheckRun, exc: ssl.SSLCertVerificationError,
                        m(name_key, run.lang, host=run.server_hostname)], "; ", run.lang)
         return facts, "warn", detail
     if conn is not None:
+        if implicit and not pinned and (said := await _greeting_time(run, conn)):
+            facts["server_time"] = said
         conn.abort()
     if pinned and fingerprint:
         error = join([error, m("engine.tls.pin_mismatch", run.lang)], "; ", run.lang)
@@ -347,7 +419,7 @@ async def step_tls(run: CheckRun, step: Step) -> StepStatus:
     facts, status, detail = await handshake(run, implicit=True)
     step.facts = facts
     step.detail = detail
-    return status
+    return intercepted(run, step, facts, status)
 
 
 # How long a silent greeting is waited for before a TLS handshake is raced on the same
@@ -378,6 +450,8 @@ async def step_banner(run: CheckRun, step: Step) -> StepStatus:
     conn.greeted = True
     step.detail = str(reply)
     step.facts = {"banner": str(reply)}
+    if (said := banner_time(str(reply))) is not None:
+        step.facts["server_time"] = said
     return "ok"
 
 
@@ -455,7 +529,7 @@ async def step_starttls(run: CheckRun, step: Step) -> StepStatus:
     step.facts = {**facts, **extension_facts(extensions)}
     step.detail = m("engine.starttls.ok", run.lang, summary=detail,
                     extensions=extension_summary(extensions))
-    return status
+    return intercepted(run, step, step.facts, status)
 
 
 CONNECTION_STEPS: dict[str, StepFunction] = {

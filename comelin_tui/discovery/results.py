@@ -64,6 +64,14 @@ i18n.register({
         "fr": "L'enregistrement SRV {record} indique que ce service n'est pas offert (cible « . »)",
         "en": "The SRV record {record} says this service is not offered (target “.”)",
     },
+    "discovery.port25_blocked": {
+        "fr": "Le port 25 de {host} ne répond pas d'ici alors que le port {port} répond : le "
+              "fournisseur Internet ou le pare-feu du magasin bloque le port 25 à la sortie ; "
+              "envoyez par le port {port}",
+        "en": "Port 25 of {host} does not answer from here while port {port} does: the "
+              "Internet provider or the store's firewall blocks port 25 on the way out; send "
+              "through port {port}",
+    },
     "discovery.probe_port25": {
         "fr": "Seul le port 25 a répondu : il est souvent bloqué par les fournisseurs Internet "
               "et réservé aux échanges entre serveurs",
@@ -170,10 +178,12 @@ class ProbeFinding:
     ok: bool
     detail: str = ""
     duration_ms: int = 0
+    error: str | None = None  # a contract code when it failed ("connect.timeout"...)
 
     def to_json(self) -> dict[str, Any]:
         return {"host": self.host, "port": self.port, "security": self.security,
-                "ok": self.ok, "detail": self.detail, "duration_ms": self.duration_ms}
+                "ok": self.ok, "detail": self.detail, "duration_ms": self.duration_ms,
+                "error": self.error}
 
 
 @dataclass

@@ -280,12 +280,14 @@ async def _use_probe(
             candidate = probe_result.candidate
             finding = ProbeFinding(host, candidate.port, candidate.security,
                                    bool(probe_result.ok), str(probe_result.detail or ""),
-                                   int(probe_result.duration_ms or 0))
+                                   int(probe_result.duration_ms or 0),
+                                   getattr(probe_result, "error", None))
             result.probes.append(finding)
             rank = _candidate_rank(ranked, candidate)
             # The ranked port/security list first, then smtp.<d> before mail.<d>.
             if finding.ok and (best is None or (rank, host_rank) < best[:2]):
                 best = (rank, host_rank, finding)
+    _port25_blocked(result)
     if best is None:
         return
     finding = best[2]
@@ -296,6 +298,18 @@ async def _use_probe(
                                         host=finding.host, port=finding.port)
     if finding.port == 25:
         result.warnings.append(Note("discovery.probe_port25", local("discovery.probe_port25")))
+
+
+def _port25_blocked(result: DiscoveryResult) -> None:
+    """Port 25 of a host silent while another of its ports answered: blocked on the way out."""
+    for silent in result.probes:
+        if silent.port != 25 or silent.ok or silent.error != "connect.timeout":
+            continue
+        works = next((f for f in result.probes if f.host == silent.host and f.ok), None)
+        if works is not None:
+            result.notes.append(Note("discovery.port25_blocked", local(
+                "discovery.port25_blocked", host=silent.host, port=works.port)))
+            return
 
 
 def _candidate_rank(ranked: list[Any], candidate: Any) -> int:
