@@ -279,3 +279,42 @@ async def test_discover_says_port_25_is_blocked_when_587_answers(
     silent = next(p for p in result.probes if p.port == 25)
     assert silent.error == "connect.timeout"
     assert {p["port"]: p["error"] for p in result.to_json()["probes"]}[25] == "connect.timeout"
+
+
+# --- on the test screen --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_the_test_screen_shows_the_interception_warning(
+        avast: trustme.CA, started: list[Controller], tmp_path: Path, lang: str) -> None:
+    from test_app_support import SIZE, assert_no_errors, build, settle, texts
+
+    from comelin_tui.config import CompanySettings, Config, SmtpSettings, save_config
+    from comelin_tui.screens.test_send import TestSendScreen
+    from comelin_tui.secrets import SMTP_PASSWORD, FileSecretStore, secret_file_path
+
+    server = start(started, Server(avast.issue_cert("127.0.0.1"), implicit=True))
+    config_path = tmp_path / "config.toml"
+    save_config(Config(
+        provider="custom", company=CompanySettings(name="Boutique", email=USER),
+        smtp=SmtpSettings(host="127.0.0.1", port=server.port, security="implicit_tls",
+                          auth="password", username=USER, from_address=USER, timeout=3.0,
+                          ca_file=write_ca(avast, tmp_path)),
+        secret_backend="file"), config_path)
+    FileSecretStore(secret_file_path(config_path)).set(SMTP_PASSWORD, PASSWORD)
+    app = build(config_path, language=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TestSendScreen)
+        await pilot.press("ctrl+r")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert screen.result is not None and screen.result.status == "warn"
+        shown = texts(pilot)
+        assert {"fr": "passe par Avast", "en": "goes through Avast"}[lang] in shown
+        assert "Mail Shield" in shown
+        assert PASSWORD not in shown
+        assert_no_errors(app)

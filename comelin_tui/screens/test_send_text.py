@@ -62,12 +62,25 @@ class TestSendTexts:
 
     def _diagnosis(self) -> str:
         result = self.result
-        if result is None or self.running or result.diagnosis is None:
+        if result is None or self.running:
             return ""
-        diagnosis = result.diagnosis.render()
-        lines = [t("tui.test.diagnosis", code=diagnosis.code, summary=diagnosis.summary)]
-        if diagnosis.hint:
-            lines.append(t("tui.test.hint", hint=diagnosis.hint))
+        from ..diagnostics.model import SMTP_STEPS
+
+        found = [result.diagnosis] if result.diagnosis is not None else []
+        # A run that passed with a warning says what the warning is (interception, IPv6
+        # failing, a password sent in clear...); the DNS checks say theirs under their rows.
+        found += [s.diagnosis for s in result.steps
+                  if s.status == "warn" and s.diagnosis is not None and s.id in SMTP_STEPS]
+        lines: list[str] = []
+        shown: set[str] = set()
+        for item in found:
+            if item.code in shown:
+                continue
+            shown.add(item.code)
+            diagnosis = item.render()
+            lines.append(t("tui.test.diagnosis", code=diagnosis.code, summary=diagnosis.summary))
+            if diagnosis.hint:
+                lines.append(t("tui.test.hint", hint=diagnosis.hint))
         return "\n".join(lines)
 
     def _advice(self, step_id: str) -> str:
