@@ -318,3 +318,26 @@ async def test_the_test_screen_shows_the_interception_warning(
         assert "Mail Shield" in shown
         assert PASSWORD not in shown
         assert_no_errors(app)
+
+
+async def test_discover_warns_when_the_probe_meets_an_antivirus_certificate(
+        avast: trustme.CA, started: list[Controller], tmp_path: Path) -> None:
+    from comelin_tui.diagnostics.probe import Candidate
+    from comelin_tui.discovery import discover
+
+    server = start(started, Server(avast.issue_cert("smtp.shielded.test")))
+    dns = DnsServer({"shielded.test": [("MX", "10 mx.shielded.test.")],
+                     "smtp.shielded.test": [("A", "127.0.0.1")]}, zones=("test",)).start()
+    try:
+        result = await discover("caisse@shielded.test", nameserver=dns.address, lifetime=1.5,
+                                probe_timeout=1.5, ca_file=write_ca(avast, tmp_path),
+                                autoconfig=False,
+                                candidates=[Candidate(server.port, "starttls")])
+    finally:
+        dns.stop()
+    assert result.source == "probe" and result.port == server.port
+    warnings = {note.code: note.message("fr") for note in result.warnings}
+    assert "issued by Avast" in {n.code: n.message("en") for n in result.warnings}[
+        "discovery.intercepted"]
+    assert "émis par Avast" in warnings["discovery.intercepted"]
+    assert "Avast" in result.to_json()["probes"][0]["issuer"]

@@ -92,6 +92,8 @@ class ProbeResult:
     transcript: list[str] = field(default_factory=list)
     # What went wrong, as a contract code ("connect.refused", "connect.timeout"...).
     error: str | None = None
+    # Who issued the certificate, when TLS was established (an antivirus CA shows here).
+    issuer: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -104,6 +106,8 @@ class ProbeResult:
         }
         if self.error:
             data["error"] = self.error
+        if self.issuer:
+            data["issuer"] = self.issuer
         return data
 
 
@@ -130,6 +134,16 @@ async def _upgrade(conn: SmtpConnection, host: str, ca_file: Path | None,
             raise ssl.SSLError(m("probe.pin_mismatch", lang))
     else:
         await conn.start_tls(client_context(ca_file), host)
+
+
+def _issuer(ssl_object: ssl.SSLObject) -> str | None:
+    from .tlsinfo import session_facts
+
+    try:
+        issuer = session_facts(ssl_object, verified=True).get("issuer")
+    except Exception:  # noqa: BLE001 - only a clue
+        return None
+    return str(issuer) if issuer else None
 
 
 async def probe_one(
@@ -168,6 +182,8 @@ async def probe_one(
                 extensions = parse_ehlo(await conn.expect(f"EHLO {helo_name}", 250))
             result.ok = True
             result.extensions = extensions
+            if conn.ssl_object is not None:
+                result.issuer = _issuer(conn.ssl_object)
             result.detail = m("probe.ok", lang, extensions=extension_summary(extensions))
             with contextlib.suppress(Exception):
                 await conn.command("QUIT")

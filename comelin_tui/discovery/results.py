@@ -72,6 +72,14 @@ i18n.register({
               "Internet provider or the store's firewall blocks port 25 on the way out; send "
               "through port {port}",
     },
+    "discovery.intercepted": {
+        "fr": "Le certificat de {host} a été émis par {product}, pas par une autorité publique : "
+              "{product} s'interpose dans les connexions chiffrées de cet ordinateur ; le test "
+              "d'envoi dira quoi en exclure",
+        "en": "The certificate of {host} was issued by {product}, not by a public authority: "
+              "{product} steps into this computer's encrypted connections; the test send will "
+              "say what to exempt",
+    },
     "discovery.probe_port25": {
         "fr": "Seul le port 25 a répondu : il est souvent bloqué par les fournisseurs Internet "
               "et réservé aux échanges entre serveurs",
@@ -179,11 +187,12 @@ class ProbeFinding:
     detail: str = ""
     duration_ms: int = 0
     error: str | None = None  # a contract code when it failed ("connect.timeout"...)
+    issuer: str | None = None  # who issued the certificate, when TLS was established
 
     def to_json(self) -> dict[str, Any]:
         return {"host": self.host, "port": self.port, "security": self.security,
                 "ok": self.ok, "detail": self.detail, "duration_ms": self.duration_ms,
-                "error": self.error}
+                "error": self.error, "issuer": self.issuer}
 
 
 @dataclass

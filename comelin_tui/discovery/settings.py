@@ -281,13 +281,15 @@ async def _use_probe(
             finding = ProbeFinding(host, candidate.port, candidate.security,
                                    bool(probe_result.ok), str(probe_result.detail or ""),
                                    int(probe_result.duration_ms or 0),
-                                   getattr(probe_result, "error", None))
+                                   getattr(probe_result, "error", None),
+                                   getattr(probe_result, "issuer", None))
             result.probes.append(finding)
             rank = _candidate_rank(ranked, candidate)
             # The ranked port/security list first, then smtp.<d> before mail.<d>.
             if finding.ok and (best is None or (rank, host_rank) < best[:2]):
                 best = (rank, host_rank, finding)
     _port25_blocked(result)
+    _intercepted(result)
     if best is None:
         return
     finding = best[2]
@@ -309,6 +311,18 @@ def _port25_blocked(result: DiscoveryResult) -> None:
         if works is not None:
             result.notes.append(Note("discovery.port25_blocked", local(
                 "discovery.port25_blocked", host=silent.host, port=works.port)))
+            return
+
+
+def _intercepted(result: DiscoveryResult) -> None:
+    """A probe whose TLS went through an antivirus or firewall product's certificate."""
+    from ..diagnostics.interception import intercepting_product
+
+    for finding in result.probes:
+        product = intercepting_product(finding.issuer) if finding.ok else None
+        if product is not None:
+            result.warnings.append(Note("discovery.intercepted", local(
+                "discovery.intercepted", host=finding.host, product=product.name)))
             return
 
 
