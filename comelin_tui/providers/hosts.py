@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..i18n import LocalText as L
 from .common import FULL_ADDRESS_AND_PASSWORD, NO_COPY, WRONG_PASSWORD
-from .model import STARTTLS_587_ONLY, Provider, ServerPreset, hints
+from .model import IMPLICIT_TLS_465_ONLY, STARTTLS_587_ONLY, Provider, ServerPreset, hints
 
 BELL = Provider(
     id="bell",
@@ -40,6 +40,70 @@ BELL = Provider(
     diagnosis_hints={"auth.invalid_credentials": WRONG_PASSWORD},
 )
 
+ROGERS = Provider(
+    id="rogers",
+    name=L(fr="Rogers (courriel Rogers Yahoo)", en="Rogers (Rogers Yahoo email)"),
+    keywords=("rogers.com", "rogers yahoo"),
+    presets=(ServerPreset("smtp.broadband.rogers.com", 465, "implicit_tls"),),
+    username_template="email",
+    auth_kinds=("password",),
+    password_kind="app_password",
+    hints=hints(
+        host=L(
+            fr="Rogers : smtp.broadband.rogers.com (ou le serveur indiqué par Rogers)",
+            en="Rogers: smtp.broadband.rogers.com (or the server Rogers gives you)",
+        ),
+        port=L(fr="465 = SSL/TLS implicite", en="465 = implicit SSL/TLS"),
+        security=IMPLICIT_TLS_465_ONLY,
+        username=L(
+            fr="Votre adresse Rogers complète (@rogers.com)",
+            en="Your full Rogers address (@rogers.com)",
+        ),
+        password=L(
+            fr="Mot de passe d'application Rogers (pas celui du webmail)",
+            en="Rogers app password (not the webmail password)",
+        ),
+    ),
+    checklist=(
+        L(
+            fr="Les logiciels de courriel doivent utiliser un mot de passe d'application "
+               "Rogers au lieu du mot de passe personnel : créez-en un et collez-le ici.",
+            en="Email programs must use a Rogers app password instead of the personal "
+               "password: create one and paste it here.",
+        ),
+        L(
+            fr="Nom d'utilisateur : votre adresse Rogers complète.",
+            en="Username: your full Rogers address.",
+        ),
+        L(
+            fr="Adresse @shaw.ca ? Le courriel Shaw est un service distinct : prenez "
+               "« Autre / personnalisé » et le serveur indiqué pour le courriel Shaw.",
+            en="A @shaw.ca address? Shaw email is a separate service: choose \"Other / "
+               "custom\" and the server given for Shaw email.",
+        ),
+    ),
+    sent_copies=NO_COPY,
+    domains=("rogers.com", "nl.rogers.com"),
+    links=(
+        (L(fr="Rogers : paramètres du courriel Rogers Yahoo (en anglais)",
+           en="Rogers: Rogers Yahoo email settings"),
+         "https://www.rogers.com/support/internet/updating-your-rogers-yahoo-email-settings"),
+    ),
+    diagnosis_hints={
+        "auth.invalid_credentials": L(
+            fr="Rogers refuse le mot de passe personnel aux logiciels de courriel : "
+               "créez un mot de passe d'application Rogers et collez-le ici.",
+            en="Rogers refuses the personal password from email programs: create a "
+               "Rogers app password and paste it here.",
+        ),
+        "auth.app_password_required": L(
+            fr="Créez un mot de passe d'application Rogers et utilisez-le à la place du "
+               "mot de passe personnel.",
+            en="Create a Rogers app password and use it instead of the personal password.",
+        ),
+    },
+)
+
 OVH = Provider(
     id="ovh",
     name=L(fr="OVHcloud (courriel)", en="OVHcloud (email)"),
@@ -66,6 +130,12 @@ OVH = Provider(
         ),
         FULL_ADDRESS_AND_PASSWORD,
         L(
+            fr="Compte OVHcloud ouvert au Canada (ca.ovh.com) ? Choisissez plutôt "
+               "« OVHcloud Canada (courriel) » : serveur smtp.mail.ovh.ca.",
+            en="OVHcloud account opened in Canada (ca.ovh.com)? Choose \"OVHcloud Canada "
+               "(email)\" instead: server smtp.mail.ovh.ca.",
+        ),
+        L(
             fr="Offres Exchange ou autres : prenez le serveur indiqué dans l'espace "
                "client OVHcloud.",
             en="Exchange or other plans: use the server shown in the OVHcloud Control "
@@ -84,6 +154,47 @@ OVH = Provider(
         ),
         "auth.invalid_credentials": WRONG_PASSWORD,
     },
+)
+
+# OVHcloud's American and Asia-Pacific platform (accounts opened at ca.ovh.com): its
+# own servers and MX hosts, under ovh.ca rather than ovh.net.
+OVH_CANADA = Provider(
+    id="ovh-ca",
+    name=L(fr="OVHcloud Canada (courriel)", en="OVHcloud Canada (email)"),
+    keywords=("ovh", "ovh.ca", "ca.ovh.com", "mx plan"),
+    presets=(ServerPreset("smtp.mail.ovh.ca", 465, "implicit_tls"),),
+    username_template="email",
+    auth_kinds=("password",),
+    password_kind="account_password",
+    hints=hints(
+        host=L(
+            fr="OVHcloud Canada : smtp.mail.ovh.ca",
+            en="OVHcloud Canada: smtp.mail.ovh.ca",
+        ),
+        port=L(fr="465 = SSL/TLS implicite", en="465 = implicit SSL/TLS"),
+        security=IMPLICIT_TLS_465_ONLY,
+    ),
+    checklist=(
+        L(
+            fr="Compte OVHcloud ouvert au Canada (ca.ovh.com) : serveur smtp.mail.ovh.ca, "
+               "port 465, SSL/TLS.",
+            en="OVHcloud account opened in Canada (ca.ovh.com): server smtp.mail.ovh.ca, "
+               "port 465, SSL/TLS.",
+        ),
+        FULL_ADDRESS_AND_PASSWORD,
+        L(
+            fr="Compte OVHcloud européen (ovh.com) : choisissez plutôt « OVHcloud "
+               "(courriel) », serveur ssl0.ovh.net.",
+            en="European OVHcloud account (ovh.com): choose \"OVHcloud (email)\" "
+               "instead, server ssl0.ovh.net.",
+        ),
+    ),
+    sent_copies=NO_COPY,
+    mx_patterns=("mail.ovh.ca",),
+    links=(
+        (L(fr="Aide OVHcloud", en="OVHcloud help"), "https://help.ovhcloud.com/"),
+    ),
+    diagnosis_hints={"auth.invalid_credentials": WRONG_PASSWORD},
 )
 
 IONOS = Provider(
@@ -164,4 +275,49 @@ NAMECHEAP = Provider(
     diagnosis_hints={"auth.invalid_credentials": WRONG_PASSWORD},
 )
 
-PROVIDERS: tuple[Provider, ...] = (BELL, OVH, IONOS, NAMECHEAP)
+# GoDaddy's own mailboxes ("Workspace Email"). Microsoft 365 sold by GoDaddy is a
+# Microsoft 365 mailbox: its MX and server are Microsoft's (see microsoft.py).
+GODADDY = Provider(
+    id="godaddy-workspace-email",
+    name=L(fr="GoDaddy Workspace Email", en="GoDaddy Workspace Email"),
+    keywords=("godaddy", "secureserver", "workspace email"),
+    presets=(ServerPreset("smtpout.secureserver.net", 465, "implicit_tls"),),
+    username_template="email",
+    auth_kinds=("password",),
+    password_kind="account_password",
+    hints=hints(
+        host=L(
+            fr="GoDaddy : smtpout.secureserver.net",
+            en="GoDaddy: smtpout.secureserver.net",
+        ),
+        port=L(fr="465 = SSL/TLS implicite", en="465 = implicit SSL/TLS"),
+        security=IMPLICIT_TLS_465_ONLY,
+    ),
+    checklist=(
+        L(
+            fr="Pour Workspace Email seulement. Microsoft 365 de GoDaddy ? Choisissez "
+               "plutôt Microsoft 365 : la boîte est chez Microsoft.",
+            en="For Workspace Email only. Microsoft 365 from GoDaddy? Choose Microsoft 365 "
+               "instead: the mailbox is at Microsoft.",
+        ),
+        L(
+            fr="Serveur smtpout.secureserver.net, port 465, SSL/TLS.",
+            en="Server smtpout.secureserver.net, port 465, SSL/TLS.",
+        ),
+        FULL_ADDRESS_AND_PASSWORD,
+    ),
+    sent_copies=NO_COPY,
+    mx_patterns=("secureserver.net",),
+    diagnosis_hints={
+        "auth.invalid_credentials": L(
+            fr="Vérifiez l'adresse complète et le mot de passe de la boîte Workspace "
+               "Email. Si la boîte est Microsoft 365 de GoDaddy, choisissez Microsoft 365.",
+            en="Check the full address and the Workspace Email mailbox password. If the "
+               "mailbox is Microsoft 365 from GoDaddy, choose Microsoft 365.",
+        ),
+    },
+)
+
+PROVIDERS: tuple[Provider, ...] = (
+    BELL, ROGERS, OVH, OVH_CANADA, IONOS, NAMECHEAP, GODADDY,
+)
