@@ -40,70 +40,6 @@ BELL = Provider(
     diagnosis_hints={"auth.invalid_credentials": WRONG_PASSWORD},
 )
 
-ROGERS = Provider(
-    id="rogers",
-    name=L(fr="Rogers (courriel Rogers Yahoo)", en="Rogers (Rogers Yahoo email)"),
-    keywords=("rogers.com", "rogers yahoo"),
-    presets=(ServerPreset("smtp.broadband.rogers.com", 465, "implicit_tls"),),
-    username_template="email",
-    auth_kinds=("password",),
-    password_kind="app_password",
-    hints=hints(
-        host=L(
-            fr="Rogers : smtp.broadband.rogers.com (ou le serveur indiqué par Rogers)",
-            en="Rogers: smtp.broadband.rogers.com (or the server Rogers gives you)",
-        ),
-        port=L(fr="465 = SSL/TLS implicite", en="465 = implicit SSL/TLS"),
-        security=IMPLICIT_TLS_465_ONLY,
-        username=L(
-            fr="Votre adresse Rogers complète (@rogers.com)",
-            en="Your full Rogers address (@rogers.com)",
-        ),
-        password=L(
-            fr="Mot de passe d'application Rogers (pas celui du webmail)",
-            en="Rogers app password (not the webmail password)",
-        ),
-    ),
-    checklist=(
-        L(
-            fr="Les logiciels de courriel doivent utiliser un mot de passe d'application "
-               "Rogers au lieu du mot de passe personnel : créez-en un et collez-le ici.",
-            en="Email programs must use a Rogers app password instead of the personal "
-               "password: create one and paste it here.",
-        ),
-        L(
-            fr="Nom d'utilisateur : votre adresse Rogers complète.",
-            en="Username: your full Rogers address.",
-        ),
-        L(
-            fr="Adresse @shaw.ca ? Le courriel Shaw est un service distinct : prenez "
-               "« Autre / personnalisé » et le serveur indiqué pour le courriel Shaw.",
-            en="A @shaw.ca address? Shaw email is a separate service: choose \"Other / "
-               "custom\" and the server given for Shaw email.",
-        ),
-    ),
-    sent_copies=NO_COPY,
-    domains=("rogers.com", "nl.rogers.com"),
-    links=(
-        (L(fr="Rogers : paramètres du courriel Rogers Yahoo (en anglais)",
-           en="Rogers: Rogers Yahoo email settings"),
-         "https://www.rogers.com/support/internet/updating-your-rogers-yahoo-email-settings"),
-    ),
-    diagnosis_hints={
-        "auth.invalid_credentials": L(
-            fr="Rogers refuse le mot de passe personnel aux logiciels de courriel : "
-               "créez un mot de passe d'application Rogers et collez-le ici.",
-            en="Rogers refuses the personal password from email programs: create a "
-               "Rogers app password and paste it here.",
-        ),
-        "auth.app_password_required": L(
-            fr="Créez un mot de passe d'application Rogers et utilisez-le à la place du "
-               "mot de passe personnel.",
-            en="Create a Rogers app password and use it instead of the personal password.",
-        ),
-    },
-)
-
 OVH = Provider(
     id="ovh",
     name=L(fr="OVHcloud (courriel)", en="OVHcloud (email)"),
@@ -319,5 +255,5 @@ GODADDY = Provider(
 )
 
 PROVIDERS: tuple[Provider, ...] = (
-    BELL, ROGERS, OVH, OVH_CANADA, IONOS, NAMECHEAP, GODADDY,
+    BELL, OVH, OVH_CANADA, IONOS, NAMECHEAP, GODADDY,
 )
