@@ -325,26 +325,26 @@ async def test_letters_on_the_provider_list_filter_it_and_enter_picks_the_one_ma
         await settle(pilot)
         assert wizard.current == "provider"
         assert isinstance(app.focused, OptionList)
-        await pilot.press("o", "v", "h")  # typed on the list: they go to the filter
+        await pilot.press("z", "o", "h", "o")  # typed on the list: they go to the filter
         await settle(pilot)
         box = wizard.query_one("#provider-filter", Input)
-        assert box.value == "ovh" and app.focused is box
+        assert box.value == "zoho" and app.focused is box
         listed = [o.id for o in wizard.query_one("#provider", OptionList).options]
-        assert listed == ["ovh"]
+        assert listed == ["zoho"]
         await pilot.press("enter")  # the one match is picked, not "Other"
         await settle(pilot)
-        assert wizard.draft.provider == "ovh"
+        assert wizard.draft.provider == "zoho"
         assert isinstance(app.focused, OptionList) and wizard.current == "provider"
         await fill(pilot, "#provider-filter", "micro")  # several: Enter only goes to the list
         await pilot.press("enter")
         await settle(pilot)
-        assert wizard.draft.provider == "ovh" and isinstance(app.focused, OptionList)
+        assert wizard.draft.provider == "zoho" and isinstance(app.focused, OptionList)
         # Enter in the filter on the one already picked goes on, as Enter on the list does
-        # (a burst "ovh" + Enter reaches the next step whichever widget takes the Enter).
-        await fill(pilot, "#provider-filter", "ovh")
+        # (a burst "zoho" + Enter reaches the next step whichever widget takes the Enter).
+        await fill(pilot, "#provider-filter", "zoho")
         await pilot.press("enter")
         await settle(pilot)
-        assert wizard.draft.provider == "ovh" and wizard.current == "server"
+        assert wizard.draft.provider == "zoho" and wizard.current == "server"
         assert_no_errors(app)
 
 

@@ -264,6 +264,46 @@ def test_relays_and_outlook_com_facts() -> None:
             outlook.default_preset.security) == ("smtp-mail.outlook.com", 587, "starttls")
 
 
+def test_canadian_providers_facts() -> None:
+    """Bell, OVHcloud (Europe and Canada) and GoDaddy Workspace Email."""
+    def default(provider_id: str) -> tuple[str, int, str]:
+        preset = get_provider(provider_id).default_preset
+        return preset.host, preset.port, preset.security
+
+    assert default("bell") == ("smtphm.sympatico.ca", 587, "starttls")
+    assert default("ovh-ca") == ("smtp.mail.ovh.ca", 465, "implicit_tls")
+    assert default("ovh") == ("ssl0.ovh.net", 465, "implicit_tls")
+    assert default("godaddy-workspace-email") == (
+        "smtpout.secureserver.net", 465, "implicit_tls")
+
+    bell = get_provider("bell")
+    assert bell.domains == ("bell.net", "sympatico.ca")
+    assert detect_by_domain("ventes@sympatico.ca") is bell
+
+    ovh_ca = get_provider("ovh-ca")
+    assert ovh_ca.mx_patterns == ("mail.ovh.ca",)
+    assert detect_by_mx(["mx0.mail.ovh.ca."]).provider is ovh_ca  # type: ignore[union-attr]
+    assert detect_by_mx(["mx1.mail.ovh.net"]).provider.id == "ovh"  # type: ignore[union-attr]
+    assert "smtp.mail.ovh.ca" in " ".join(item["en"] for item in get_provider("ovh").checklist)
+
+    godaddy = get_provider("godaddy-workspace-email")
+    assert godaddy.domains == ()  # a host of the store's own domain, not a public one
+    assert detect_by_mx(  # type: ignore[union-attr]
+        ["mailstore1.secureserver.net"]).provider is godaddy
+    assert "Microsoft 365" in " ".join(item["en"] for item in godaddy.checklist)
+    # Microsoft 365 sold by GoDaddy has Microsoft's MX: it is detected as Microsoft 365.
+    assert detect_by_mx(  # type: ignore[union-attr]
+        ["boutique-ca.mail.protection.outlook.com"]).provider.id == "microsoft365"
+    assert {p.id for p in search_providers("godaddy")} == {
+        "microsoft365", "godaddy-workspace-email"}
+    assert [p.id for p in search_providers("ovh canada")] == ["ovh-ca"]
+
+    # Internet providers whose sending servers could not be confirmed are not guessed.
+    for address in ("a@videotron.ca", "a@telus.net", "a@rogers.com", "a@shaw.ca",
+                    "a@cogeco.ca"):
+        assert detect_by_domain(address) is None, address
+
+
 def test_sending_services_have_their_usernames() -> None:
     assert username_for(get_provider("sendgrid"), "ventes@boutique.ca") == "apikey"
     # Copied from the dashboard: nothing sensible to guess.
@@ -300,6 +340,8 @@ def test_get_provider_falls_back_to_custom() -> None:
     ("mx1.mail.ovh.net", "ovh"),
     ("mx00.ionos.com", "ionos"),
     ("mx1.privateemail.com", "namecheap-private-email"),
+    ("mx2.mail.ovh.ca", "ovh-ca"),
+    ("mailstore1.secureserver.net", "godaddy-workspace-email"),
 ])
 def test_detect_by_mx_positives(host: str, expected: str) -> None:
     detection = detect_by_mx([host])

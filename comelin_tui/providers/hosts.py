@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..i18n import LocalText as L
 from .common import FULL_ADDRESS_AND_PASSWORD, NO_COPY, WRONG_PASSWORD
-from .model import STARTTLS_587_ONLY, Provider, ServerPreset, hints
+from .model import IMPLICIT_TLS_465_ONLY, STARTTLS_587_ONLY, Provider, ServerPreset, hints
 
 BELL = Provider(
     id="bell",
@@ -66,6 +66,12 @@ OVH = Provider(
         ),
         FULL_ADDRESS_AND_PASSWORD,
         L(
+            fr="Compte OVHcloud ouvert au Canada (ca.ovh.com) ? Choisissez plutôt "
+               "« OVHcloud Canada (courriel) » : serveur smtp.mail.ovh.ca.",
+            en="OVHcloud account opened in Canada (ca.ovh.com)? Choose \"OVHcloud Canada "
+               "(email)\" instead: server smtp.mail.ovh.ca.",
+        ),
+        L(
             fr="Offres Exchange ou autres : prenez le serveur indiqué dans l'espace "
                "client OVHcloud.",
             en="Exchange or other plans: use the server shown in the OVHcloud Control "
@@ -84,6 +90,47 @@ OVH = Provider(
         ),
         "auth.invalid_credentials": WRONG_PASSWORD,
     },
+)
+
+# OVHcloud's American and Asia-Pacific platform (accounts opened at ca.ovh.com): its
+# own servers and MX hosts, under ovh.ca rather than ovh.net.
+OVH_CANADA = Provider(
+    id="ovh-ca",
+    name=L(fr="OVHcloud Canada (courriel)", en="OVHcloud Canada (email)"),
+    keywords=("ovh", "ovh.ca", "ca.ovh.com", "mx plan"),
+    presets=(ServerPreset("smtp.mail.ovh.ca", 465, "implicit_tls"),),
+    username_template="email",
+    auth_kinds=("password",),
+    password_kind="account_password",
+    hints=hints(
+        host=L(
+            fr="OVHcloud Canada : smtp.mail.ovh.ca",
+            en="OVHcloud Canada: smtp.mail.ovh.ca",
+        ),
+        port=L(fr="465 = SSL/TLS implicite", en="465 = implicit SSL/TLS"),
+        security=IMPLICIT_TLS_465_ONLY,
+    ),
+    checklist=(
+        L(
+            fr="Compte OVHcloud ouvert au Canada (ca.ovh.com) : serveur smtp.mail.ovh.ca, "
+               "port 465, SSL/TLS.",
+            en="OVHcloud account opened in Canada (ca.ovh.com): server smtp.mail.ovh.ca, "
+               "port 465, SSL/TLS.",
+        ),
+        FULL_ADDRESS_AND_PASSWORD,
+        L(
+            fr="Compte OVHcloud européen (ovh.com) : choisissez plutôt « OVHcloud "
+               "(courriel) », serveur ssl0.ovh.net.",
+            en="European OVHcloud account (ovh.com): choose \"OVHcloud (email)\" "
+               "instead, server ssl0.ovh.net.",
+        ),
+    ),
+    sent_copies=NO_COPY,
+    mx_patterns=("mail.ovh.ca",),
+    links=(
+        (L(fr="Aide OVHcloud", en="OVHcloud help"), "https://help.ovhcloud.com/"),
+    ),
+    diagnosis_hints={"auth.invalid_credentials": WRONG_PASSWORD},
 )
 
 IONOS = Provider(
@@ -164,4 +211,49 @@ NAMECHEAP = Provider(
     diagnosis_hints={"auth.invalid_credentials": WRONG_PASSWORD},
 )
 
-PROVIDERS: tuple[Provider, ...] = (BELL, OVH, IONOS, NAMECHEAP)
+# GoDaddy's own mailboxes ("Workspace Email"). Microsoft 365 sold by GoDaddy is a
+# Microsoft 365 mailbox: its MX and server are Microsoft's (see microsoft.py).
+GODADDY = Provider(
+    id="godaddy-workspace-email",
+    name=L(fr="GoDaddy Workspace Email", en="GoDaddy Workspace Email"),
+    keywords=("godaddy", "secureserver", "workspace email"),
+    presets=(ServerPreset("smtpout.secureserver.net", 465, "implicit_tls"),),
+    username_template="email",
+    auth_kinds=("password",),
+    password_kind="account_password",
+    hints=hints(
+        host=L(
+            fr="GoDaddy : smtpout.secureserver.net",
+            en="GoDaddy: smtpout.secureserver.net",
+        ),
+        port=L(fr="465 = SSL/TLS implicite", en="465 = implicit SSL/TLS"),
+        security=IMPLICIT_TLS_465_ONLY,
+    ),
+    checklist=(
+        L(
+            fr="Pour Workspace Email seulement. Microsoft 365 de GoDaddy ? Choisissez "
+               "plutôt Microsoft 365 : la boîte est chez Microsoft.",
+            en="For Workspace Email only. Microsoft 365 from GoDaddy? Choose Microsoft 365 "
+               "instead: the mailbox is at Microsoft.",
+        ),
+        L(
+            fr="Serveur smtpout.secureserver.net, port 465, SSL/TLS.",
+            en="Server smtpout.secureserver.net, port 465, SSL/TLS.",
+        ),
+        FULL_ADDRESS_AND_PASSWORD,
+    ),
+    sent_copies=NO_COPY,
+    mx_patterns=("secureserver.net",),
+    diagnosis_hints={
+        "auth.invalid_credentials": L(
+            fr="Vérifiez l'adresse complète et le mot de passe de la boîte Workspace "
+               "Email. Si la boîte est Microsoft 365 de GoDaddy, choisissez Microsoft 365.",
+            en="Check the full address and the Workspace Email mailbox password. If the "
+               "mailbox is Microsoft 365 from GoDaddy, choose Microsoft 365.",
+        ),
+    },
+)
+
+PROVIDERS: tuple[Provider, ...] = (
+    BELL, OVH, OVH_CANADA, IONOS, NAMECHEAP, GODADDY,
+)

@@ -243,6 +243,14 @@ STARTTLS_587_ONLY = LocalText(
 )
 
 
+# The security hint of a provider whose only submission port is 465 (its port hint
+# says "465 = SSL/TLS implicite").
+IMPLICIT_TLS_465_ONLY = LocalText(
+    fr="SSL/TLS implicite sur 465 ; jamais sans chiffrement",
+    en="implicit SSL/TLS on 465; never unencrypted",
+)
+
+
 def hints(**overrides: LocalText) -> dict[str, LocalText]:
     """The default hints with a provider's own ones on top."""
     unknown = set(overrides) - set(HINT_FIELDS)
