@@ -14,10 +14,12 @@ import pytest
 import trustme
 from dns_server import DnsServer
 from https_server import HttpsServer, Reply, redirect, xml
+from test_app_support import SIZE, build, paste, settle, texts, value
 
 from comelin_tui import cli
 from comelin_tui.discovery import DiscoveryError, autoconfig, discover
 from comelin_tui.discovery.autoconfig import FetchFailed, mx_domains, parse
+from comelin_tui.screens.wizard import WizardScreen
 
 LIFETIME = 1.5
 
@@ -373,10 +375,6 @@ def test_mx_domains() -> None:
 async def test_the_wizard_fills_the_server_the_autoconfig_file_gives(
         dns: DnsServer, web: HttpsServer, ca_file: Path, tmp_path: Path, lang: str,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from test_app_support import SIZE, build, paste, settle, texts, value
-
-    from comelin_tui.screens.wizard import WizardScreen
-
     monkeypatch.setenv("COMELIN_ISPDB_URL", web.url("ispdb.test", "/v1.1/"))
     app = build(tmp_path / "config.toml", dns_server=dns.address, dns_lifetime=LIFETIME,
                 language=lang)

@@ -19,9 +19,18 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 from dns_server import DnsServer
 from system_resolver import use_dns_server
+from test_app_support import SIZE, assert_no_errors, build, settle, texts
 
+from comelin_tui.config import CompanySettings, Config, SmtpSettings, save_config
 from comelin_tui.diagnostics.engine import run_check
 from comelin_tui.diagnostics.model import Target
+from comelin_tui.diagnostics.probe import Candidate
+from comelin_tui.discovery import discover
+
+# Imported here, not in a test: pytest rewrites the asserts of any module named test_*.py,
+# and CPython 3.11 can fail to parse one while the servers' threads run.
+from comelin_tui.screens.test_send import TestSendScreen
+from comelin_tui.secrets import SMTP_PASSWORD, FileSecretStore, secret_file_path
 
 USER, PASSWORD = "caisse@boutique.test", "mot-de-passe-de-test"
 NOW = datetime.datetime.now(datetime.UTC)
@@ -259,8 +268,6 @@ async def test_a_certificate_not_yet_valid_without_the_servers_time_shows_ours(
 
 async def test_discover_says_port_25_is_blocked_when_587_answers(
         blackholed_25: str, started: list[Controller], tmp_path: Path) -> None:
-    from comelin_tui.discovery import discover
-
     ca = trustme.CA()
     start(started, Server(ca.issue_cert("smtp.blocked25.test"), host=blackholed_25, port=587))
     dns = DnsServer({"blocked25.test": [("MX", "10 mx.blocked25.test.")],
@@ -287,12 +294,6 @@ async def test_discover_says_port_25_is_blocked_when_587_answers(
 @pytest.mark.parametrize("lang", ["fr", "en"])
 async def test_the_test_screen_shows_the_interception_warning(
         avast: trustme.CA, started: list[Controller], tmp_path: Path, lang: str) -> None:
-    from test_app_support import SIZE, assert_no_errors, build, settle, texts
-
-    from comelin_tui.config import CompanySettings, Config, SmtpSettings, save_config
-    from comelin_tui.screens.test_send import TestSendScreen
-    from comelin_tui.secrets import SMTP_PASSWORD, FileSecretStore, secret_file_path
-
     server = start(started, Server(avast.issue_cert("127.0.0.1"), implicit=True))
     config_path = tmp_path / "config.toml"
     save_config(Config(
@@ -322,9 +323,6 @@ async def test_the_test_screen_shows_the_interception_warning(
 
 async def test_discover_warns_when_the_probe_meets_an_antivirus_certificate(
         avast: trustme.CA, started: list[Controller], tmp_path: Path) -> None:
-    from comelin_tui.diagnostics.probe import Candidate
-    from comelin_tui.discovery import discover
-
     server = start(started, Server(avast.issue_cert("smtp.shielded.test")))
     dns = DnsServer({"shielded.test": [("MX", "10 mx.shielded.test.")],
                      "smtp.shielded.test": [("A", "127.0.0.1")]}, zones=("test",)).start()

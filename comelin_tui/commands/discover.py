@@ -228,12 +228,14 @@ def _print_text(result: Any, steps: list[Any], lang: str) -> None:
     lines += [render.paint(t("discover.warning", lang, message=w.message(lang)), "warn", color)
               for w in result.warnings]
     lines += [t("discover.note", lang, message=n.message(lang)) for n in result.notes]
-    if result.autoconfig is not None and result.autoconfig.attempts:
+    asked = [a for a in (result.autoconfig.attempts if result.autoconfig else ())
+             if a.status != "not_needed"]
+    if asked:
         from ..discovery.autoconfig import source_label
 
         lines.append(t("discover.autoconfig", lang))
         lines += [t("discover.autoconfig_line", lang, source=source_label(a.source, lang),
-                    status=a.message(lang)) for a in result.autoconfig.attempts]
+                    status=a.message(lang)) for a in asked]
     lines.append("")
     if not steps and result.mx.resolver_broken:
         lines.append(t("discover.deliverability_resolver_broken", lang))

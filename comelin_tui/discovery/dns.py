@@ -280,11 +280,12 @@ class DnsClient:
         import dns.resolver
 
         try:
-            answer = await asyncio.wait_for(
-                self._resolver.resolve(name + ".", rdtype, search=False, lifetime=lifetime),
-                # A safety net only: dnspython honours the lifetime itself.
-                timeout=lifetime + 0.25,
-            )
+            # A safety net only: dnspython honours the lifetime itself. (Not wait_for: it
+            # runs the query as a task of its own, whose answer, when a cancel crosses it,
+            # is logged as "never retrieved".)
+            async with asyncio.timeout(lifetime + 0.25):
+                answer = await self._resolver.resolve(name + ".", rdtype, search=False,
+                                                      lifetime=lifetime)
         except dns.resolver.NXDOMAIN:
             return Lookup(name, rdtype, "nxdomain")
         except dns.resolver.NoAnswer:

@@ -100,7 +100,7 @@ async def discover(
         # gmail.com, yahoo.ca...: the catalogue knows; nobody else is asked.
         auto = AutoconfigLookup(email_or_domain if "@" in email_or_domain else domain, domain,
                                 timeout=lifetime, base_url=ispdb_url, ca_file=ca_file,
-                                resolve=_resolver(client) if nameserver is not None else None)
+                                resolve=_resolver(client))
         auto.start()
     queries: list[tuple[str, str]] = [(domain, "MX")]
     queries += [(f"{prefix}.{domain}", "SRV") for prefix, _sec in SRV_SERVICES]
@@ -147,7 +147,9 @@ async def discover(
 
 
 def _resolver(client: DnsClient) -> Any:
-    """A name's addresses from the DNS server of our own (IPv4 first)."""
+    """A name's addresses (IPv4 first) from the same DNS as the other lookups, bounded by
+    their lifetime: the OS resolver in a thread could outlive the budget, and hold the
+    command's exit while it waits on a DNS server that does not answer."""
 
     async def resolve(host: str) -> list[str]:
         answers = await asyncio.gather(client.query(host, "A"), client.query(host, "AAAA"))
