@@ -29,6 +29,7 @@ COMMANDS = {
     "send": "send",
     "queue": "queue",
     "profile": "profile",
+    "serve": "serve",
 }
 
 i18n.register({
