@@ -86,6 +86,10 @@ class SavePlan:
         return self.token_cache is not None
 
 
+# What the email step says under the address about a server the domain publishes.
+_PUBLISHED_WARNINGS = frozenset({"discovery.autoconfig_plain", "discovery.srv_outside"})
+
+
 class WizardState:
     """The wizard's draft and progress (see the module docstring)."""
 
@@ -112,6 +116,8 @@ class WizardState:
         self.mx_result: MxResult | None = None
         # The whole discovery (MX, autoconfig, SRV) of the domain looked up.
         self.discovery: DiscoveryResult | None = None
+        # How an autoconfig file's username follows the address ("email", "local_part").
+        self.discovered_username: str | None = None
         self.mx_error: ComelinError | None = None
         self.mx_domain = ""
         self.mx_running = False
@@ -249,11 +255,16 @@ class WizardState:
 
     def fill_username(self) -> bool:
         """The provider's username for the company email, unless someone typed one."""
-        from .providers import username_for
+        from .providers import CUSTOM_ID, username_for
 
         smtp = self.draft.smtp
-        if smtp.username in ("", self.auto.get("username")) and self.draft.company.email:
-            value = username_for(self.provider, self.draft.company.email)
+        email = self.draft.company.email
+        if smtp.username in ("", self.auto.get("username")) and email:
+            value = username_for(self.provider, email)
+            if self.discovered_username is not None and self.draft.provider == CUSTOM_ID:
+                # The domain's autoconfig file said how its logins are written.
+                value = email.rpartition("@")[0] if self.discovered_username == "local_part" \
+                    else email
             if self.assign("smtp.username", value) is None:
                 self.auto["username"] = value
                 return True
@@ -269,6 +280,7 @@ class WizardState:
         self.mx_domain = domain
         self.mx_result = None
         self.discovery = None
+        self.discovered_username = None
         self.mx_error = None
         self.mx_running = True
         return domain
@@ -286,8 +298,11 @@ class WizardState:
         mx = self.mx_result
         guess = mx.detection.provider if mx is not None and mx.detection else None
         guess = guess or detect_by_domain(domain)
+        # A server the domain publishes (autoconfig, SRV); never a plaintext one, which
+        # stays a warning under the address: no downgrade comes from the network.
         published = (result is not None and result.source in ("autoconfig", "srv")
-                     and result.host is not None and result.port is not None)
+                     and result.host is not None and result.port is not None
+                     and result.security not in (None, "none"))
         if guess is None and published and result is not None and result.provider_id:
             guess = get_provider(result.provider_id)
         if self.provider_chosen:
@@ -300,10 +315,8 @@ class WizardState:
             assert result.host is not None and result.port is not None
             self.apply_preset(result.host, result.port, result.security or "starttls",
                               force=False)
-            smtp = self.draft.smtp
-            if result.username and smtp.username in ("", self.auto.get("username")) \
-                    and self.assign("smtp.username", result.username) is None:
-                self.auto["username"] = result.username
+            self.discovered_username = result.username_template
+            self.fill_username()
 
     def mx_text(self, lang: str | None = None) -> str:
         if self.mx_running:
@@ -315,6 +328,8 @@ class WizardState:
             found = self.discovery
             if found is not None and found.source in ("autoconfig", "srv"):
                 text = f"{text}\n{found.reason(lang)}"
+                text += "".join(f"\n{warning.message(lang)}" for warning in found.warnings
+                                if warning.code in _PUBLISHED_WARNINGS)
             return text
         return ""
 

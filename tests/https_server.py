@@ -20,13 +20,18 @@ import trustme
 @dataclass
 class Reply:
     """What a route answers. ``kind``: "body" (status, headers, body), "slow" (never
-    answers until the server stops), "stream" (``size`` bytes without a length)."""
+    answers until the server stops), "stream" (``size`` bytes without a length),
+    "chunked" (the body in chunks of ``size`` bytes; ``cut``: no closing zero-size
+    chunk, the connection just closes), "claims" (a Content-Length of ``size``, then the body). ``delay``: the
+    seconds the server takes before it answers (a far or busy server)."""
 
     body: bytes = b""
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     kind: str = "body"
     size: int = 0
+    cut: bool = False
+    delay: float = 0.0
 
 
 def redirect(location: str, status: int = 301) -> Reply:
@@ -68,6 +73,8 @@ class HttpsServer:
                     owner.slow_started.set()
                     owner.release.wait(30)
                     return
+                if reply.delay:
+                    owner.release.wait(reply.delay)  # the server's own pace
                 self.send_response(reply.status)
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
@@ -84,7 +91,19 @@ class HttpsServer:
                         pass  # the client stopped reading: that is the point
                     self.close_connection = True
                     return
-                self.send_header("Content-Length", str(len(reply.body)))
+                if reply.kind == "chunked":
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    pieces = [reply.body[i:i + reply.size]
+                              for i in range(0, len(reply.body), reply.size)]
+                    for piece in pieces:
+                        self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+                    if not reply.cut:
+                        self.wfile.write(b"0\r\n\r\n")
+                    self.close_connection = True
+                    return
+                length = reply.size if reply.kind == "claims" else len(reply.body)
+                self.send_header("Content-Length", str(length))
                 self.end_headers()
                 self.wfile.write(reply.body)
 

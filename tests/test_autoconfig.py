@@ -75,12 +75,26 @@ ZONES = {
     "autoconfig.tohttps.test": [("A", "127.0.0.1")],
     "untrusted.test": [("MX", "10 mx.untrusted.test.")],
     "autoconfig.untrusted.test": [("A", "127.0.0.1")],
+    # Bodies in chunks, whole or cut short; a length over the limit.
+    "chunks.test": [("MX", "10 mx.chunks.test.")],
+    "autoconfig.chunks.test": [("A", "127.0.0.1")],
+    "cutchunks.test": [("MX", "10 mx.cutchunks.test.")],
+    "autoconfig.cutchunks.test": [("A", "127.0.0.1")],
+    "claims.test": [("MX", "10 mx.claims.test.")],
+    "autoconfig.claims.test": [("A", "127.0.0.1")],
+    # The domain's own file comes late, the ISPDB's at once: the domain's still wins.
+    "late.test": [("MX", "10 mx.late.test.")],
+    "autoconfig.late.test": [("A", "127.0.0.1")],
+    # A file offering only plaintext sending.
+    "plain.test": [("MX", "10 mx.plain.test.")],
+    "autoconfig.plain.test": [("A", "127.0.0.1")],
     # The ISPDB mirror's own name.
     "ispdb.test": [("A", "127.0.0.1")],
 }
 NAMES = ["autoconfig.own.test", "wk.test", "autoconfig.both.test", "autoconfig.badxml.test",
          "autoconfig.huge.test", "autoconfig.slowhost.test", "autoconfig.tohttp.test",
-         "autoconfig.tohttps.test", "ispdb.test"]
+         "autoconfig.tohttps.test", "autoconfig.chunks.test", "autoconfig.cutchunks.test",
+         "autoconfig.claims.test", "autoconfig.late.test", "autoconfig.plain.test", "ispdb.test"]
 OWN = "/mail/config-v1.1.xml"
 WELL_KNOWN = "/.well-known/autoconfig/mail/config-v1.1.xml"
 
@@ -116,9 +130,22 @@ def web(ca: trustme.CA) -> Iterator[HttpsServer]:
         ("ispdb.test", "/v1.1/mailhost.test"): xml(config_xml(host="out.mailhost.test")),
         ("autoconfig.both.test", OWN): xml(config_xml(host="own.both.test")),
         ("ispdb.test", "/v1.1/both.test"): xml(config_xml(host="ispdb.both.test")),
-        ("autoconfig.badxml.test", OWN): xml(
-            '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
-            '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><clientConfig>&b;</clientConfig>'),
+        # Entities (a "billion laughs" seed) in an otherwise good file: refused whole.
+        ("autoconfig.badxml.test", OWN): xml(config_xml(name="&b;").replace(
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<?xml version="1.0"?><!DOCTYPE clientConfig [<!ENTITY a "aaaaaaaaaa">'
+            '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>')),
+        ("autoconfig.chunks.test", OWN): Reply(config_xml(host="chunked.chunks.test").encode(),
+                                               kind="chunked", size=100),
+        ("autoconfig.cutchunks.test", OWN): Reply(config_xml().encode(), kind="chunked",
+                                                  size=100, cut=True),
+        ("autoconfig.claims.test", OWN): Reply(b"<clientConfig/>", kind="claims",
+                                               size=50 * 1024 * 1024),
+        ("autoconfig.late.test", OWN): Reply(config_xml(host="own.late.test").encode(),
+                                             delay=0.4),
+        ("ispdb.test", "/v1.1/late.test"): xml(config_xml(host="ispdb.late.test")),
+        ("autoconfig.plain.test", OWN): xml(config_xml(host="mail.plain.test", port=25,
+                                                       socket="plain")),
         ("autoconfig.huge.test", OWN): Reply(kind="stream", size=4 * 1024 * 1024),
         ("autoconfig.slowhost.test", OWN): Reply(kind="slow"),
         ("autoconfig.tohttp.test", OWN): redirect("http://autoconfig.tohttp.test/config.xml"),
@@ -216,6 +243,49 @@ def test_bad_xml_is_refused_and_the_next_source_is_used(
     assert message.startswith("fichier illisible")
 
 
+def test_the_domains_own_file_wins_even_when_it_answers_last(
+        dns: DnsServer, web: HttpsServer, ca_file: Path) -> None:
+    result = run(dns, web, "caisse@late.test", ca_file)
+    assert result.host == "own.late.test"
+    assert tried(result)["domain"] == "ok" and tried(result)["ispdb"] == "ok"
+    assert result.autoconfig.attempts[0].duration_ms >= 300
+
+
+def test_chunked_bodies_whole_and_cut_short(dns: DnsServer, web: HttpsServer,
+                                            ca_file: Path) -> None:
+    assert run(dns, web, "caisse@chunks.test", ca_file).host == "chunked.chunks.test"
+    cut = run(dns, web, "caisse@cutchunks.test", ca_file)
+    assert tried(cut)["domain"] == "error"
+    assert cut.autoconfig.attempts[0].message("fr") == "échec (réponse coupée)"
+    assert cut.autoconfig.attempts[0].message("en") == "failed (answer cut short)"
+
+
+def test_a_length_over_the_limit_is_not_read(dns: DnsServer, web: HttpsServer,
+                                             ca_file: Path) -> None:
+    started = time.monotonic()
+    result = run(dns, web, "caisse@claims.test", ca_file)
+    assert tried(result)["domain"] == "too_large"
+    assert time.monotonic() - started < LIFETIME
+
+
+def test_a_plaintext_only_file_is_a_warning(dns: DnsServer, web: HttpsServer,
+                                            ca_file: Path) -> None:
+    result = run(dns, web, "caisse@plain.test", ca_file)
+    assert (result.host, result.security) == ("mail.plain.test", "none")
+    codes = [w.code for w in result.warnings]
+    assert "discovery.autoconfig_plain" in codes
+
+
+def test_a_bad_ispdb_url_in_the_environment_is_a_warning_not_a_failure(
+        dns: DnsServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMELIN_ISPDB_URL", "http://mirror.test/v1.1/")
+    result = asyncio.run(discover("caisse@own.test", nameserver=dns.address,
+                                  lifetime=LIFETIME, probe=False))
+    assert result.mx.status == "ok"  # the rest of the lookup went on
+    warning = next(w for w in result.warnings if w.code == "autoconfig.bad_env")
+    assert warning.message("en").startswith("COMELIN_ISPDB_URL: ")
+
+
 def test_a_huge_file_is_cut_short(dns: DnsServer, web: HttpsServer, ca_file: Path) -> None:
     result = run(dns, web, "caisse@huge.test", ca_file)
     assert tried(result)["domain"] == "too_large"
@@ -294,13 +364,18 @@ def test_discover_text_names_the_autoconfig_source(
 
 
 @pytest.mark.parametrize("url", ["http://ispdb.test/v1.1/", "ftp://x/", "https:///v1.1/",
-                                 "https://ispdb.test/v1.1/?q=1", "https://a b/"])
+                                 "https://ispdb.test/v1.1/?q=1", "https://a b/",
+                                 "https://user:secret@mirror.test/v1.1/",
+                                 "https://mirror.test:0/v1.1/",
+                                 "https://mirror.test/\x1b]0;x\x07/", "https://miroir.tést/"])
 def test_a_bad_ispdb_url_is_refused(url: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(DiscoveryError):
         autoconfig.ispdb_url(url)
     code = cli.run(["discover", "a@own.test", "--ispdb-url", url])
     assert code == 3
-    assert "HTTPS" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "HTTPS" in err
+    assert "\x1b" not in err and "secret" not in err
 
 
 def test_a_missing_ca_file_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -325,6 +400,8 @@ def test_parse_keeps_smtp_servers_in_the_files_order() -> None:
       <outgoingServer type="smtp"><hostname>x.example.test</hostname><port>25</port>
       <socketType>weird</socketType></outgoingServer>
       <outgoingServer type="exchange"><hostname>ews.example.test</hostname></outgoingServer>"""
+    extra += """<outgoingServer type="smtp"><hostname>digits.example.test</hostname>
+      <port>²5</port><socketType>SSL</socketType></outgoingServer>"""
     name, servers = parse(config_xml(extra=extra).encode(), "jo@boutique.test", "boutique.test")
     assert name == "Hébergeur Test"
     assert [(s.host, s.port, s.security, s.username) for s in servers] == [
@@ -334,7 +411,10 @@ def test_parse_keeps_smtp_servers_in_the_files_order() -> None:
     assert servers[0].authentication == ("OAuth2",)
 
 
-EXTERNAL_DTD = b'<?xml version="1.0"?><!DOCTYPE c SYSTEM "http://x.test/c.dtd"><clientConfig/>'
+# A good file (an emailProvider with a server) behind an external DTD: refused whole.
+EXTERNAL_DTD = config_xml().replace(
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<?xml version="1.0"?><!DOCTYPE clientConfig SYSTEM "http://x.test/c.dtd">').encode()
 
 
 def test_parse_refuses_what_is_not_a_client_config() -> None:

@@ -33,7 +33,6 @@ from comelin_tui.screens.test_send import TestSendScreen
 from comelin_tui.secrets import SMTP_PASSWORD, FileSecretStore, secret_file_path
 
 USER, PASSWORD = "caisse@boutique.test", "mot-de-passe-de-test"
-NOW = datetime.datetime.now(datetime.UTC)
 
 
 class Accept:
@@ -204,7 +203,42 @@ async def test_a_name_whose_ipv6_address_fails_is_reached_over_ipv4_and_said(
     assert connect.facts["failed_addresses"] == ["::1"]
     assert connect.diagnosis.summary.startswith("IPv6 does not reach the server")
     assert "IPv4 works" in connect.diagnosis.summary
-    assert "turn IPv6 off on this computer's network adapter" in connect.diagnosis.hint
+    # Refused: IPv6 reaches the server's machine, where nothing listens: not this network.
+    assert "refuses connections on its IPv6 address (::1)" in connect.diagnosis.hint
+    assert "Nothing to change here" in connect.diagnosis.hint
+    assert "network adapter" not in connect.diagnosis.hint
+    assert result.step("data").status == "ok"
+
+
+async def test_a_name_whose_ipv6_address_is_silent_gets_the_network_advice(
+        started: list[Controller], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ca = trustme.CA()
+    server = start(started, Server(ca.issue_cert("dual.boutique.test")))
+    # The same port on ::1 drops every connection attempt (a full accept queue).
+    listener, filler = socket.socket(socket.AF_INET6), socket.socket(socket.AF_INET6)
+    try:
+        try:
+            listener.bind(("::1", server.port))
+        except OSError as error:
+            pytest.skip(f"no IPv6 loopback here ({error})")
+        listener.listen(0)
+        filler.settimeout(2)
+        filler.connect(("::1", server.port))
+        dns = DnsServer({"dual.boutique.test": [("AAAA", "::1"), ("A", "127.0.0.1")]},
+                        zones=("test",)).start()
+        try:
+            use_dns_server(monkeypatch, dns, ipv6_first=True)
+            result = await run_check(target("dual.boutique.test", server.port,
+                                            write_ca(ca, tmp_path), language="fr"),
+                                     probe=False)
+        finally:
+            dns.stop()
+    finally:
+        filler.close()
+        listener.close()
+    connect = result.step("connect")
+    assert connect.status == "warn" and connect.diagnosis.code == "connect.family_failed"
+    assert "désactivez l'IPv6 sur la carte réseau" in connect.diagnosis.hint
     assert result.step("data").status == "ok"
 
 
@@ -216,9 +250,9 @@ def future_ca() -> trustme.CA:
     return trustme.CA()
 
 
-def future_leaf(ca: trustme.CA) -> trustme.LeafCert:
-    return ca.issue_cert("127.0.0.1", not_before=NOW + datetime.timedelta(days=3),
-                         not_after=NOW + datetime.timedelta(days=90))
+def future_leaf(ca: trustme.CA, now: datetime.datetime) -> trustme.LeafCert:
+    return ca.issue_cert("127.0.0.1", not_before=now + datetime.timedelta(days=3),
+                         not_after=now + datetime.timedelta(days=90))
 
 
 def greeting_at(when: datetime.datetime) -> str:
@@ -229,8 +263,9 @@ def greeting_at(when: datetime.datetime) -> str:
 async def test_a_certificate_not_yet_valid_with_the_servers_clock_ahead(
         future_ca: trustme.CA, started: list[Controller], tmp_path: Path,
         implicit: bool) -> None:
+    NOW = datetime.datetime.now(datetime.UTC)
     # The server's clock says a week from now: this computer's clock is the wrong one.
-    server = start(started, Server(future_leaf(future_ca), implicit=implicit,
+    server = start(started, Server(future_leaf(future_ca, NOW), implicit=implicit,
                                    ident=greeting_at(NOW + datetime.timedelta(days=7))))
     result = await run_check(target("127.0.0.1", server.port, write_ca(future_ca, tmp_path),
                                     security="implicit_tls" if implicit else "starttls"),
@@ -247,7 +282,8 @@ async def test_a_certificate_not_yet_valid_with_the_servers_clock_ahead(
 
 async def test_a_certificate_not_yet_valid_with_the_servers_clock_agreeing(
         future_ca: trustme.CA, started: list[Controller], tmp_path: Path) -> None:
-    server = start(started, Server(future_leaf(future_ca), ident=greeting_at(NOW)))
+    NOW = datetime.datetime.now(datetime.UTC)
+    server = start(started, Server(future_leaf(future_ca, NOW), ident=greeting_at(NOW)))
     result = await run_check(target("127.0.0.1", server.port, write_ca(future_ca, tmp_path)),
                              probe=False)
     assert result.diagnosis.code == "tls.expired"
@@ -257,7 +293,8 @@ async def test_a_certificate_not_yet_valid_with_the_servers_clock_agreeing(
 
 async def test_a_certificate_not_yet_valid_without_the_servers_time_shows_ours(
         future_ca: trustme.CA, started: list[Controller], tmp_path: Path) -> None:
-    server = start(started, Server(future_leaf(future_ca)))
+    NOW = datetime.datetime.now(datetime.UTC)
+    server = start(started, Server(future_leaf(future_ca, NOW)))
     result = await run_check(target("127.0.0.1", server.port, write_ca(future_ca, tmp_path),
                                     language="fr"), probe=False)
     assert result.diagnosis.code == "tls.expired"

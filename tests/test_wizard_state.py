@@ -230,3 +230,43 @@ def test_the_wizard_state_imports_no_textual() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "False"
+
+
+def _published(host: str, port: int, security: str,
+               username_template: str | None = None) -> object:
+    """What discovery returns when the domain's autoconfig file gives a server."""
+    from comelin_tui.discovery import DiscoveryResult, MxResult
+
+    result = DiscoveryResult("boutique.test", "boutique.test",
+                             MxResult("boutique.test", "ok", ("mx.boutique.test",),
+                                      ((10, "mx.boutique.test"),)))
+    result.host, result.port, result.security = host, port, security
+    result.source, result.confidence = "autoconfig", "high"
+    result.username_template = username_template
+    return result
+
+
+def test_a_published_server_fills_what_nobody_typed_and_keeps_what_someone_did() -> None:
+    state = new_state()
+    state.assign("company.email", "caisse@boutique.test")
+    state.email_changed("", "caisse@boutique.test")
+    assert state.lookup_domain() == "boutique.test"
+    state.assign("smtp.port", 2525)  # typed while the lookup ran
+    state.lookup_done("boutique.test", _published("smtp.hebergeur.test", 465, "implicit_tls",
+                                                  "local_part"), None)
+    assert state.draft.smtp.host == "smtp.hebergeur.test"
+    assert state.draft.smtp.port == 2525  # a person's value stays
+    assert state.draft.smtp.username == "caisse"  # the file's %EMAILLOCALPART%
+    # The local part corrected afterwards (same domain: no new lookup): the login follows.
+    state.assign("company.email", "caise@boutique.test")
+    state.email_changed("caisse@boutique.test", "caise@boutique.test")
+    assert state.draft.smtp.username == "caise"
+
+
+def test_a_plaintext_only_server_from_the_network_is_never_applied() -> None:
+    state = new_state()
+    state.assign("company.email", "caisse@boutique.test")
+    state.lookup_domain()
+    state.lookup_done("boutique.test", _published("mail.boutique.test", 25, "none"), None)
+    assert state.draft.smtp.security != "none"
+    assert state.draft.smtp.host != "mail.boutique.test" or state.draft.smtp.port != 25

@@ -281,6 +281,7 @@ _PARAM_SOURCES: dict[str, tuple[str, ...]] = {
     "failed_family": ("failed_family",),
     "working_family": ("working_family",),
     "failed_error": ("failed_error",),
+    "failed_address": ("failed_addresses",),
 }
 _SPACE_RUN = re.compile(r"[^\S\u00a0\u202f]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]+")

@@ -1006,19 +1006,21 @@ _NETWORK: dict[str, dict[str, str]] = {
         "it in the firewall.",
     ),
     "tls.untrusted.summary.intercepted_antivirus": _m(
-        "Le certificat présenté a été émis par l'antivirus {product}, pas pour le serveur"
-        "[ {host}] : {product} s'interpose dans les connexions chiffrées de cet ordinateur "
-        "pour analyser le courriel.",
-        "The certificate presented was issued by the {product} antivirus, not for the "
-        "server[ {host}]: {product} steps into this computer's encrypted connections to "
+        "Le certificat présenté[ au nom de {host}] a été émis par l'antivirus {product}, pas "
+        "par une autorité publique : {product} s'interpose dans les connexions chiffrées de "
+        "cet ordinateur pour analyser le courriel.",
+        "The certificate presented[ for {host}] was issued by the {product} antivirus, not by "
+        "a public authority: {product} steps into this computer's encrypted connections to "
         "scan email.",
     ),
     "tls.untrusted.hint.intercepted_antivirus": _INTERCEPTED_ANTIVIRUS,
     "tls.untrusted.summary.intercepted_firewall": _m(
-        "Le certificat présenté a été émis par le pare-feu {product}, pas pour le serveur"
-        "[ {host}] : le réseau déchiffre les connexions chiffrées (inspection SSL/TLS).",
-        "The certificate presented was issued by the {product} firewall, not for the "
-        "server[ {host}]: the network decrypts encrypted connections (SSL/TLS inspection).",
+        "Le certificat présenté[ au nom de {host}] a été émis par le pare-feu {product}, pas "
+        "par une autorité publique : le réseau déchiffre les connexions chiffrées "
+        "(inspection SSL/TLS).",
+        "The certificate presented[ for {host}] was issued by the {product} firewall, not by "
+        "a public authority: the network decrypts encrypted connections (SSL/TLS "
+        "inspection).",
     ),
     "tls.untrusted.hint.intercepted_firewall": _INTERCEPTED_FIREWALL,
     "tls.intercepted.summary": _m(
@@ -1065,7 +1067,16 @@ _NETWORK: dict[str, dict[str, str]] = {
     ),
     "tls.expired.hint.not_yet_valid_clock_wrong": _CLOCK_WRONG,
     "tls.expired.hint.expired_clock_wrong": _CLOCK_WRONG,
-    "tls.expired.hint.not_yet_valid_clock_right": _CLOCK_RIGHT,
+    "tls.expired.hint.not_yet_valid_clock_right": _m(
+        "L'horloge de cet ordinateur ({now}) s'accorde avec celle du serveur ({server_time}) : "
+        "le certificat installé sur le serveur ne commence vraiment que plus tard. Son "
+        "administrateur (ou le fournisseur) l'a mis en place trop tôt et doit remettre le "
+        "certificat en cours ; aucun réglage d'ici n'y changera rien.",
+        "This computer's clock ({now}) agrees with the server's ({server_time}): the "
+        "certificate installed on the server really starts later. Its administrator (or the "
+        "provider) put it in place too early and must put the current one back; no setting "
+        "here will change that.",
+    ),
     "tls.expired.hint.expired_clock_right": _CLOCK_RIGHT,
     "tls.expired.hint.not_yet_valid": _m(
         "L'horloge de cet ordinateur indique {now} : un certificat « pas encore valide » "
@@ -1082,6 +1093,18 @@ _NETWORK: dict[str, dict[str, str]] = {
         "{working_family} fonctionne.",
         "{failed_family} does not reach the server[ {host}] ({failed_error}); "
         "{working_family} works.",
+    ),
+    "connect.family_failed.hint.refused": _m(
+        "Le serveur refuse les connexions sur son adresse {failed_family}"
+        "[ ({failed_address})] : son enregistrement DNS ({failed_family}) pointe vers une "
+        "machine où rien n'écoute sur ce port. Rien à changer ici : ce programme passe par "
+        "{working_family}. Signalez-le à l'administrateur du serveur ou au fournisseur ; un "
+        "logiciel qui n'essaie pas l'autre adresse échouera.",
+        "The server refuses connections on its {failed_family} address"
+        "[ ({failed_address})]: its DNS record ({failed_family}) points to a machine where "
+        "nothing listens on this port. Nothing to change here: this program goes through "
+        "{working_family}. Tell the server's administrator or the provider; a program that "
+        "does not try the other address will fail.",
     ),
     "connect.family_failed.hint": _m(
         "Le nom du serveur a des adresses IPv4 et IPv6. Ce programme passe à l'autre ; un "

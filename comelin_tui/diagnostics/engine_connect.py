@@ -212,7 +212,8 @@ async def step_connect(run: CheckRun, step: Step) -> StepStatus:
         except OSError as exc:
             errors.append(exc)
             attempts.append({"address": sockaddr[0], "ok": False, "family": _family(family),
-                             "error": describe_error(exc, share, run.lang)})
+                             "error": describe_error(exc, share, run.lang),
+                             "code": _connect_code(exc)})
             continue
         run.conn = await open_connection(sock, run.redactor, run.record)
         run.sockaddr = (family, sockaddr)
@@ -265,6 +266,8 @@ def _family(family: int) -> str:
 
 
 def _family_failed(run: CheckRun, step: Step, attempts: list[dict[str, Any]]) -> StepStatus:
+    from .classifier import diagnosis as make_diagnosis
+
     """Connected, but only after every address of the other family failed (IPv6 with no
     route, say): a warning that names which family fails, how, and that the other works."""
     working = attempts[-1]["family"]
@@ -275,8 +278,22 @@ def _family_failed(run: CheckRun, step: Step, attempts: list[dict[str, Any]]) ->
              "failed_error": failed[0]["error"],
              "failed_addresses": [a["address"] for a in failed]}
     step.facts.update(facts)
-    step.diagnosis = run.diagnosis("connect.family_failed", **facts)
+    # Refused: that family reaches the server's machine, where nothing listens (its DNS
+    # record or its service); silent or no route: the store's network or its provider.
+    refused = all(a.get("code") == "connect.refused" for a in failed)
+    step.diagnosis = make_diagnosis("connect.family_failed", run.lang,
+                                    provider_id=run.target.provider_id,
+                                    variant="refused" if refused else "network",
+                                    **run.evidence_facts(facts))
     return "warn"
+
+
+def _connect_code(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError):
+        return "connect.timeout"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connect.refused"
+    return "connect.unreachable"
 
 
 async def _reconnect_for_certificate(run: CheckRun, implicit: bool) -> SmtpConnection:
@@ -402,7 +419,10 @@ async def _untrusted(run: CheckRun, exc: ssl.SSLCertVerificationError,
                        m(name_key, run.lang, host=run.server_hostname)], "; ", run.lang)
         return facts, "warn", detail
     if conn is not None:
-        if implicit and not pinned and (said := await _greeting_time(run, conn)):
+        # Out of its dates: the server's own time says which clock is wrong (STARTTLS
+        # has read it in the greeting already).
+        out_of_dates = getattr(exc, "verify_code", None) in (9, 10)
+        if implicit and out_of_dates and not pinned and (said := await _greeting_time(run, conn)):
             facts["server_time"] = said
         conn.abort()
     if pinned and fingerprint:

@@ -131,6 +131,9 @@ class OutgoingServer:
     security: str  # implicit_tls / starttls / none
     username: str | None = None
     authentication: tuple[str, ...] = ()
+    # "email" (%EMAILADDRESS%) or "local_part" (%EMAILLOCALPART%): the username follows
+    # the address typed; None: as the file gives it.
+    username_template: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"host": self.host, "port": self.port, "security": self.security,
@@ -157,6 +160,9 @@ class Attempt:
         params = dict(self.params)
         if self.status == "too_large":
             params.setdefault("limit", MAX_BYTES // 1024)
+        if key := params.get("detail_key"):
+            params["detail"] = t(str(key), lang, **{k: v for k, v in params.items()
+                                                   if k not in ("detail_key", "detail")})
         return t(f"autoconfig.status.{self.status}", lang,
                  **{k: params.get(k, "") for k in ("code", "url", "limit", "detail")})
 
@@ -201,14 +207,17 @@ def ispdb_url(value: str | None = None) -> str:
     raw = (value if value is not None else os.environ.get(ENV_ISPDB_URL, "")).strip()
     if not raw:
         return DEFAULT_ISPDB_URL
+    shown = re.sub(r"//[^/@]*@", "//…@", _safe(raw, 120))  # a login in it is never echoed
+    if not raw.isascii() or not raw.isprintable() or any(c.isspace() for c in raw):
+        raise DiscoveryError("autoconfig.bad_ispdb_url", value=shown)
     try:
         parts = urlsplit(raw)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
+        port = parts.port  # raises ValueError for a bad port
     except ValueError:
-        raise DiscoveryError("autoconfig.bad_ispdb_url", value=raw) from None
+        raise DiscoveryError("autoconfig.bad_ispdb_url", value=shown) from None
     if parts.scheme.lower() != "https" or not parts.hostname or parts.query or parts.fragment \
-            or any(c.isspace() for c in raw):
-        raise DiscoveryError("autoconfig.bad_ispdb_url", value=raw)
+            or "@" in parts.netloc or port == 0:
+        raise DiscoveryError("autoconfig.bad_ispdb_url", value=shown)
     return raw if raw.endswith("/") else raw + "/"
 
 
@@ -262,7 +271,7 @@ async def fetch(url: str, context: ssl.SSLContext, resolve: Resolver | None = No
         if status in (404, 410):
             raise FetchFailed("not_found")
         raise FetchFailed("http_error", code=status)
-    raise FetchFailed("error", detail="too many redirects")
+    raise FetchFailed("error", detail_key="autoconfig.detail.redirects")
 
 
 async def _get(url: str, context: ssl.SSLContext, resolve: Resolver | None,
@@ -276,7 +285,7 @@ async def _get(url: str, context: ssl.SSLContext, resolve: Resolver | None,
     if resolve is not None and not _is_address(host):
         addresses = await resolve(host)
         if not addresses:
-            raise FetchFailed("unreachable", detail=t("autoconfig.no_address", None, host=host))
+            raise FetchFailed("unreachable", detail_key="autoconfig.no_address", host=host)
     reader = writer = None
     errors: list[str] = []
     for address in addresses:
@@ -293,8 +302,11 @@ async def _get(url: str, context: ssl.SSLContext, resolve: Resolver | None,
     if reader is None or writer is None:
         raise FetchFailed("unreachable", detail="; ".join(dict.fromkeys(errors)) or host)
     try:
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        authority = host if parts.port is None else f"{host}:{parts.port}"
+        safe = "/%:@!$&'()*+,;=-._~"
+        target = quote(parts.path or "/", safe=safe) + (
+            f"?{quote(parts.query, safe=safe + '?')}" if parts.query else "")
+        name = f"[{host}]" if ":" in host else host
+        authority = name if parts.port is None else f"{name}:{parts.port}"
         writer.write((f"GET {target} HTTP/1.1\r\nHost: {authority}\r\n"
                       f"User-Agent: comelin-tui/{__version__}\r\n"
                       "Accept: application/xml, text/xml\r\nAccept-Encoding: identity\r\n"
@@ -309,26 +321,18 @@ async def _get(url: str, context: ssl.SSLContext, resolve: Resolver | None,
 
 async def _read_response(reader: asyncio.StreamReader,
                          max_bytes: int) -> tuple[int, dict[str, str], bytes]:
-    line = (await reader.readline()).decode("latin-1")
-    match = re.match(r"HTTP/1\.[01] (\d{3})", line)
-    if match is None:
-        raise FetchFailed("error", detail="not an HTTP reply")
-    status = int(match.group(1))
-    headers: dict[str, str] = {}
-    for _ in range(MAX_HEADER_LINES):
-        raw = (await reader.readline()).decode("latin-1")
-        if raw in ("\r\n", "\n", ""):
+    for _interim in range(MAX_HEADER_LINES):
+        status, headers = await _read_head(reader)
+        if not 100 <= status < 200:  # "100 Continue" and the like come before the answer
             break
-        name, _sep, value = raw.partition(":")
-        headers[name.strip().lower()] = value.strip()
     else:
-        raise FetchFailed("error", detail="too many headers")
+        raise FetchFailed("error", detail_key="autoconfig.detail.not_http")
     if status != 200:
         return status, headers, b""
     if "chunked" in headers.get("transfer-encoding", "").lower():
         return status, headers, await _read_chunked(reader, max_bytes)
     length = headers.get("content-length")
-    if length is not None and length.isdigit():
+    if length is not None and length.isascii() and length.isdecimal():
         if int(length) > max_bytes:
             raise FetchFailed("too_large")
         return status, headers, await reader.readexactly(int(length))
@@ -340,11 +344,31 @@ async def _read_response(reader: asyncio.StreamReader,
     return status, headers, body
 
 
+async def _read_head(reader: asyncio.StreamReader) -> tuple[int, dict[str, str]]:
+    line = (await reader.readline()).decode("latin-1")
+    match = re.match(r"HTTP/1\.[01] (\d{3})(?: |\r?\n|$)", line)
+    if match is None:
+        raise FetchFailed("error", detail_key="autoconfig.detail.not_http")
+    headers: dict[str, str] = {}
+    for _ in range(MAX_HEADER_LINES):
+        raw = (await reader.readline()).decode("latin-1")
+        if raw in ("\r\n", "\n"):
+            return int(match.group(1)), headers
+        if raw == "":
+            raise FetchFailed("error", detail_key="autoconfig.detail.cut_short")
+        name, _sep, value = raw.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    raise FetchFailed("error", detail_key="autoconfig.detail.too_many_headers")
+
+
 async def _read_chunked(reader: asyncio.StreamReader, max_bytes: int) -> bytes:
     body = b""
     while True:
-        size_line = (await reader.readline()).split(b";")[0].strip()
-        size = int(size_line or b"0", 16)
+        line = await reader.readline()
+        size_line = line.split(b";")[0].strip()
+        if not size_line:  # the end of the stream, or a blank line: not a chunk size
+            raise FetchFailed("error", detail_key="autoconfig.detail.cut_short")
+        size = int(size_line, 16)
         if size == 0:
             return body
         if len(body) + size > max_bytes:
@@ -419,17 +443,20 @@ def _server(element: Any, fill: dict[str, str]) -> OutgoingServer | None:
     host = filled(text("hostname")).rstrip(".").lower()
     security = SOCKET_TYPES.get(text("socketType").lower())
     port_text = text("port")
-    if not _HOST.match(host) or security is None or not port_text.isdigit():
+    if not _HOST.match(host) or security is None or not (port_text.isascii()
+                                                           and port_text.isdecimal()):
         return None
     port = int(port_text)
     if not 0 < port < 65536:
         return None
-    username = filled(text("username"))
+    raw_username = text("username")
+    template = {"%EMAILADDRESS%": "email", "%EMAILLOCALPART%": "local_part"}.get(raw_username)
+    username = filled(raw_username)
     if "%" in username or not username:
         username = ""
     auths = tuple(dict.fromkeys(_safe(c.text or "", 40) for c in element
                                 if _local(c.tag) == "authentication" and (c.text or "").strip()))
-    return OutgoingServer(host, port, security, _safe(username, 254) or None, auths)
+    return OutgoingServer(host, port, security, _safe(username, 254) or None, auths, template)
 
 
 def _local(tag: object) -> str:
@@ -522,6 +549,12 @@ class AutoconfigLookup:
             result.attempts.append(attempt)
         return result
 
+    def stop(self) -> None:
+        """Cancel whatever is still running (the caller was cancelled, or is done)."""
+        for _source, _url, task in self._tasks:
+            if not task.done():
+                task.cancel()
+
     def cancel(self) -> AutoconfigResult:
         """Stop every fetch (the catalogue already knows the provider)."""
         result = AutoconfigResult()
@@ -532,7 +565,13 @@ class AutoconfigLookup:
 
 
 i18n.register({
+    "autoconfig.bad_env": {"fr": "COMELIN_ISPDB_URL : {message}",
+                           "en": "COMELIN_ISPDB_URL: {message}"},
     "autoconfig.no_address": {"fr": "{host} n'a pas d'adresse", "en": "{host} has no address"},
+    "autoconfig.detail.not_http": {"fr": "pas une réponse HTTP", "en": "not an HTTP answer"},
+    "autoconfig.detail.cut_short": {"fr": "réponse coupée", "en": "answer cut short"},
+    "autoconfig.detail.too_many_headers": {"fr": "trop d'en-têtes", "en": "too many headers"},
+    "autoconfig.detail.redirects": {"fr": "trop de redirections", "en": "too many redirects"},
     "autoconfig.bad_ca_file": {
         "fr": "Le fichier d'autorités de certification {path} est inutilisable : {reason}",
         "en": "The certificate authority file {path} cannot be used: {reason}",

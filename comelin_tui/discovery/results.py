@@ -216,6 +216,8 @@ class DiscoveryResult:
     lookups: dict[str, LookupStatus] = field(default_factory=dict)
     # The username the autoconfig file gives (placeholders filled in), if any.
     username: str | None = None
+    # How that username follows the address: "email", "local_part", or None (as given).
+    username_template: str | None = None
     autoconfig: Any = None  # autoconfig.AutoconfigResult | None
 
     @property

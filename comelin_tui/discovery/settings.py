@@ -18,7 +18,14 @@ from typing import Any
 
 from .. import i18n
 from ..i18n import LocalText, t
-from .dns import UNAVAILABLE_STATUSES, DnsClient, Lookup, check_lifetime, normalise_domain
+from .dns import (
+    UNAVAILABLE_STATUSES,
+    DiscoveryError,
+    DnsClient,
+    Lookup,
+    check_lifetime,
+    normalise_domain,
+)
 from .messages import Note, local, security_label
 from .results import DiscoveryResult, MxResult, ProbeFinding, SrvFinding, mx_result
 
@@ -96,12 +103,36 @@ async def discover(
     unicode_domain, domain = normalise_domain(email_or_domain)
     client = DnsClient(nameserver, check_lifetime(lifetime))
     auto: AutoconfigLookup | None = None
+    bad_env: DiscoveryError | None = None
     if autoconfig and detect_by_domain(domain) is None:
         # gmail.com, yahoo.ca...: the catalogue knows; nobody else is asked.
-        auto = AutoconfigLookup(email_or_domain if "@" in email_or_domain else domain, domain,
-                                timeout=lifetime, base_url=ispdb_url, ca_file=ca_file,
-                                resolve=_resolver(client))
-        auto.start()
+        try:
+            auto = AutoconfigLookup(email_or_domain if "@" in email_or_domain else domain,
+                                    domain, timeout=lifetime, base_url=ispdb_url,
+                                    ca_file=ca_file, resolve=_resolver(client))
+        except DiscoveryError as error:
+            if ispdb_url is not None:
+                raise  # --ispdb-url: bad input, said as such
+            bad_env = error  # COMELIN_ISPDB_URL: said, and the rest goes on
+        if auto is not None:
+            auto.start()
+    try:
+        result = await _discover(domain, unicode_domain, client, nameserver, auto, probe,
+                                 candidates, probe_timeout, ca_file)
+    finally:
+        if auto is not None:
+            auto.stop()  # cancelled, or done: no fetch outlives the call
+    if bad_env is not None:
+        result.warnings.append(Note("autoconfig.bad_env", LocalText(
+            **{lang: t("autoconfig.bad_env", lang, message=bad_env.message(lang))
+               for lang in i18n.LANGUAGES})))
+    return result
+
+
+async def _discover(domain: str, unicode_domain: str, client: DnsClient,
+                    nameserver: str | None, auto: Any, probe: bool,
+                    candidates: Sequence[Any] | None, probe_timeout: float,
+                    ca_file: Path | None) -> DiscoveryResult:
     queries: list[tuple[str, str]] = [(domain, "MX")]
     queries += [(f"{prefix}.{domain}", "SRV") for prefix, _sec in SRV_SERVICES]
     probe_hosts = [f"{prefix}.{domain}" for prefix in PROBE_HOST_PREFIXES]
@@ -169,6 +200,7 @@ def _use_autoconfig(result: DiscoveryResult) -> bool:
     server = next((s for s in chosen.servers if s.security != "none"), chosen.servers[0])
     result.host, result.port, result.security = server.host, server.port, server.security
     result.username = server.username
+    result.username_template = server.username_template
     provider = detect_by_host(server.host)
     result.provider_id = provider.id if provider is not None else None
     result.source = "autoconfig"

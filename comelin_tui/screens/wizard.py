@@ -462,12 +462,13 @@ class WizardScreen(WorkerErrors, Screen[None]):
         app: Any = self.app
         result: DiscoveryResult | None = None
         error: ComelinError | None = None
-        email = self.draft.company.email
         try:
-            result = await discover(email if email.endswith("@" + domain) else domain,
-                                    nameserver=self.draft.dns_server or app.dns_server,
+            # The domain alone: while the address is being typed, no half-typed domain's
+            # autoconfig server is told the address (the username follows it anyway).
+            result = await discover(domain, nameserver=self.draft.dns_server or app.dns_server,
                                     lifetime=app.dns_lifetime, probe=False,
-                                    ca_file=getattr(app, "discovery_ca_file", None))
+                                    ca_file=getattr(app, "discovery_ca_file", None)
+                                    or self.draft.smtp.ca_file)
         except ComelinError as failure:
             error = failure
         finally:
