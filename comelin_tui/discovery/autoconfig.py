@@ -96,9 +96,21 @@ i18n.register({
               "(e.g. https://mirror.example/v1.1/).",
     },
     "discovery.reason_autoconfig": {
-        "fr": "Selon {source} ({url}) : {host}, port {port} ({security})",
-        "en": "According to {source} ({url}): {host} port {port} ({security})",
+        "fr": "Selon {source} : {host}, port {port} ({security}) ; {url}",
+        "en": "According to {source}: {host} port {port} ({security}); {url}",
     },
+    # The same sources, inside a sentence ("Selon la base...").
+    "autoconfig.according.domain": {
+        "fr": "le fichier autoconfig du domaine", "en": "the domain's autoconfig file"},
+    "autoconfig.according.well_known": {
+        "fr": "le fichier autoconfig du site du domaine (.well-known)",
+        "en": "the domain's website autoconfig file (.well-known)"},
+    "autoconfig.according.ispdb": {
+        "fr": "la base de fournisseurs de Thunderbird (ISPDB)",
+        "en": "Thunderbird's provider database (ISPDB)"},
+    "autoconfig.according.ispdb_mx": {
+        "fr": "la base de fournisseurs de Thunderbird (ISPDB), pour le domaine du MX",
+        "en": "Thunderbird's provider database (ISPDB), for the MX's domain"},
     "discovery.autoconfig_plain": {
         "fr": "Le fichier autoconfig ne propose que l'envoi sans chiffrement sur {host} : "
               "le mot de passe passerait en clair ; demandez au fournisseur un port "

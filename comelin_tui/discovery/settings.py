@@ -191,7 +191,6 @@ def _resolver(client: DnsClient) -> Any:
 
 def _use_autoconfig(result: DiscoveryResult) -> bool:
     from ..providers import detect_by_host
-    from .autoconfig import source_label
 
     chosen = result.autoconfig.chosen if result.autoconfig is not None else None
     if chosen is None:
@@ -206,7 +205,8 @@ def _use_autoconfig(result: DiscoveryResult) -> bool:
     result.source = "autoconfig"
     result.confidence = "medium" if chosen.source == "ispdb_mx" else "high"
     result.reason_text = LocalText(**{
-        lang: t("discovery.reason_autoconfig", lang, source=source_label(chosen.source, lang),
+        lang: t("discovery.reason_autoconfig", lang,
+                source=t(f"autoconfig.according.{chosen.source}", lang),
                 url=chosen.url.split("?", 1)[0], host=server.host, port=server.port,
                 security=security_label(server.security, lang))
         for lang in i18n.LANGUAGES})
