@@ -207,6 +207,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tui.server.advanced": {"fr": "Avancé", "en": "Advanced"},
     # --- step 4: credentials ----------------------------------------------------
     "tui.cred.reveal": {"fr": "Afficher le mot de passe", "en": "Show the password"},
+    "tui.cred.username_local_part": {
+        "fr": "La partie avant le « @ » de l'adresse, comme l'indique le fichier autoconfig "
+              "du domaine",
+        "en": "The part of the address before the “@”, as the domain's autoconfig file says",
+    },
     "tui.cred.demo_password": {"fr": "Remettre le mot de passe de la démo",
                                "en": "Put back the demo password"},
     "tui.cred.demo_password_note": {

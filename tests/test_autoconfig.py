@@ -483,3 +483,10 @@ async def test_the_wizard_fills_the_server_the_autoconfig_file_gives(
         await settle(pilot)
         assert value(pilot, "#smtp-host") == "smtp.isp.test"
         assert value(pilot, "#smtp-port") == "465"
+        # The login step says what the file said: the part before the "@".
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert value(pilot, "#smtp-username") == "caisse"
+        hint = {"fr": "La partie avant le «\u00a0@\u00a0» de l'adresse",
+                "en": "The part of the address before the “@”"}[lang]
+        assert hint in texts(pilot)

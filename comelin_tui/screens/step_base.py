@@ -40,14 +40,18 @@ def _spec(dotted: str) -> FieldSpec:
 
 
 def field_for(dotted: str, control: Widget, *,
-              provider: Callable[[], Provider] | None = None) -> Field:
+              provider: Callable[[], Provider] | None = None,
+              hint_now: Callable[[], str] | None = None) -> Field:
     """The labelled field around *control*, with its words from the field registry.
 
-    The hint is the registry's own, else the provider catalogue's hint for the field
-    (*provider* gives the provider chosen now)."""
+    The hint is the registry's own, else *hint_now* (the hint that follows the draft),
+    else the provider catalogue's hint for the field (*provider* gives the provider
+    chosen now)."""
     spec = _spec(dotted)
     hint: Any = spec.key("hint")
-    if hint is None and spec.provider_hint is not None and provider is not None:
+    if hint is None and hint_now is not None:
+        hint = hint_now
+    elif hint is None and spec.provider_hint is not None and provider is not None:
         name, chosen = spec.provider_hint, provider
         hint = lambda: chosen().hint(name)
     return Field(spec.key("form"), control, hint=hint, id=f"field-{spec.control_id}")

@@ -29,6 +29,15 @@ class CredentialsStep(StepPane):
         self._judged: str | None = None  # the password the warning below it judged
         self._described: object = None  # the store preview whose description is current
 
+    def _username_hint(self) -> str:
+        """The provider's hint, unless the domain's autoconfig file said otherwise."""
+        from ..providers import CUSTOM_ID
+
+        if getattr(self.state, "discovered_username", None) == "local_part" \
+                and self.draft.provider == CUSTOM_ID:
+            return t("tui.cred.username_local_part")
+        return self.provider.hint("username")
+
     def compose(self) -> ComposeResult:
         yield Tr(self._advice, id="cred-advice", classes="note", hide_empty=True)
         yield field_for("oauth.method",
@@ -39,7 +48,7 @@ class CredentialsStep(StepPane):
         yield Toggle(plain(t("tui.cred.no_login")), id="smtp-auth", compact=True)
         yield MicrosoftSignIn()
         yield field_for("smtp.username", Input(id="smtp-username"),
-                        provider=lambda: self.provider)
+                        hint_now=self._username_hint)
         yield field_for("password", Input(id="password", password=True),
                         provider=lambda: self.provider)
         yield Toggle(plain(t("tui.cred.reveal")), id="reveal", compact=True)
