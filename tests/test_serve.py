@@ -11,6 +11,7 @@ folder; else the test's own temporary folder).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shutil
@@ -70,14 +71,24 @@ def test_each_session_runs_the_wizard_with_the_same_settings_and_language() -> N
 
     from comelin_tui.commands.serve import app_command
 
-    command = app_command(argparse.Namespace(config="/srv/pos/réglages.toml", lang="fr",
-                                             serve_demo=False))
-    assert command.startswith("exec ") and "-m comelin_tui" in command
-    assert "--config '/srv/pos/réglages.toml'" in command and "--lang fr" in command
-    assert "--demo" not in command
-    assert command.endswith("--demo") is False
-    demo = app_command(argparse.Namespace(config=None, lang=None, serve_demo=True))
-    assert demo.endswith("-m comelin_tui --demo")
+    command = app_command(argparse.Namespace(config="-odd name's $(id).toml", lang="fr",
+                                             serve_demo=False, demo=False))
+    # An argv, run without a shell: the path stays one argument, whatever is in it.
+    assert command == [sys.executable, "-m", "comelin_tui", "--config=-odd name's $(id).toml",
+                       "--lang=fr"]
+    dns = app_command(argparse.Namespace(config=None, lang=None, serve_demo=False, demo=False,
+                                         serve_dns_server="127.0.0.1:5353",
+                                         serve_no_dns_checks=True))
+    assert dns[3:] == ["--dns-server=127.0.0.1:5353", "--no-dns-checks"]
+    for flags in ({"serve_demo": True, "demo": False}, {"serve_demo": False, "demo": True}):
+        demo = app_command(argparse.Namespace(config=None, lang=None, **flags))
+        assert demo == [sys.executable, "-m", "comelin_tui", "--demo"]
+
+
+def test_a_bad_dns_server_is_said_before_serving(capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.run(["serve", "--dns-server", "not-an-ip", "--lang", "en"])
+    assert code == 3
+    assert "the IP address of a DNS server" in capsys.readouterr().err
 
 
 def test_parse_listen() -> None:
@@ -184,12 +195,21 @@ def test_without_the_token_everything_is_refused_before_an_app_starts(served: Se
     # The token's URL sets the cookie and sends the browser to the bare address.
     assert status == 302 and headers["Location"] == "/"
     assert "HttpOnly" in headers["Set-Cookie"] and "SameSite=Strict" in headers["Set-Cookie"]
-    status, body, _headers = fetch(served.base, cookie=f"comelin_serve={served.token}")
+    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    name, _eq, key = cookie.partition("=")
+    assert name == f"comelin_serve_{served.port}"  # two serves keep their own
+    assert key and key != served.token  # the cookie is not the token
+    status, body, _headers = fetch(served.base, cookie=cookie)
     assert status == 200 and "textual.js" in body
+    assert fetch(served.base, cookie=f"{name}={served.token}")[0] == 403
+    # The websocket address asked as a page: a plain refusal, nothing started.
+    status, _body, _headers = fetch(served.base + "ws", cookie=cookie)
+    assert status == 400 and served.children() == []
     out, err = served.stop()
     assert served.token not in err  # never in a log; printed once, in the URL
     assert out.count(served.token) == 1
     assert served.process.returncode == 0
+    assert "Traceback" not in err and "Unhandled" not in err
 
 
 # --- in a real browser -----------------------------------------------------------------------
@@ -249,6 +269,19 @@ def wait_for(driver: object, *words: str, since: int = 0) -> str:
     raise AssertionError(f"not on screen: {words!r}\n---\n{text[-3000:]}")
 
 
+def wait_shown(driver: object, element_id: str) -> str:
+    """The text of an element of the page once it is shown."""
+    from selenium.webdriver.common.by import By
+
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        element = driver.find_element(By.ID, element_id)  # type: ignore[attr-defined]
+        if element.is_displayed():
+            return str(element.text)
+        time.sleep(0.1)  # the page shows it when serve's word arrives: poll it
+    raise AssertionError(f"#{element_id} never shown")
+
+
 def press(driver: object, *keys: str) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
@@ -301,11 +334,19 @@ def test_a_browser_walks_the_demo_to_a_passed_test_send(served: Served, tmp_path
         shot = screenshot_folder(tmp_path) / "serve-demo-passed.png"
         first.save_screenshot(str(shot))  # type: ignore[attr-defined]
         assert shot.stat().st_size > 10_000
+        # A reload ends this page's session and starts the next one: not "in use".
+        first.refresh()  # type: ignore[attr-defined]
+        wait_for(first, "Demo mode")
+        assert not first.execute_script(  # type: ignore[attr-defined]
+            "return document.body.classList.contains('-in-use');")
+        served.wait_children(1)
 
         # A second browser, with the token: told the wizard is in use, no second app.
         second = browser()
         second.get(served.url)  # type: ignore[attr-defined]
-        assert "Already in use" in second.page_source  # type: ignore[attr-defined]
+        in_use = wait_shown(second, "in-use")
+        assert "Already in use" in in_use and "Close it, then reload this page" in in_use
+        second.save_screenshot(str(screenshot_folder(tmp_path) / "serve-in-use.png"))  # type: ignore[attr-defined]
         assert len(served.children()) == 1
         # The same address without the token: refused.
         second.delete_all_cookies()  # type: ignore[attr-defined]
@@ -340,3 +381,47 @@ def test_ctrl_c_on_serve_ends_the_running_session_too(served: Served) -> None:
             "zombie" in Path(f"/proc/{wizard}/status").read_text().lower()
     finally:
         driver.quit()  # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
+def test_a_killed_serve_leaves_no_wizard_behind(served: Served) -> None:
+    driver = browser()
+    try:
+        driver.get(served.url)  # type: ignore[attr-defined]
+        wait_for(driver, "Start the setup")
+        served.wait_children(1)
+        wizard = served.children()[0]
+        served.process.kill()  # no goodbye: the wizard must notice on its own
+        served.process.wait(timeout=WAIT)
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline and Path(f"/proc/{wizard}").exists() and \
+                "zombie" not in Path(f"/proc/{wizard}/status").read_text().lower():
+            time.sleep(0.1)  # polling /proc: the only way to see another process end
+        assert not Path(f"/proc/{wizard}").exists() or \
+            "zombie" in Path(f"/proc/{wizard}/status").read_text().lower()
+    finally:
+        driver.quit()  # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
+async def test_a_broken_keystroke_does_not_end_the_session(served: Served) -> None:
+    import aiohttp
+
+    _status, _body, headers = fetch(served.url)
+    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    async with aiohttp.ClientSession(headers={"Cookie": cookie}) as session, \
+            session.ws_connect(served.base + "ws?width=80&height=24") as socket:
+            await socket.send_str('["stdin", "\\ud800"]')  # a lone surrogate, from JSON
+            await socket.send_str("not json at all")
+            await socket.send_str('["resize", {"width": "wide", "height": null}]')
+            await socket.send_str('["ping", "still-there"]')
+            async with asyncio.timeout(WAIT):
+                while True:
+                    message = await socket.receive()
+                    if message.type == aiohttp.WSMsgType.TEXT and "still-there" in message.data:
+                        break
+                    assert message.type not in (aiohttp.WSMsgType.CLOSE,
+                                                aiohttp.WSMsgType.CLOSED), message
+    served.wait_children(0)
+    _out, err = served.stop()
+    assert "Traceback" not in err and "session failed" not in err

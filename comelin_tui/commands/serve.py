@@ -101,6 +101,7 @@ i18n.register({
                             "en": "Starting the Comelin wizard…"},
     "serve.page.ended": {"fr": "La session est terminée.", "en": "The session has ended."},
     "serve.page.restart": {"fr": "Recommencer", "en": "Start again"},
+    "serve.page.retry": {"fr": "Réessayer", "en": "Try again"},
 })
 
 
@@ -119,6 +120,11 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
                         help=t("serve.allow_remote_help"))
     parser.add_argument("--demo", action="store_true", dest="serve_demo",
                         help=t("cli.demo_help"))
+    # The wizard's own options, for the wizard of each session.
+    parser.add_argument("--dns-server", metavar="IP[:PORT]", dest="serve_dns_server",
+                        default=None, help=t("cli.dns_server_help"))
+    parser.add_argument("--no-dns-checks", action="store_true", dest="serve_no_dns_checks",
+                        help=t("cli.no_dns_checks_help"))
 
 
 def parse_listen(value: str) -> tuple[str, int]:
@@ -143,27 +149,31 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def app_command(args: argparse.Namespace) -> str:
-    """The wizard's own command line, for each browser session."""
+def app_command(args: argparse.Namespace) -> list[str]:
+    """The wizard's own command line, for each browser session (run without a shell)."""
     argv = [sys.executable, "-m", "comelin_tui"]
     if getattr(args, "config", None):
-        argv += ["--config", str(args.config)]
+        argv.append(f"--config={args.config}")  # "=": a path that starts with "-" stays one
     if getattr(args, "lang", None):
-        argv += ["--lang", args.lang]
-    if getattr(args, "serve_demo", False):
+        argv.append(f"--lang={args.lang}")
+    # `comelin-tui --demo serve` as well as `comelin-tui serve --demo`: never the real
+    # settings for a rehearsal.
+    if getattr(args, "serve_dns_server", None):
+        argv.append(f"--dns-server={args.serve_dns_server}")
+    if getattr(args, "serve_no_dns_checks", False):
+        argv.append("--no-dns-checks")
+    if getattr(args, "serve_demo", False) or getattr(args, "demo", False):
         argv.append("--demo")
-    if sys.platform == "win32":
-        import subprocess
-
-        return subprocess.list2cmdline(argv)
-    import shlex
-
-    # exec: the shell that textual-serve starts becomes the wizard, so ending it ends it.
-    return "exec " + shlex.join(argv)
+    return argv
 
 
 def run(args: argparse.Namespace) -> int:
     host, port = parse_listen(args.listen)
+    if getattr(args, "serve_dns_server", None):
+        from ..config_validate import validate_dns_server
+
+        # Said here, once, rather than by the wizard of each browser session.
+        validate_dns_server(args.serve_dns_server, field="--dns-server")
     lang = i18n.get_language()
     if not is_loopback(host):
         if not args.allow_remote:
@@ -202,7 +212,9 @@ async def _serve(server: object, lang: str) -> None:
     print(t("serve.tunnel", lang, port=server.bound_port), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is None:
+            continue
         try:
             loop.add_signal_handler(signum, stop.set)
         except (NotImplementedError, RuntimeError):  # Windows: Ctrl+C is KeyboardInterrupt

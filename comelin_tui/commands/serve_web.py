@@ -35,7 +35,7 @@ from ..i18n import t
 
 log = logging.getLogger("comelin_tui.serve")
 
-COOKIE = "comelin_serve"
+COOKIE = "comelin_serve"  # + the port: two serves (two tunnels) keep their own
 TEMPLATES = Path(__file__).resolve().parent.parent / "serve_templates"
 # How long an app is given to quit when its tab closes, before it is killed.
 QUIT_GRACE = 5.0
@@ -55,24 +55,40 @@ def new_token() -> str:
 class WebServer(Server):
     """textual-serve's server, guarded by a token, one session at a time."""
 
-    def __init__(self, command: str, *, host: str, port: int, token: str, lang: str) -> None:
+    def __init__(self, argv: list[str], *, host: str, port: int, token: str,
+                 lang: str) -> None:
+        import shlex
+
         import textual_serve
 
-        super().__init__(command, host=host, port=port, title="Comelin",
+        super().__init__(shlex.join(argv), host=host, port=port, title="Comelin",
                          templates_path=TEMPLATES,
                          statics_path=Path(textual_serve.__file__).resolve().parent / "static")
+        self.argv = argv
         self.token = token
+        # The browser's proof, once the token was shown: another secret, so the cookie
+        # (sent to every service of this host, whatever its port) is not the token.
+        self.session_key = secrets.token_urlsafe(24)
         self.lang = lang
         self.active: AppService | None = None
         self.busy = False
+        self.idle = asyncio.Event()  # no session
+        self.idle.set()
+        self.ending = asyncio.Event()  # the session's page has closed its socket
+        self.ending.set()
         self.sessions = 0
         self.bound_port = port
+
+    @property
+    def cookie(self) -> str:
+        return f"{COOKIE}_{self.bound_port}"
 
     # -- the guard ---------------------------------------------------------------------
 
     def _authorised(self, request: web.Request) -> bool:
-        for given in (request.query.get("token"), request.cookies.get(COOKIE)):
-            if given and hmac.compare_digest(given.encode(), self.token.encode()):
+        for given, secret in ((request.query.get("token"), self.token),
+                              (request.cookies.get(self.cookie), self.session_key)):
+            if given and hmac.compare_digest(given.encode(), secret.encode()):
                 return True
         return False
 
@@ -94,8 +110,8 @@ class WebServer(Server):
         if "token" in request.query:
             # Keep the token out of the address bar (and the history) of a shared screen.
             response = web.HTTPFound("/")
-            response.set_cookie(COOKIE, self.token, httponly=True, samesite="Strict",
-                                path="/")
+            response.set_cookie(self.cookie, self.session_key, httponly=True,
+                                samesite="Strict", path="/")
             response.headers["Cache-Control"] = "no-store"
             return response
         return await handler(request)
@@ -113,30 +129,58 @@ class WebServer(Server):
 
     # -- the page and the session ------------------------------------------------------
 
+    async def _wait_idle(self) -> bool:
+        """Whether the wizard is free for a new page's socket.
+
+        A reload asks for the new socket as the old page goes (its socket closes about
+        then; its wizard ends within QUIT_GRACE): that is waited for. A second browser's
+        page finds a session whose socket stays open: it is in use."""
+        if not self.busy:
+            return True
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(1.5):
+                await self.ending.wait()
+        if self.ending.is_set():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(QUIT_GRACE + 1.0):
+                    await self.idle.wait()
+        return not self.busy
+
     async def handle_index(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
-        if self.busy:
-            return self.page("in_use", 409)
+        # Always the page: whether the wizard is free is the socket's to say (a reload
+        # asks for this page while its old socket is still open).
         lang = self.lang
         context = {"lang": lang, "title": "Comelin", "font_size": 16,
                    "starting": t("serve.page.starting", lang),
                    "ended": t("serve.page.ended", lang),
-                   "restart": t("serve.page.restart", lang)}
+                   "restart": t("serve.page.restart", lang),
+                   "in_use_heading": t("serve.page.in_use.heading", lang),
+                   "in_use": t("serve.page.in_use.text", lang),
+                   "retry": t("serve.page.retry", lang)}
         response = aiohttp_jinja2.render_template("app_index.html", request, context)
         response.headers["Cache-Control"] = "no-store"
         return response
 
     async def handle_websocket(  # type: ignore[override]
             self, request: web.Request) -> web.StreamResponse:
-        if self.busy:
-            return self.page("in_use", 409)
-        self.busy = True  # before any await: a second socket cannot slip in
         websocket = web.WebSocketResponse(heartbeat=15)
+        if not websocket.can_prepare(request).ok:
+            return web.Response(status=400, text="websocket only")
+        if not await self._wait_idle():
+            # The page says so (textual-serve's page would only say "session ended").
+            await websocket.prepare(request)
+            await websocket.send_json(["comelin_in_use"])
+            await websocket.close()
+            return websocket
+        self.busy = True  # before any other await: a second socket cannot slip in
+        self.idle.clear()
+        self.ending.clear()
         app_service: AppService | None = None
         try:
             width = _size(request.query.get("width"), 80)
             height = _size(request.query.get("height"), 24)
             await websocket.prepare(request)
-            app_service = AppService(self.command, write_bytes=websocket.send_bytes,
+            app_service = WizardProcess(self.argv, write_bytes=websocket.send_bytes,
                                      write_str=websocket.send_str,
                                      close=websocket.close,  # type: ignore[arg-type]
                                      download_manager=self.download_manager)
@@ -145,6 +189,7 @@ class WebServer(Server):
             self.sessions += 1
             print(t("serve.session_started", self.lang), flush=True)
             await self._messages(websocket, app_service)
+            self.ending.set()
         except asyncio.CancelledError:
             with contextlib.suppress(Exception):
                 await websocket.close()
@@ -156,6 +201,8 @@ class WebServer(Server):
                 print(t("serve.session_ended", self.lang), flush=True)
             self.active = None
             self.busy = False
+            self.ending.set()
+            self.idle.set()
         return websocket
 
     async def _messages(self, websocket: web.WebSocketResponse, app: AppService) -> None:
@@ -169,7 +216,7 @@ class WebServer(Server):
             except (ValueError, TypeError, IndexError, KeyError):
                 continue
             if kind == "stdin" and isinstance(data, str):
-                await app.send_bytes(data.encode("utf-8"))
+                await app.send_bytes(data.encode("utf-8", "replace"))
             elif kind == "resize" and isinstance(data, dict):
                 await app.set_terminal_size(_size(data.get("width"), 80),
                                             _size(data.get("height"), 24))
@@ -200,12 +247,35 @@ class WebServer(Server):
         return runner
 
 
+class WizardProcess(AppService):
+    """textual-serve's app service, starting the wizard from its argv (no shell: no
+    quoting to get wrong, on Windows either, and the process ended is the wizard)."""
+
+    def __init__(self, argv: list[str], **kwargs: Any) -> None:
+        import shlex
+
+        super().__init__(shlex.join(argv), **kwargs)
+        self.argv = argv
+
+    async def _open_app_process(self, width: int = 80, height: int = 24) -> Any:
+        environment = self._build_environment(width=width, height=height)
+        self._process = process = await asyncio.create_subprocess_exec(
+            *self.argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE, env=environment)
+        assert process.stdin is not None
+        self._stdin = process.stdin
+        return process
+
+
 async def end_app(app: AppService, grace: float = QUIT_GRACE) -> None:
-    """Ask the app to quit, then kill it if it is still there: never an orphan."""
+    """Ask the app to quit and let it finish (its demo folder, its settings), then kill it
+    if it is still there after *grace* seconds: never an orphan."""
     process = getattr(app, "_process", None)
     with contextlib.suppress(Exception):  # a stuck or broken app: killed below
         async with asyncio.timeout(grace):
             await app.stop()
+            if process is not None:
+                await process.wait()
     if process is not None and process.returncode is None:
         with contextlib.suppress(ProcessLookupError):
             process.kill()

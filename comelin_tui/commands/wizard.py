@@ -47,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
             built[0].demo.discard()
 
     watch = TerminalWatch(on_loss, cleanup=discard).start()
+    if _under_serve():
+        _watch_parent(on_loss)
     try:
         app = build_app(args)
         built.append(app)
@@ -62,3 +64,30 @@ def run(args: argparse.Namespace) -> int:
         return int(result or app.return_code or 0)
     finally:
         watch.stop()
+
+
+def _under_serve() -> bool:
+    """Run by `comelin-tui serve` for a browser session (Textual's web driver)."""
+    import os
+
+    return os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver")
+
+
+def _watch_parent(on_loss: object) -> None:
+    """A browser session's wizard ends when serve is gone (killed, say): its pipes stay
+    open in nobody's hands, and nothing else would ever tell it."""
+    import os
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        if callable(on_loss):
+            on_loss()
+        time.sleep(5.0)  # the ordinary exit had its chance: the last resort
+        os._exit(129)
+
+    threading.Thread(target=watch, name="comelin-serve-parent", daemon=True).start()
