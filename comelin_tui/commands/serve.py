@@ -2,7 +2,7 @@
 
 Bound to 127.0.0.1:8080 by default and reached from the technician's laptop with
 ``ssh -L 8080:127.0.0.1:8080 store-server``; the URL printed at start carries a
-one-time token. Another address than loopback only with ``--allow-remote`` (a
+token drawn at each start. Another address than loopback only with ``--allow-remote`` (a
 warning; the token is still required). Never a public relay.
 """
 
@@ -20,9 +20,10 @@ DEFAULT_LISTEN = "127.0.0.1:8080"
 
 i18n.register({
     "serve.help": {
-        "fr": "l'assistant dans un navigateur (accompagnement), derrière un jeton à usage "
-              "unique",
-        "en": "the wizard in a browser (guided onboarding), behind a one-time token",
+        "fr": "l'assistant dans un navigateur (accompagnement), derrière un jeton tiré à "
+              "chaque lancement",
+        "en": "the wizard in a browser (guided onboarding), behind a token drawn at each "
+              "start",
     },
     "serve.listen_help": {
         "fr": "adresse et port d'écoute (défaut : 127.0.0.1:8080)",

@@ -1,4 +1,4 @@
-"""The wizard in a browser, for guided onboarding: textual-serve behind a one-time token.
+"""The wizard in a browser, for guided onboarding: textual-serve behind a token drawn at each start.
 
 Each browser session runs the ordinary wizard (``python -m comelin_tui``) as a
 subprocess, driven through Textual's web driver, with the same settings, secret store
