@@ -213,7 +213,7 @@ async def step_connect(run: CheckRun, step: Step) -> StepStatus:
             errors.append(exc)
             attempts.append({"address": sockaddr[0], "ok": False, "family": _family(family),
                              "error": describe_error(exc, share, run.lang),
-                             "code": _connect_code(exc)})
+                             "code": os_error_code(exc)})
             continue
         run.conn = await open_connection(sock, run.redactor, run.record)
         run.sockaddr = (family, sockaddr)
@@ -287,13 +287,6 @@ def _family_failed(run: CheckRun, step: Step, attempts: list[dict[str, Any]]) ->
                                     **run.evidence_facts(facts))
     return "warn"
 
-
-def _connect_code(exc: BaseException) -> str:
-    if isinstance(exc, TimeoutError):
-        return "connect.timeout"
-    if isinstance(exc, ConnectionRefusedError):
-        return "connect.refused"
-    return "connect.unreachable"
 
 
 async def _reconnect_for_certificate(run: CheckRun, implicit: bool) -> SmtpConnection:

@@ -14,7 +14,6 @@ No Textual and no third-party HTTP client: asyncio's streams and ssl.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import os
 import re
 import ssl
@@ -27,6 +26,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from .. import __version__, i18n
 from ..i18n import t
 from .dns import DiscoveryError
+from .sanity import is_address
 
 # Thunderbird's ISP database; COMELIN_ISPDB_URL (or --ispdb-url) names a mirror.
 DEFAULT_ISPDB_URL = "https://autoconfig.thunderbird.net/v1.1/"
@@ -294,7 +294,7 @@ async def _get(url: str, context: ssl.SSLContext, resolve: Resolver | None,
         raise FetchFailed("redirect_refused", url=_safe(url, 120))
     port = parts.port or HTTPS_PORT
     addresses = [host]
-    if resolve is not None and not _is_address(host):
+    if resolve is not None and not is_address(host):
         addresses = await resolve(host)
         if not addresses:
             raise FetchFailed("unreachable", detail_key="autoconfig.no_address", host=host)
@@ -387,14 +387,6 @@ async def _read_chunked(reader: asyncio.StreamReader, max_bytes: int) -> bytes:
             raise FetchFailed("too_large")
         body += await reader.readexactly(size)
         await reader.readline()
-
-
-def _is_address(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
 
 
 def _safe(value: object, limit: int) -> str:
